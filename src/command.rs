@@ -1,0 +1,278 @@
+//! One function per subcommand, taking what the command line gives and returning
+//! what to print. The binary only parses arguments and prints.
+
+use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::query::{self, InputError};
+use crate::report::{self, AskReport, AskRequest};
+use crate::scenario::{self, TestResult};
+use crate::terms::{self, Terms, TermsSource};
+use crate::render;
+use serde_json::json;
+use std::path::{Path, PathBuf};
+
+/// Output for people or for scripts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Text for people.
+    #[default]
+    Text,
+    /// JSON for scripts.
+    Json,
+}
+
+/// Why a command could not answer: the diagnostics to show (exit code 2).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{} error(s) in the input", diagnostics.len())]
+pub struct BadInput {
+    /// What is wrong, located.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl From<Vec<Diagnostic>> for BadInput {
+    fn from(diagnostics: Vec<Diagnostic>) -> Self {
+        BadInput { diagnostics }
+    }
+}
+
+impl From<Diagnostic> for BadInput {
+    fn from(diagnostic: Diagnostic) -> Self {
+        BadInput {
+            diagnostics: vec![diagnostic],
+        }
+    }
+}
+
+/// Loads the terms: the embedded ones, or those in `dir`.
+pub fn load_terms(dir: Option<&Path>) -> Result<Terms, BadInput> {
+    let source = match dir {
+        Some(dir) => TermsSource::Directory(dir.to_path_buf()),
+        None => TermsSource::Embedded,
+    };
+    terms::load(&source).map_err(|errors| errors.diagnostics().into())
+}
+
+/// What `covenant ask` was given.
+#[derive(Debug, Clone, Default)]
+pub struct AskArgs {
+    /// The query, unless a scenario file is given.
+    pub query: Option<String>,
+    /// A scenario file whose questions to answer.
+    pub scenario: Option<PathBuf>,
+    /// `--on`, defaulting to today.
+    pub on: Option<String>,
+    /// `--under`.
+    pub under: String,
+    /// `--fact NAME=VALUE`, each.
+    pub facts: Vec<String>,
+    /// `--reading DISPUTE=READING`, each.
+    pub readings: Vec<String>,
+}
+
+fn on_command_line<T>(origin: &str, text: &str, result: Result<T, InputError>) -> Result<T, Diagnostic> {
+    result.map_err(|error| error.on_command_line(origin, text))
+}
+
+fn request_from_flags(terms: &Terms, query_text: &str, args: &AskArgs) -> Result<AskRequest, BadInput> {
+    let mut errors = Vec::new();
+    let query = on_command_line("query", query_text, query::parse_query(terms, query_text))
+        .map_err(|d| errors.push(d));
+    let today = chrono::Local::now().date_naive().to_string();
+    let on = args.on.as_deref().unwrap_or(&today);
+    let date = on_command_line("--on", on, query::parse_on(on)).map_err(|d| errors.push(d));
+    let under = on_command_line("--under", &args.under, query::parse_under(terms, &args.under))
+        .map_err(|d| errors.push(d));
+    let mut facts = Vec::new();
+    for fact in &args.facts {
+        match on_command_line("--fact", fact, query::parse_fact(terms, fact)) {
+            Ok(pair) => facts.push(pair),
+            Err(d) => errors.push(d),
+        }
+    }
+    let mut readings = Vec::new();
+    for reading in &args.readings {
+        match on_command_line("--reading", reading, query::parse_reading(terms, reading)) {
+            Ok(pair) => readings.push(pair),
+            Err(d) => errors.push(d),
+        }
+    }
+    match (query, date, under) {
+        (Ok(query), Ok(date), Ok(under)) if errors.is_empty() => Ok(AskRequest {
+            text: query_text.to_string(),
+            query,
+            date,
+            under,
+            facts,
+            readings,
+        }),
+        _ => Err(errors.into()),
+    }
+}
+
+fn answer(terms: &Terms, request: &AskRequest, on_text: &str) -> Result<AskReport, BadInput> {
+    report::ask(terms, request).map_err(|error| {
+        let origin_error = InputError {
+            message: error.to_string(),
+            span: 0..on_text.len(),
+            hint: Some(error.hint.clone()),
+        };
+        origin_error.on_command_line("--on", on_text).into()
+    })
+}
+
+fn read_file(path: &Path) -> Result<std::sync::Arc<SourceFile>, BadInput> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(format!("cannot read `{}`: {e}", path.display()), None)
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::error(
+            format!(
+                "`{}` is not UTF-8 text (the first bad byte is at offset {})",
+                path.display(),
+                e.utf8_error().valid_up_to()
+            ),
+            None,
+        )
+    })?;
+    Ok(SourceFile::new(path.display().to_string(), text))
+}
+
+/// `covenant ask`: answers a query, or every question of a scenario file.
+pub fn ask(terms: &Terms, args: &AskArgs, format: Format) -> Result<String, BadInput> {
+    if let Some(path) = &args.scenario {
+        let file = read_file(path)?;
+        let questions = scenario::load(terms, &file)?;
+        let mut reports = Vec::new();
+        for question in &questions {
+            let on = question.request.date.to_string();
+            reports.push((question.name.clone(), answer(terms, &question.request, &on)?));
+        }
+        return Ok(match format {
+            Format::Json => to_json(&json!(reports
+                .iter()
+                .map(|(name, report)| json!({ "name": name, "answer": report }))
+                .collect::<Vec<_>>())),
+            Format::Text => reports
+                .iter()
+                .map(|(name, report)| format!("## {name}\n{}", render::ask(report)))
+                .collect::<Vec<_>>()
+                .join("\n"),
+        });
+    }
+    let Some(query_text) = &args.query else {
+        return Err(Diagnostic::error("give a query, or --scenario FILE", None)
+            .with_hint(Some("e.g. covenant ask 'openai.host_models(cloud=aws)' --on 2027-03-01".into()))
+            .into());
+    };
+    let request = request_from_flags(terms, query_text, args)?;
+    let on = args.on.clone().unwrap_or_else(|| request.date.to_string());
+    let report = answer(terms, &request, &on)?;
+    Ok(match format {
+        Format::Json => to_json(&report),
+        Format::Text => render::ask(&report),
+    })
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    let mut text = serde_json::to_string_pretty(value).expect("reports serialise to JSON: all keys are strings");
+    text.push('\n');
+    text
+}
+
+/// `covenant test`: checks every question with an expectation; `Ok((output, all_passed))`.
+pub fn test(terms: &Terms, files: &[PathBuf], format: Format) -> Result<(String, bool), BadInput> {
+    let mut results: Vec<TestResult> = Vec::new();
+    let mut errors = Vec::new();
+    for path in files {
+        let file = read_file(path)?;
+        match scenario::load(terms, &file) {
+            Ok(questions) => {
+                for question in &questions {
+                    if question.expect.is_none() && question.expect_rule.is_none() {
+                        continue;
+                    }
+                    let on = question.request.date.to_string();
+                    let report = answer(terms, &question.request, &on)?;
+                    results.push(scenario::check(question, &report));
+                }
+            }
+            Err(mut found) => errors.append(&mut found),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let failed = results.iter().filter(|r| !r.passed).count();
+    let passed = results.len() - failed;
+    let output = match format {
+        Format::Json => to_json(&json!({ "passed": passed, "failed": failed, "results": results })),
+        Format::Text => {
+            let mut out = String::new();
+            for result in &results {
+                if result.passed {
+                    out.push_str(&format!("ok      {}\n", result.name));
+                } else {
+                    out.push_str(&format!("FAILED  {}  ({})\n", result.name, result.location));
+                    for problem in &result.problems {
+                        out.push_str(&format!("          {problem}\n"));
+                    }
+                }
+            }
+            out.push_str(&format!("\n{passed} passed, {failed} failed\n"));
+            out
+        }
+    };
+    Ok((output, failed == 0))
+}
+
+/// `covenant versions`: the versions, their dates and the evidence for each date.
+pub fn versions(terms: &Terms, format: Format) -> String {
+    match format {
+        Format::Text => render::versions(terms),
+        Format::Json => to_json(&json!({
+            "title": terms.vocabulary.title,
+            "versions": terms.versions.iter().map(|v| json!({
+                "id": v.id,
+                "title": v.title,
+                "file": v.file,
+                "rules": v.rules.len(),
+                "effective": { "date": v.effective.date, "source": v.effective.source, "citations": v.effective.citations },
+                "superseded": v.superseded.as_ref().map(|s| json!({ "date": s.date, "source": s.source, "citations": s.citations })),
+            })).collect::<Vec<_>>(),
+        })),
+    }
+}
+
+/// `covenant actions`: the vocabulary: actions, parameters, defaults, facts, disputes and readings.
+pub fn actions(terms: &Terms, format: Format) -> String {
+    let vocabulary = &terms.vocabulary;
+    match format {
+        Format::Text => render::actions(terms),
+        Format::Json => to_json(&json!({
+            "parties": vocabulary.parties.iter().map(|p| json!({ "id": p.id, "name": p.name })).collect::<Vec<_>>(),
+            "actions": vocabulary.actions.iter().map(|a| json!({
+                "id": a.id,
+                "description": a.description,
+                "params": a.params.iter().map(|p| json!({ "name": p.name, "domain": p.domain, "values": p.values })).collect::<Vec<_>>(),
+                "default": a.default,
+                "default_reason": a.default_reason,
+            })).collect::<Vec<_>>(),
+            "facts": vocabulary.facts.iter().map(|f| json!({ "name": f.name, "description": f.description, "values": f.values })).collect::<Vec<_>>(),
+            "disputes": vocabulary.disputes.iter().map(|d| json!({
+                "id": d.id,
+                "question": d.question,
+                "default": d.readings[d.default].id,
+                "default_reason": d.default_reason,
+                "readings": d.readings.iter().map(|r| json!({ "id": r.id, "summary": r.summary, "citations": r.citations })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        })),
+    }
+}
+
+/// Renders diagnostics for people or as JSON (`{"errors": [...]}`).
+pub fn render_bad_input(bad: &BadInput, format: Format) -> String {
+    match format {
+        Format::Text => crate::diagnostic::render(&bad.diagnostics),
+        Format::Json => to_json(&json!({ "errors": bad.diagnostics })),
+    }
+}
+

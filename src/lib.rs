@@ -1,0 +1,21 @@
+//! covenant: a contract-terms rules engine.
+//!
+//! An agreement is written as TOML rules ([`terms`]), each citing the passage of
+//! a source document it rests on. covenant loads them once, validated, and
+//! answers questions ([`eval`], [`report`]): may this party do this, on this
+//! date, under this version, given these facts and this reading of a disputed
+//! point? Every answer names the rule that decided it and the passage behind it.
+//!
+//! The binary is a thin layer over [`command`].
+
+pub mod command;
+pub mod diagnostic;
+pub mod eval;
+pub mod interval;
+pub mod query;
+pub mod render;
+pub mod report;
+pub mod scenario;
+pub mod syntax;
+pub mod terms;
+pub mod verdict;

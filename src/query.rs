@@ -1,0 +1,226 @@
+//! Questions as a user writes them: the query, the date, the version, facts and readings.
+//!
+//! Every function here resolves user text against the [`Terms`] and, on a
+//! mistake, returns an [`InputError`] whose span is relative to that text; the
+//! caller places it in a file (a scenario) or on the command line.
+
+use crate::diagnostic::{Diagnostic, Location, SourceFile, did_you_mean};
+use crate::interval::parse_date;
+use crate::syntax::{self, Operator, SyntaxError};
+use crate::terms::Terms;
+use chrono::NaiveDate;
+use std::ops::Range;
+use std::sync::Arc;
+
+/// A mistake in a query, date, version, fact or reading given by the user.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct InputError {
+    /// What is wrong.
+    pub message: String,
+    /// Byte range of the offending text within the text given.
+    pub span: Range<usize>,
+    /// How to fix it.
+    pub hint: Option<String>,
+}
+
+impl From<SyntaxError> for InputError {
+    fn from(error: SyntaxError) -> Self {
+        InputError {
+            message: error.message,
+            span: error.span,
+            hint: error.hint,
+        }
+    }
+}
+
+impl InputError {
+    fn new(message: String, span: Range<usize>, hint: impl Into<Option<String>>) -> InputError {
+        InputError {
+            message,
+            span,
+            hint: hint.into(),
+        }
+    }
+
+    /// The diagnostic for a mistake in text given on the command line as `origin`
+    /// (e.g. `query`, `--fact`): the text itself is shown with the column marked.
+    pub fn on_command_line(&self, origin: &str, text: &str) -> Diagnostic {
+        let file = SourceFile::new(format!("<{origin}>"), text);
+        self.at(Location::new(&file, self.span.clone()))
+    }
+
+    /// The diagnostic for a mistake located at `location`.
+    pub fn at(&self, location: Location) -> Diagnostic {
+        Diagnostic::error(self.message.clone(), Some(location)).with_hint(self.hint.clone())
+    }
+
+    /// The diagnostic for a mistake inside a string value of a TOML file.
+    pub fn in_file(&self, file: &Arc<SourceFile>, outer: Range<usize>) -> Diagnostic {
+        self.at(crate::terms::locate_in_string(file, outer, self.span.clone()))
+    }
+}
+
+/// A query resolved against the vocabulary: an action and, per parameter, a value or `None` for "every value".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    /// Index of the action.
+    pub action: usize,
+    /// One entry per parameter of the action.
+    pub params: Vec<Option<usize>>,
+}
+
+/// Parses `party.action(param=value, ...)`; a parameter left out stands for every value of its domain.
+pub fn parse_query(terms: &Terms, text: &str) -> Result<Query, InputError> {
+    let pattern = syntax::parse_pattern(text)?;
+    let name = pattern.action_name();
+    let actions = &terms.vocabulary.actions;
+    let Some(action) = terms.action_index(&name) else {
+        let party_known = terms.vocabulary.parties.iter().any(|p| p.id == pattern.party.text);
+        let hint = if party_known {
+            did_you_mean(&name, "action", actions.iter().map(|a| a.id.as_str()))
+        } else {
+            did_you_mean(
+                &pattern.party.text,
+                "party",
+                terms.vocabulary.parties.iter().map(|p| p.id.as_str()),
+            )
+        };
+        return Err(InputError::new(
+            format!("unknown action `{name}`"),
+            pattern.action_span(),
+            format!("{hint}; `covenant actions` lists them all"),
+        ));
+    };
+    let declared = &actions[action];
+    let mut params = vec![None; declared.params.len()];
+    for constraint in &pattern.constraints {
+        let Some(param) = declared.param_index(&constraint.name.text) else {
+            let hint = if declared.params.is_empty() {
+                format!("`{name}` takes no parameters")
+            } else {
+                did_you_mean(
+                    &constraint.name.text,
+                    "parameter",
+                    declared.params.iter().map(|p| p.name.as_str()),
+                )
+            };
+            return Err(InputError::new(
+                format!("unknown parameter `{}` of `{name}`", constraint.name.text),
+                constraint.name.span.clone(),
+                hint,
+            ));
+        };
+        if constraint.operator != Operator::Equal || constraint.values.len() != 1 {
+            return Err(InputError::new(
+                "a query gives each parameter one value with `=`".into(),
+                constraint.span.clone(),
+                format!(
+                    "write `{}=VALUE`, or leave `{}` out to ask for every value",
+                    constraint.name.text, constraint.name.text
+                ),
+            ));
+        }
+        if params[param].is_some() {
+            return Err(InputError::new(
+                format!("parameter `{}` is given twice", constraint.name.text),
+                constraint.span.clone(),
+                None,
+            ));
+        }
+        let value = &constraint.values[0];
+        let values = &declared.params[param].values;
+        let Some(index) = values.iter().position(|v| v == &value.text) else {
+            return Err(InputError::new(
+                format!("unknown value `{}` for `{}`", value.text, constraint.name.text),
+                value.span.clone(),
+                format!(
+                    "{} (`{}` takes {})",
+                    did_you_mean(&value.text, "value", values.iter().map(String::as_str)),
+                    constraint.name.text,
+                    values.join(", ")
+                ),
+            ));
+        };
+        params[param] = Some(index);
+    }
+    Ok(Query { action, params })
+}
+
+/// Parses `--on`: a `YYYY-MM-DD` date.
+pub fn parse_on(text: &str) -> Result<NaiveDate, InputError> {
+    parse_date(text.trim()).map_err(|reason| InputError::new(reason, 0..text.len(), None))
+}
+
+/// Which version (or versions) a question is answered under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Under {
+    /// The version in force on the question's date.
+    InForce,
+    /// Every version, side by side.
+    All,
+    /// One version, whatever the date.
+    Version(usize),
+}
+
+/// Parses `--under`: `in-force`, `all`, or a version id.
+pub fn parse_under(terms: &Terms, text: &str) -> Result<Under, InputError> {
+    match text {
+        "in-force" => Ok(Under::InForce),
+        "all" => Ok(Under::All),
+        _ => terms.version_index(text).map(Under::Version).ok_or_else(|| {
+            let known = ["in-force", "all"]
+                .into_iter()
+                .chain(terms.versions.iter().map(|v| v.id.as_str()));
+            InputError::new(
+                format!("unknown version `{text}`"),
+                0..text.len(),
+                did_you_mean(text, "choice", known.clone()).replace("known choices", "choose from"),
+            )
+        }),
+    }
+}
+
+/// Parses `--fact NAME=VALUE` into (fact index, value index).
+pub fn parse_fact(terms: &Terms, text: &str) -> Result<(usize, usize), InputError> {
+    let (name, value) = syntax::parse_assignment(text)?;
+    let facts = &terms.vocabulary.facts;
+    let Some(fact) = terms.fact_index(&name.text) else {
+        return Err(InputError::new(
+            format!("unknown fact `{}`", name.text),
+            name.span,
+            did_you_mean(&name.text, "fact", facts.iter().map(|f| f.name.as_str())),
+        ));
+    };
+    let values = &facts[fact].values;
+    let index = facts[fact].value_index(&value.text).ok_or_else(|| {
+        InputError::new(
+            format!("unknown value `{}` for fact `{}`", value.text, name.text),
+            value.span.clone(),
+            format!("`{}` is one of {}", name.text, values.join(", ")),
+        )
+    })?;
+    Ok((fact, index))
+}
+
+/// Parses `--reading DISPUTE=READING` into (dispute index, reading index).
+pub fn parse_reading(terms: &Terms, text: &str) -> Result<(usize, usize), InputError> {
+    let (name, value) = syntax::parse_assignment(text)?;
+    let disputes = &terms.vocabulary.disputes;
+    let Some(dispute) = terms.dispute_index(&name.text) else {
+        return Err(InputError::new(
+            format!("unknown dispute `{}`", name.text),
+            name.span,
+            did_you_mean(&name.text, "dispute", disputes.iter().map(|d| d.id.as_str())),
+        ));
+    };
+    let readings = &disputes[dispute].readings;
+    let reading = disputes[dispute].reading_index(&value.text).ok_or_else(|| {
+        InputError::new(
+            format!("unknown reading `{}` of dispute `{}`", value.text, name.text),
+            value.span.clone(),
+            did_you_mean(&value.text, "reading", readings.iter().map(|r| r.id.as_str())),
+        )
+    })?;
+    Ok((dispute, reading))
+}

@@ -1,0 +1,323 @@
+//! Text output for people: answers, versions and the vocabulary.
+
+use crate::report::{
+    AskReport, DecidedBy, DecisionReport, DisputeReport, OutcomeReport, RuleReport, Standing,
+    VersionAnswers,
+};
+use crate::terms::{Citation, Terms};
+use std::fmt::Write as _;
+
+fn decision_line(decision: &DecisionReport) -> String {
+    let mut line = format!("{:<10}", decision.verdict.to_string());
+    match decision.decided_by {
+        DecidedBy::Default => line.push_str("default"),
+        DecidedBy::Rule => {
+            let label = if decision.rules.len() > 1 {
+                "rules"
+            } else {
+                "rule"
+            };
+            let _ = write!(line, "{label} {}", decision.rules.join(", "));
+        }
+    }
+    if !decision.overridden.is_empty() {
+        let _ = write!(line, " (overrides {})", decision.overridden.join(", "));
+    }
+    line
+}
+
+fn outcome_lines(outcome: &OutcomeReport) -> Vec<String> {
+    match outcome {
+        OutcomeReport::Decided { decision } => vec![decision_line(decision)],
+        OutcomeReport::DependsOnFacts { facts, cases } => {
+            let mut lines = vec![format!(
+                "depends on {} (not given):",
+                facts
+                    .iter()
+                    .map(|f| format!("`{f}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )];
+            for case in cases {
+                let assumed: Vec<String> =
+                    case.facts.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                lines.push(format!(
+                    "  if {:<28} {}",
+                    assumed.join(" "),
+                    decision_line(&case.decision)
+                ));
+            }
+            lines
+        }
+    }
+}
+
+fn outcome_summary(outcome: &OutcomeReport) -> String {
+    match outcome {
+        OutcomeReport::Decided { decision } => decision_line(decision),
+        OutcomeReport::DependsOnFacts { cases, .. } => cases
+            .iter()
+            .map(|case| {
+                let assumed: Vec<String> =
+                    case.facts.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                format!("{} if {}", case.decision.verdict, assumed.join(" "))
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+    }
+}
+
+fn citation_lines(out: &mut String, citations: &[Citation], indent: &str) {
+    for citation in citations {
+        let _ = writeln!(
+            out,
+            "{indent}\"{}\"\n{indent}    — {}, line {}",
+            citation.quote, citation.seed, citation.line
+        );
+    }
+}
+
+fn rule_block(out: &mut String, rule: &RuleReport) {
+    let _ = writeln!(out, "  {}  ({})", rule.id, rule.location);
+    let mut what = format!("    {} {} {}", rule.effect, rule.action, rule.valid);
+    if let Some(when) = &rule.when {
+        let _ = write!(what, " when {when}");
+    }
+    if let Some(reading) = &rule.reading {
+        let _ = write!(what, " under reading {reading}");
+    }
+    if !rule.overrides.is_empty() {
+        let _ = write!(what, "; overrides {}", rule.overrides.join(", "));
+    }
+    let _ = writeln!(out, "{what}");
+    if let Some(note) = &rule.note {
+        let _ = writeln!(out, "    note: {note}");
+    }
+    citation_lines(out, &rule.citations, "    ");
+}
+
+fn dispute_block(out: &mut String, dispute: &DisputeReport, row: &str) {
+    let origin = if dispute.reading_is_default {
+        "the default reading"
+    } else {
+        "the reading you gave"
+    };
+    let _ = writeln!(
+        out,
+        "warning: the sources disagree{row}: {} (dispute `{}`)",
+        dispute.question, dispute.dispute
+    );
+    let _ = writeln!(
+        out,
+        "  answered under `{}`, {origin}: {}",
+        dispute.reading.id, dispute.reading.summary
+    );
+    citation_lines(out, &dispute.reading.citations, "    ");
+    for alternative in &dispute.alternatives {
+        let _ = writeln!(
+            out,
+            "  under `{}`: {} — {}",
+            alternative.reading.id,
+            outcome_summary(&alternative.outcome).trim_end(),
+            alternative.reading.summary
+        );
+        citation_lines(out, &alternative.reading.citations, "    ");
+    }
+    if !dispute.changes_answer {
+        let _ = writeln!(out, "  (every reading gives the same answer here)");
+    }
+}
+
+fn version_heading(report: &AskReport, answers: &VersionAnswers) -> String {
+    let life = match answers.superseded {
+        Some(until) => format!("in force {} until {}", answers.effective, until),
+        None => format!("in force since {}", answers.effective),
+    };
+    let standing = match answers.standing {
+        Standing::InForce if report.under == "in-force" => {
+            format!("the version in force on {}", report.date)
+        }
+        Standing::InForce => format!("in force on {}", report.date),
+        Standing::Superseded => format!(
+            "superseded on {}: answered as if its terms still applied",
+            answers.superseded.map(|d| d.to_string()).unwrap_or_default()
+        ),
+        Standing::NotYetInForce => format!(
+            "not yet in force on {}: answered as if its terms already applied",
+            report.date
+        ),
+    };
+    format!(
+        "under `{}` — {} ({life}); {standing}",
+        answers.version, answers.title
+    )
+}
+
+/// Renders an answer for people: a table of verdicts, the deciding rules with
+/// their passages, and a warning for every dispute that touches the answer.
+pub fn ask(report: &AskReport) -> String {
+    let mut out = String::new();
+    let _ = write!(out, "{} on {}", report.query, report.date);
+    let known: Vec<String> = report
+        .facts
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .chain(report.readings.iter().map(|(k, v)| format!("{k}={v}")))
+        .collect();
+    if !known.is_empty() {
+        let _ = write!(out, ", with {}", known.join(", "));
+    }
+    out.push('\n');
+    for answers in &report.versions {
+        let _ = writeln!(out, "{}\n", version_heading(report, answers));
+        let widths: Vec<usize> = report
+            .params
+            .iter()
+            .map(|p| {
+                answers
+                    .answers
+                    .iter()
+                    .map(|a| a.params.get(p).map_or(0, String::len))
+                    .chain([p.len()])
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let prefix = |cells: Vec<&str>| -> String {
+            cells
+                .iter()
+                .zip(&widths)
+                .map(|(cell, width)| format!("{cell:<width$}  "))
+                .collect()
+        };
+        if !report.params.is_empty() {
+            let header = prefix(report.params.iter().map(String::as_str).collect());
+            let _ = writeln!(out, "  {header}verdict   decided by");
+        }
+        for answer in &answers.answers {
+            let cells = prefix(
+                report
+                    .params
+                    .iter()
+                    .map(|p| answer.params.get(p).map_or("", String::as_str))
+                    .collect(),
+            );
+            let blank = " ".repeat(cells.chars().count());
+            for (i, line) in outcome_lines(&answer.outcome).iter().enumerate() {
+                let lead = if i == 0 { &cells } else { &blank };
+                let _ = writeln!(out, "  {lead}{line}");
+            }
+        }
+        let mut defaults: Vec<&str> = answers
+            .answers
+            .iter()
+            .flat_map(|a| match &a.outcome {
+                OutcomeReport::Decided { decision } => vec![decision],
+                OutcomeReport::DependsOnFacts { cases, .. } => {
+                    cases.iter().map(|c| &c.decision).collect()
+                }
+            })
+            .filter_map(|d| d.default_reason.as_deref())
+            .collect();
+        defaults.dedup();
+        if let Some(reason) = defaults.first() {
+            let _ = writeln!(out, "\n  default: {reason}");
+        }
+        if !answers.rules.is_empty() {
+            let _ = writeln!(out, "\nrules:");
+            for rule in answers.rules.values() {
+                rule_block(&mut out, rule);
+            }
+        }
+        for answer in &answers.answers {
+            let row: Vec<String> = answer.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let row = if row.is_empty() || answers.answers.len() == 1 {
+                String::new()
+            } else {
+                format!(" for {}", row.join(", "))
+            };
+            for dispute in &answer.disputes {
+                out.push('\n');
+                dispute_block(&mut out, dispute, &row);
+            }
+        }
+        out.push('\n');
+    }
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
+}
+
+/// Lists the versions with their dates and where each date comes from.
+pub fn versions(terms: &Terms) -> String {
+    let mut out = format!("{}\n", terms.vocabulary.title);
+    for version in &terms.versions {
+        let _ = writeln!(
+            out,
+            "\n{}  {}\n  file: {}  ({} rules)",
+            version.id,
+            version.title,
+            version.file,
+            version.rules.len()
+        );
+        let _ = writeln!(out, "  effective {}: {}", version.effective.date, version.effective.source);
+        citation_lines(&mut out, &version.effective.citations, "    ");
+        match &version.superseded {
+            Some(superseded) => {
+                let _ = writeln!(out, "  superseded {}: {}", superseded.date, superseded.source);
+                citation_lines(&mut out, &superseded.citations, "    ");
+            }
+            None => {
+                let _ = writeln!(out, "  not superseded");
+            }
+        }
+    }
+    out
+}
+
+/// Lists the vocabulary: actions with parameters and defaults, facts, disputes and readings.
+pub fn actions(terms: &Terms) -> String {
+    let vocabulary = &terms.vocabulary;
+    let mut out = String::from("actions:\n");
+    for action in &vocabulary.actions {
+        let params: Vec<String> = action
+            .params
+            .iter()
+            .map(|p| format!("{} = {}", p.name, p.values.join(" | ")))
+            .collect();
+        let signature = if params.is_empty() {
+            action.id.clone()
+        } else {
+            format!("{}({})", action.id, params.join(", "))
+        };
+        let _ = writeln!(out, "  {signature}\n    {}", action.description);
+        let _ = writeln!(out, "    default {}: {}", action.default, action.default_reason);
+    }
+    out.push_str("\nfacts:\n");
+    for fact in &vocabulary.facts {
+        let _ = writeln!(
+            out,
+            "  {} = {}\n    {}",
+            fact.name,
+            fact.values.join(" | "),
+            fact.description
+        );
+    }
+    out.push_str("\ndisputes:\n");
+    for dispute in &vocabulary.disputes {
+        let _ = writeln!(out, "  {}: {}", dispute.id, dispute.question);
+        for (index, reading) in dispute.readings.iter().enumerate() {
+            let mark = if index == dispute.default { " (default)" } else { "" };
+            let seeds: Vec<&str> = reading.citations.iter().map(|c| c.seed.as_str()).collect();
+            let _ = writeln!(
+                out,
+                "    {}{mark}: {} [{}]",
+                reading.id,
+                reading.summary,
+                seeds.join(", ")
+            );
+        }
+        let _ = writeln!(out, "    why the default: {}", dispute.default_reason);
+    }
+    out
+}

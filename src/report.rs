@@ -1,0 +1,492 @@
+//! Answers as reports: named, self-contained, serialisable data built from the
+//! evaluator's results, so that text and JSON output say exactly the same thing.
+
+use crate::eval::{self, Answer, Decision, Outcome, Question};
+use crate::interval::DateInterval;
+use crate::query::{Query, Under};
+use crate::terms::{Citation, Terms, Version};
+use crate::verdict::{Effect, Verdict};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Everything `covenant ask` says about one query.
+#[derive(Debug, Clone, Serialize)]
+pub struct AskReport {
+    /// The query as given.
+    pub query: String,
+    /// The action asked about.
+    pub action: String,
+    /// The action's parameter names, in declared order (the columns of the answer table).
+    pub params: Vec<String>,
+    /// The date asked about.
+    pub date: NaiveDate,
+    /// `in-force`, `all` or a version id.
+    pub under: String,
+    /// The facts given.
+    pub facts: BTreeMap<String, String>,
+    /// The readings given explicitly; every other dispute uses its default reading.
+    pub readings: BTreeMap<String, String>,
+    /// One entry per version answered under.
+    pub versions: Vec<VersionAnswers>,
+}
+
+/// Whether a version was in force on the date asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Standing {
+    /// It was in force.
+    InForce,
+    /// It had been superseded; answered as if its terms still applied.
+    Superseded,
+    /// It had not yet taken effect; answered as if its terms already applied.
+    NotYetInForce,
+}
+
+/// The answers under one version.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionAnswers {
+    /// The version's id.
+    pub version: String,
+    /// The version's title.
+    pub title: String,
+    /// When it took effect.
+    pub effective: NaiveDate,
+    /// When it was superseded, if it was.
+    pub superseded: Option<NaiveDate>,
+    /// Whether it was in force on the date asked about.
+    pub standing: Standing,
+    /// One answer per combination of the parameters left open.
+    pub answers: Vec<AnswerReport>,
+    /// Every rule the answers mention, by id.
+    pub rules: BTreeMap<String, RuleReport>,
+}
+
+/// The answer for one fully specified question.
+#[derive(Debug, Clone, Serialize)]
+pub struct AnswerReport {
+    /// The parameter values.
+    pub params: BTreeMap<String, String>,
+    /// The verdict, or the verdicts for each value of unknown facts.
+    pub outcome: OutcomeReport,
+    /// Disputes that touch this answer.
+    pub disputes: Vec<DisputeReport>,
+}
+
+/// An outcome with names instead of indices.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum OutcomeReport {
+    /// One decision whatever the unknown facts.
+    Decided {
+        /// The decision.
+        decision: DecisionReport,
+    },
+    /// The decision depends on facts not given.
+    DependsOnFacts {
+        /// The unknown facts it depends on.
+        facts: Vec<String>,
+        /// The decision for each combination of their values.
+        cases: Vec<CaseReport>,
+    },
+}
+
+impl OutcomeReport {
+    /// The verdict when there is one decision.
+    pub fn verdict(&self) -> Option<Verdict> {
+        match self {
+            OutcomeReport::Decided { decision } => Some(decision.verdict),
+            OutcomeReport::DependsOnFacts { .. } => None,
+        }
+    }
+}
+
+/// One combination of unknown facts and its decision.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CaseReport {
+    /// The facts assumed.
+    pub facts: BTreeMap<String, String>,
+    /// The decision under them.
+    pub decision: DecisionReport,
+}
+
+/// Where a decision came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecidedBy {
+    /// One or more rules.
+    Rule,
+    /// The action's default, no rule applying.
+    Default,
+}
+
+/// A decision with names instead of indices.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DecisionReport {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Rule or default.
+    pub decided_by: DecidedBy,
+    /// The deciding rules (for a conflict, the rules that clash).
+    pub rules: Vec<String>,
+    /// Rules that applied but were overridden.
+    pub overridden: Vec<String>,
+    /// Why the default is what it is, when the default decided.
+    pub default_reason: Option<String>,
+}
+
+/// A rule as the answers cite it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleReport {
+    /// The rule's id.
+    pub id: String,
+    /// Its effect.
+    pub effect: Effect,
+    /// Its action pattern as written.
+    pub action: String,
+    /// Its validity interval.
+    pub valid: DateInterval,
+    /// Its condition as written.
+    pub when: Option<String>,
+    /// The reading it applies under, as `dispute.reading`.
+    pub reading: Option<String>,
+    /// The rules it overrides.
+    pub overrides: Vec<String>,
+    /// `file:line:column` of the rule.
+    pub location: String,
+    /// The author's note.
+    pub note: Option<String>,
+    /// The passages it rests on.
+    pub citations: Vec<Citation>,
+}
+
+/// How a dispute bears on an answer.
+#[derive(Debug, Clone, Serialize)]
+pub struct DisputeReport {
+    /// The dispute's id.
+    pub dispute: String,
+    /// The question the sources answer differently.
+    pub question: String,
+    /// The reading used.
+    pub reading: ReadingReport,
+    /// Whether the reading used is the dispute's default (rather than given).
+    pub reading_is_default: bool,
+    /// Whether some other reading gives a different outcome.
+    pub changes_answer: bool,
+    /// The other readings and the outcome under each.
+    pub alternatives: Vec<AlternativeReport>,
+}
+
+/// A reading and the passages that take it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ReadingReport {
+    /// The reading's id.
+    pub id: String,
+    /// What it says.
+    pub summary: String,
+    /// The passages.
+    pub citations: Vec<Citation>,
+}
+
+/// The outcome under another reading.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlternativeReport {
+    /// The reading.
+    pub reading: ReadingReport,
+    /// The outcome under it.
+    pub outcome: OutcomeReport,
+}
+
+/// A fully resolved question as the user asked it: the inputs to [`ask`].
+#[derive(Debug, Clone)]
+pub struct AskRequest {
+    /// The query text, for the report.
+    pub text: String,
+    /// The resolved query.
+    pub query: Query,
+    /// The date.
+    pub date: NaiveDate,
+    /// Which version(s).
+    pub under: Under,
+    /// Known facts: (fact, value) pairs.
+    pub facts: Vec<(usize, usize)>,
+    /// Readings given: (dispute, reading) pairs.
+    pub readings: Vec<(usize, usize)>,
+}
+
+/// No version applies to the date asked about under `in-force`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("no version of the agreement is in force on {date}")]
+pub struct NoVersionInForce {
+    /// The date.
+    pub date: NaiveDate,
+    /// What to do instead.
+    pub hint: String,
+}
+
+struct Builder<'t> {
+    terms: &'t Terms,
+    version: &'t Version,
+    rules: BTreeMap<String, RuleReport>,
+}
+
+impl Builder<'_> {
+    fn rule_ids(&mut self, indices: &[usize]) -> Vec<String> {
+        indices
+            .iter()
+            .map(|&i| {
+                let rule = &self.version.rules[i];
+                self.rules
+                    .entry(rule.id.0.clone())
+                    .or_insert_with(|| rule_report(self.terms, self.version, i));
+                rule.id.0.clone()
+            })
+            .collect()
+    }
+
+    fn decision(&mut self, decision: &Decision, action: usize) -> DecisionReport {
+        let default_reason = decision
+            .is_default()
+            .then(|| self.terms.vocabulary.actions[action].default_reason.clone());
+        DecisionReport {
+            verdict: decision.verdict,
+            decided_by: if decision.is_default() {
+                DecidedBy::Default
+            } else {
+                DecidedBy::Rule
+            },
+            rules: self.rule_ids(&decision.deciding),
+            overridden: self.rule_ids(&decision.overridden),
+            default_reason,
+        }
+    }
+
+    fn outcome(&mut self, outcome: &Outcome, action: usize) -> OutcomeReport {
+        match outcome {
+            Outcome::Decided(decision) => OutcomeReport::Decided {
+                decision: self.decision(decision, action),
+            },
+            Outcome::DependsOnFacts { facts, cases } => {
+                let names: Vec<String> = facts
+                    .iter()
+                    .map(|&f| self.terms.vocabulary.facts[f].name.clone())
+                    .collect();
+                let cases = cases
+                    .iter()
+                    .map(|(values, decision)| CaseReport {
+                        facts: facts
+                            .iter()
+                            .zip(values)
+                            .map(|(&f, &v)| {
+                                let fact = &self.terms.vocabulary.facts[f];
+                                (fact.name.clone(), fact.values[v].clone())
+                            })
+                            .collect(),
+                        decision: self.decision(decision, action),
+                    })
+                    .collect();
+                OutcomeReport::DependsOnFacts {
+                    facts: names,
+                    cases,
+                }
+            }
+        }
+    }
+
+    fn answer(&mut self, answer: &Answer, action: usize, given: &[bool]) -> (OutcomeReport, Vec<DisputeReport>) {
+        let outcome = self.outcome(&answer.outcome, action);
+        let disputes = answer
+            .disputes
+            .iter()
+            .map(|effect| {
+                let dispute = &self.terms.vocabulary.disputes[effect.dispute];
+                let alternatives: Vec<AlternativeReport> = effect
+                    .alternatives
+                    .iter()
+                    .map(|(reading, alternative)| AlternativeReport {
+                        reading: reading_report(self.terms, effect.dispute, *reading),
+                        outcome: self.outcome(alternative, action),
+                    })
+                    .collect();
+                DisputeReport {
+                    dispute: dispute.id.clone(),
+                    question: dispute.question.clone(),
+                    reading: reading_report(self.terms, effect.dispute, effect.reading),
+                    reading_is_default: !given[effect.dispute],
+                    changes_answer: alternatives.iter().any(|a| a.outcome != outcome),
+                    alternatives,
+                }
+            })
+            .collect();
+        (outcome, disputes)
+    }
+}
+
+fn reading_report(terms: &Terms, dispute: usize, reading: usize) -> ReadingReport {
+    let reading = &terms.vocabulary.disputes[dispute].readings[reading];
+    ReadingReport {
+        id: reading.id.clone(),
+        summary: reading.summary.clone(),
+        citations: reading.citations.clone(),
+    }
+}
+
+/// Describes rule `index` of `version` for a report.
+pub fn rule_report(terms: &Terms, version: &Version, index: usize) -> RuleReport {
+    let rule = &version.rules[index];
+    RuleReport {
+        id: rule.id.0.clone(),
+        effect: rule.effect,
+        action: rule.pattern.clone(),
+        valid: rule.valid,
+        when: rule.when.clone(),
+        reading: rule.reading.map(|r| {
+            let dispute = &terms.vocabulary.disputes[r.dispute];
+            format!("{}.{}", dispute.id, dispute.readings[r.reading].id)
+        }),
+        overrides: rule
+            .overrides
+            .iter()
+            .map(|&o| version.rules[o].id.0.clone())
+            .collect(),
+        location: rule.location.to_string(),
+        note: rule.note.clone(),
+        citations: rule.citations.clone(),
+    }
+}
+
+/// Every combination of values for the parameters a query left open, in domain order.
+fn parameter_combinations(terms: &Terms, query: &Query) -> Vec<Vec<usize>> {
+    let action = &terms.vocabulary.actions[query.action];
+    let mut combinations = vec![Vec::new()];
+    for (param, given) in action.params.iter().zip(&query.params) {
+        let choices: Vec<usize> = match given {
+            Some(value) => vec![*value],
+            None => (0..param.values.len()).collect(),
+        };
+        combinations = combinations
+            .into_iter()
+            .flat_map(|prefix| {
+                choices.iter().map(move |&c| {
+                    let mut next = prefix.clone();
+                    next.push(c);
+                    next
+                })
+            })
+            .collect();
+    }
+    combinations
+}
+
+/// Answers a question under the version(s) it names.
+pub fn ask(terms: &Terms, request: &AskRequest) -> Result<AskReport, NoVersionInForce> {
+    let versions: Vec<usize> = match request.under {
+        Under::All => (0..terms.versions.len()).collect(),
+        Under::Version(v) => vec![v],
+        Under::InForce => match terms.version_in_force(request.date) {
+            Some(v) => vec![v],
+            None => {
+                let first = &terms.versions[0];
+                return Err(NoVersionInForce {
+                    date: request.date,
+                    hint: format!(
+                        "the earliest version, `{}`, took effect on {}; pass `--under {}` to apply its terms anyway",
+                        first.id, first.effective.date, first.id
+                    ),
+                });
+            }
+        },
+    };
+    let mut facts = vec![None; terms.vocabulary.facts.len()];
+    for &(fact, value) in &request.facts {
+        facts[fact] = Some(value);
+    }
+    let mut readings = terms.default_readings();
+    let mut given = vec![false; readings.len()];
+    for &(dispute, reading) in &request.readings {
+        readings[dispute] = reading;
+        given[dispute] = true;
+    }
+    let action = &terms.vocabulary.actions[request.query.action];
+    let combinations = parameter_combinations(terms, &request.query);
+    let mut reports = Vec::new();
+    for v in versions {
+        let version = &terms.versions[v];
+        let mut builder = Builder {
+            terms,
+            version,
+            rules: BTreeMap::new(),
+        };
+        let answers = combinations
+            .iter()
+            .map(|params| {
+                let question = Question {
+                    version: v,
+                    action: request.query.action,
+                    params,
+                    date: request.date,
+                    facts: &facts,
+                    readings: &readings,
+                };
+                let answer = eval::answer(terms, &question);
+                let (outcome, disputes) = builder.answer(&answer, request.query.action, &given);
+                AnswerReport {
+                    params: action
+                        .params
+                        .iter()
+                        .zip(params)
+                        .map(|(p, &value)| (p.name.clone(), p.values[value].clone()))
+                        .collect(),
+                    outcome,
+                    disputes,
+                }
+            })
+            .collect();
+        let life = version.life();
+        let standing = if life.contains(request.date) {
+            Standing::InForce
+        } else if request.date < version.effective.date {
+            Standing::NotYetInForce
+        } else {
+            Standing::Superseded
+        };
+        reports.push(VersionAnswers {
+            version: version.id.clone(),
+            title: version.title.clone(),
+            effective: version.effective.date,
+            superseded: version.superseded.as_ref().map(|s| s.date),
+            standing,
+            answers,
+            rules: builder.rules,
+        });
+    }
+    let under = match request.under {
+        Under::InForce => "in-force".to_string(),
+        Under::All => "all".to_string(),
+        Under::Version(v) => terms.versions[v].id.clone(),
+    };
+    Ok(AskReport {
+        query: request.text.clone(),
+        action: action.id.clone(),
+        params: action.params.iter().map(|p| p.name.clone()).collect(),
+        date: request.date,
+        under,
+        facts: request
+            .facts
+            .iter()
+            .map(|&(f, v)| {
+                let fact = &terms.vocabulary.facts[f];
+                (fact.name.clone(), fact.values[v].clone())
+            })
+            .collect(),
+        readings: request
+            .readings
+            .iter()
+            .map(|&(d, r)| {
+                let dispute = &terms.vocabulary.disputes[d];
+                (dispute.id.clone(), dispute.readings[r].id.clone())
+            })
+            .collect(),
+        versions: reports,
+    })
+}

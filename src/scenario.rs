@@ -1,0 +1,267 @@
+//! Scenario files: named questions with optional expectations, answered by
+//! `covenant ask --scenario` and checked by `covenant test`.
+//!
+//! ```toml
+//! [[question]]
+//! name = "OpenAI may host its models on AWS in March 2027"
+//! query = "openai.host_models(cloud=aws)"
+//! on = "2027-03-01"
+//! under = "in-force"          # optional; `in-force`, `all` or a version id
+//! facts = { agi_achieved = true }
+//! readings = { microsoft_share_end = "after_2030" }
+//! expect = "permitted"        # optional: every answer must have this verdict
+//! expect_rule = "new.host.any_cloud"  # optional: a deciding rule, or "default"
+//! ```
+
+use crate::diagnostic::{Diagnostic, Location, SourceFile};
+use crate::query::{self, Under};
+use crate::report::{AskReport, AskRequest, DecidedBy, OutcomeReport};
+use crate::terms::Terms;
+use crate::terms::raw::Ordered;
+use crate::verdict::Verdict;
+use serde::Serialize;
+use std::sync::Arc;
+use toml::Spanned;
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScenarioFile {
+    #[serde(default)]
+    question: Vec<Spanned<RawQuestion>>,
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawQuestion {
+    name: String,
+    query: Spanned<String>,
+    on: Spanned<String>,
+    #[serde(default)]
+    under: Option<Spanned<String>>,
+    #[serde(default)]
+    facts: Ordered<Spanned<toml::Value>>,
+    #[serde(default)]
+    readings: Ordered<Spanned<String>>,
+    #[serde(default)]
+    expect: Option<Spanned<String>>,
+    #[serde(default)]
+    expect_rule: Option<Spanned<String>>,
+}
+
+/// One question of a scenario file, resolved against the terms.
+#[derive(Debug, Clone)]
+pub struct ScenarioQuestion {
+    /// The question's name.
+    pub name: String,
+    /// What to ask.
+    pub request: AskRequest,
+    /// The verdict every answer must have, if given.
+    pub expect: Option<Verdict>,
+    /// A rule that must decide every answer (or `default`), if given.
+    pub expect_rule: Option<String>,
+    /// Where the question is written.
+    pub location: Location,
+}
+
+/// Reads a scenario file, reporting every mistake in it.
+pub fn load(terms: &Terms, file: &Arc<SourceFile>) -> Result<Vec<ScenarioQuestion>, Vec<Diagnostic>> {
+    let raw: RawScenarioFile = toml::from_str(&file.text).map_err(|error| {
+        let location = Location::new(file, error.span().unwrap_or(0..0));
+        vec![Diagnostic::error(error.message().trim_end().to_string(), Some(location))]
+    })?;
+    let mut questions = Vec::new();
+    let mut errors = Vec::new();
+    for raw_question in raw.question {
+        let location = Location::new(file, raw_question.span());
+        let raw_question = raw_question.into_inner();
+        match resolve(terms, file, &raw_question) {
+            Ok((request, expect)) => questions.push(ScenarioQuestion {
+                name: raw_question.name.clone(),
+                request,
+                expect,
+                expect_rule: raw_question.expect_rule.as_ref().map(|r| r.get_ref().clone()),
+                location,
+            }),
+            Err(mut found) => errors.append(&mut found),
+        }
+    }
+    if errors.is_empty() {
+        Ok(questions)
+    } else {
+        Err(errors)
+    }
+}
+
+type Resolved = (AskRequest, Option<Verdict>);
+
+fn resolve(terms: &Terms, file: &Arc<SourceFile>, raw: &RawQuestion) -> Result<Resolved, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let within = |text: &Spanned<String>, error: query::InputError| error.in_file(file, text.span());
+    let query = query::parse_query(terms, raw.query.get_ref()).map_err(|e| errors.push(within(&raw.query, e)));
+    let date = query::parse_on(raw.on.get_ref()).map_err(|e| errors.push(within(&raw.on, e)));
+    let under = match &raw.under {
+        Some(under) => query::parse_under(terms, under.get_ref()).map_err(|e| errors.push(within(under, e))),
+        None => Ok(Under::InForce),
+    };
+    let mut facts = Vec::new();
+    for (name, value) in &raw.facts.0 {
+        let text = match value.get_ref() {
+            toml::Value::Boolean(b) => b.to_string(),
+            toml::Value::String(s) => s.clone(),
+            _ => {
+                let location = Location::new(file, value.span());
+                errors.push(
+                    Diagnostic::error("a fact's value is `true`, `false` or a string", Some(location)),
+                );
+                continue;
+            }
+        };
+        let assignment = format!("{}={text}", name.get_ref());
+        match query::parse_fact(terms, &assignment) {
+            Ok(fact) => facts.push(fact),
+            Err(error) => {
+                let span = if error.span.start <= name.get_ref().len() {
+                    name.span()
+                } else {
+                    value.span()
+                };
+                errors.push(error.at(Location::new(file, span)));
+            }
+        }
+    }
+    let mut readings = Vec::new();
+    for (name, value) in &raw.readings.0 {
+        match query::parse_reading(terms, &format!("{}={}", name.get_ref(), value.get_ref())) {
+            Ok(reading) => readings.push(reading),
+            Err(error) => {
+                let span = if error.span.start <= name.get_ref().len() {
+                    name.span()
+                } else {
+                    value.span()
+                };
+                errors.push(error.at(Location::new(file, span)));
+            }
+        }
+    }
+    let expect = match &raw.expect {
+        Some(expect) => match Verdict::parse(expect.get_ref()) {
+            Some(verdict) => Some(verdict),
+            None => {
+                let hint = crate::diagnostic::did_you_mean(expect.get_ref(), "verdict", Verdict::NAMES);
+                errors.push(
+                    Diagnostic::error(
+                        format!("unknown verdict `{}`", expect.get_ref()),
+                        Some(Location::new(file, expect.span())),
+                    )
+                    .with_hint(Some(hint)),
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    if let (Some(rule), Ok(Under::Version(v))) = (&raw.expect_rule, &under) {
+        let version = &terms.versions[*v];
+        if rule.get_ref() != "default" && version.rule_index(rule.get_ref()).is_none() {
+            let hint = crate::diagnostic::did_you_mean(
+                rule.get_ref(),
+                "rule",
+                version.rules.iter().map(|r| r.id.0.as_str()).chain(["default"]),
+            );
+            errors.push(
+                Diagnostic::error(
+                    format!("unknown rule `{}` in version `{}`", rule.get_ref(), version.id),
+                    Some(Location::new(file, rule.span())),
+                )
+                .with_hint(Some(hint)),
+            );
+        }
+    }
+    match (query, date, under) {
+        (Ok(query), Ok(date), Ok(under)) if errors.is_empty() => Ok((
+            AskRequest {
+                text: raw.query.get_ref().clone(),
+                query,
+                date,
+                under,
+                facts,
+                readings,
+            },
+            expect,
+        )),
+        _ => Err(errors),
+    }
+}
+
+/// How one question fared against its expectations.
+#[derive(Debug, Clone, Serialize)]
+pub struct TestResult {
+    /// The question's name.
+    pub name: String,
+    /// `file:line:column` of the question.
+    pub location: String,
+    /// Whether every expectation held.
+    pub passed: bool,
+    /// What did not hold, one line each.
+    pub problems: Vec<String>,
+}
+
+/// Checks a report against a question's expectations.
+pub fn check(question: &ScenarioQuestion, report: &AskReport) -> TestResult {
+    let mut problems = Vec::new();
+    for version in &report.versions {
+        for answer in &version.answers {
+            let row: Vec<String> = answer.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let at = if row.is_empty() {
+                format!("under `{}`", version.version)
+            } else {
+                format!("for {} under `{}`", row.join(", "), version.version)
+            };
+            let decision = match &answer.outcome {
+                OutcomeReport::Decided { decision } => decision,
+                OutcomeReport::DependsOnFacts { facts, .. } => {
+                    if question.expect.is_some() || question.expect_rule.is_some() {
+                        problems.push(format!(
+                            "{at}: the answer depends on {} , which the question does not give",
+                            facts.join(", ")
+                        ));
+                    }
+                    continue;
+                }
+            };
+            if let Some(expected) = question.expect {
+                if decision.verdict != expected {
+                    let by = match decision.decided_by {
+                        DecidedBy::Default => "the default".to_string(),
+                        DecidedBy::Rule => format!("rule {}", decision.rules.join(", ")),
+                    };
+                    problems.push(format!(
+                        "{at}: expected {expected}, got {} (by {by})",
+                        decision.verdict
+                    ));
+                }
+            }
+            if let Some(rule) = &question.expect_rule {
+                let holds = if rule == "default" {
+                    decision.decided_by == DecidedBy::Default
+                } else {
+                    decision.rules.iter().any(|r| r == rule)
+                };
+                if !holds {
+                    let by = if decision.rules.is_empty() {
+                        "the default".to_string()
+                    } else {
+                        decision.rules.join(", ")
+                    };
+                    problems.push(format!("{at}: expected rule {rule} to decide, but {by} decided"));
+                }
+            }
+        }
+    }
+    TestResult {
+        name: question.name.clone(),
+        location: question.location.to_string(),
+        passed: problems.is_empty(),
+        problems,
+    }
+}
