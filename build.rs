@@ -33,8 +33,12 @@ fn main() {
     let root = env::var("CARGO_MANIFEST_DIR").unwrap();
     let root = Path::new(&root);
     let mut out = String::new();
-    embed(&mut out, "EMBEDDED_TERMS", &root.join("terms"), |n| n.ends_with(".toml"));
-    embed(&mut out, "EMBEDDED_SEEDS", &root.join("seeds"), |n| !n.starts_with('.'));
+    embed(&mut out, "EMBEDDED_TERMS", &root.join("terms"), |n| {
+        n.ends_with(".toml")
+    });
+    embed(&mut out, "EMBEDDED_SEEDS", &root.join("seeds"), |n| {
+        !n.starts_with('.')
+    });
     let target = Path::new(&env::var("OUT_DIR").unwrap()).join("embedded.rs");
     fs::write(target, out).unwrap();
 }

@@ -3,10 +3,10 @@
 
 use crate::diagnostic::{Diagnostic, SourceFile};
 use crate::query::{self, InputError};
+use crate::render;
 use crate::report::{self, AskReport, AskRequest};
 use crate::scenario::{self, TestResult};
 use crate::terms::{self, Terms, TermsSource};
-use crate::render;
 use serde_json::json;
 use std::path::{Path, PathBuf};
 
@@ -68,19 +68,31 @@ pub struct AskArgs {
     pub readings: Vec<String>,
 }
 
-fn on_command_line<T>(origin: &str, text: &str, result: Result<T, InputError>) -> Result<T, Diagnostic> {
+fn on_command_line<T>(
+    origin: &str,
+    text: &str,
+    result: Result<T, InputError>,
+) -> Result<T, Diagnostic> {
     result.map_err(|error| error.on_command_line(origin, text))
 }
 
-fn request_from_flags(terms: &Terms, query_text: &str, args: &AskArgs) -> Result<AskRequest, BadInput> {
+fn request_from_flags(
+    terms: &Terms,
+    query_text: &str,
+    args: &AskArgs,
+) -> Result<AskRequest, BadInput> {
     let mut errors = Vec::new();
     let query = on_command_line("query", query_text, query::parse_query(terms, query_text))
         .map_err(|d| errors.push(d));
     let today = chrono::Local::now().date_naive().to_string();
     let on = args.on.as_deref().unwrap_or(&today);
     let date = on_command_line("--on", on, query::parse_on(on)).map_err(|d| errors.push(d));
-    let under = on_command_line("--under", &args.under, query::parse_under(terms, &args.under))
-        .map_err(|d| errors.push(d));
+    let under = on_command_line(
+        "--under",
+        &args.under,
+        query::parse_under(terms, &args.under),
+    )
+    .map_err(|d| errors.push(d));
     let mut facts = Vec::new();
     for fact in &args.facts {
         match on_command_line("--fact", fact, query::parse_fact(terms, fact)) {
@@ -120,9 +132,8 @@ fn answer(terms: &Terms, request: &AskRequest, on_text: &str) -> Result<AskRepor
 }
 
 fn read_file(path: &Path) -> Result<std::sync::Arc<SourceFile>, BadInput> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(format!("cannot read `{}`: {e}", path.display()), None)
-    })?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", path.display()), None))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(
             format!(
@@ -144,13 +155,18 @@ pub fn ask(terms: &Terms, args: &AskArgs, format: Format) -> Result<String, BadI
         let mut reports = Vec::new();
         for question in &questions {
             let on = question.request.date.to_string();
-            reports.push((question.name.clone(), answer(terms, &question.request, &on)?));
+            reports.push((
+                question.name.clone(),
+                answer(terms, &question.request, &on)?,
+            ));
         }
         return Ok(match format {
-            Format::Json => to_json(&json!(reports
-                .iter()
-                .map(|(name, report)| json!({ "name": name, "answer": report }))
-                .collect::<Vec<_>>())),
+            Format::Json => to_json(&json!(
+                reports
+                    .iter()
+                    .map(|(name, report)| json!({ "name": name, "answer": report }))
+                    .collect::<Vec<_>>()
+            )),
             Format::Text => reports
                 .iter()
                 .map(|(name, report)| format!("## {name}\n{}", render::ask(report)))
@@ -160,7 +176,9 @@ pub fn ask(terms: &Terms, args: &AskArgs, format: Format) -> Result<String, BadI
     }
     let Some(query_text) = &args.query else {
         return Err(Diagnostic::error("give a query, or --scenario FILE", None)
-            .with_hint(Some("e.g. covenant ask 'openai.host_models(cloud=aws)' --on 2027-03-01".into()))
+            .with_hint(Some(
+                "e.g. covenant ask 'openai.host_models(cloud=aws)' --on 2027-03-01".into(),
+            ))
             .into());
     };
     let request = request_from_flags(terms, query_text, args)?;
@@ -173,7 +191,8 @@ pub fn ask(terms: &Terms, args: &AskArgs, format: Format) -> Result<String, BadI
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {
-    let mut text = serde_json::to_string_pretty(value).expect("reports serialise to JSON: all keys are strings");
+    let mut text = serde_json::to_string_pretty(value)
+        .expect("reports serialise to JSON: all keys are strings");
     text.push('\n');
     text
 }
@@ -275,4 +294,3 @@ pub fn render_bad_input(bad: &BadInput, format: Format) -> String {
         Format::Json => to_json(&json!({ "errors": bad.diagnostics })),
     }
 }
-

@@ -133,7 +133,8 @@ pub fn decide(terms: &Terms, question: &Question, facts: &[usize]) -> Decision {
             .iter()
             .any(|&other| version.rules[other].beats.binary_search(index).is_ok())
     };
-    let (overridden, deciding): (Vec<usize>, Vec<usize>) = applicable.iter().partition(|i| beaten(i));
+    let (overridden, deciding): (Vec<usize>, Vec<usize>) =
+        applicable.iter().partition(|i| beaten(i));
     let verdict = Verdict::combine(deciding.iter().map(|&i| version.rules[i].effect))
         .unwrap_or(terms.vocabulary.actions[question.action].default);
     Decision {

@@ -29,9 +29,15 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         ));
     }
     let (year, month, day): (i32, u32, u32) = (
-        parts[0].parse().map_err(|_| format!("bad year in `{text}`"))?,
-        parts[1].parse().map_err(|_| format!("bad month in `{text}`"))?,
-        parts[2].parse().map_err(|_| format!("bad day in `{text}`"))?,
+        parts[0]
+            .parse()
+            .map_err(|_| format!("bad year in `{text}`"))?,
+        parts[1]
+            .parse()
+            .map_err(|_| format!("bad month in `{text}`"))?,
+        parts[2]
+            .parse()
+            .map_err(|_| format!("bad day in `{text}`"))?,
     );
     if !(1..=12).contains(&month) {
         return Err(format!(

@@ -44,10 +44,12 @@ enum FormatArg {
 #[derive(Subcommand)]
 enum Command {
     /// Ask whether a party may, must or must not do something, and why.
-    #[command(after_help = "Query grammar: party.action(param=value, ...). A parameter left out is \
+    #[command(
+        after_help = "Query grammar: party.action(param=value, ...). A parameter left out is \
 answered for every value of its domain.\n\nExamples:\n  covenant ask 'openai.host_models(cloud=aws)' --on 2027-03-01\n  \
 covenant ask 'openai.restrict_microsoft_access' --on 2025-01-01 --fact agi_achieved=true\n  \
-covenant ask 'openai.pay_revenue_share' --on 2031-06-01 --under all\n  covenant ask --scenario scenarios/news.toml")]
+covenant ask 'openai.pay_revenue_share' --on 2031-06-01 --under all\n  covenant ask --scenario scenarios/news.toml"
+    )]
     Ask {
         /// What to ask, e.g. `openai.host_models(cloud=aws)`; `covenant actions` lists the actions.
         #[arg(required_unless_present = "scenario")]

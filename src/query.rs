@@ -57,7 +57,11 @@ impl InputError {
 
     /// The diagnostic for a mistake inside a string value of a TOML file.
     pub fn in_file(&self, file: &Arc<SourceFile>, outer: Range<usize>) -> Diagnostic {
-        self.at(crate::terms::locate_in_string(file, outer, self.span.clone()))
+        self.at(crate::terms::locate_in_string(
+            file,
+            outer,
+            self.span.clone(),
+        ))
     }
 }
 
@@ -76,7 +80,11 @@ pub fn parse_query(terms: &Terms, text: &str) -> Result<Query, InputError> {
     let name = pattern.action_name();
     let actions = &terms.vocabulary.actions;
     let Some(action) = terms.action_index(&name) else {
-        let party_known = terms.vocabulary.parties.iter().any(|p| p.id == pattern.party.text);
+        let party_known = terms
+            .vocabulary
+            .parties
+            .iter()
+            .any(|p| p.id == pattern.party.text);
         let hint = if party_known {
             did_you_mean(&name, "action", actions.iter().map(|a| a.id.as_str()))
         } else {
@@ -89,7 +97,7 @@ pub fn parse_query(terms: &Terms, text: &str) -> Result<Query, InputError> {
         return Err(InputError::new(
             format!("unknown action `{name}`"),
             pattern.action_span(),
-            format!("{hint}; `covenant actions` lists them all"),
+            format!("{hint} `covenant actions` lists them all"),
         ));
     };
     let declared = &actions[action];
@@ -132,19 +140,26 @@ pub fn parse_query(terms: &Terms, text: &str) -> Result<Query, InputError> {
         let values = &declared.params[param].values;
         let Some(index) = values.iter().position(|v| v == &value.text) else {
             return Err(InputError::new(
-                format!("unknown value `{}` for `{}`", value.text, constraint.name.text),
-                value.span.clone(),
                 format!(
-                    "{} (`{}` takes {})",
-                    did_you_mean(&value.text, "value", values.iter().map(String::as_str)),
-                    constraint.name.text,
-                    values.join(", ")
+                    "unknown value `{}` for `{}`",
+                    value.text, constraint.name.text
                 ),
+                value.span.clone(),
+                value_hint(&value.text, &constraint.name.text, values),
             ));
         };
         params[param] = Some(index);
     }
     Ok(Query { action, params })
+}
+
+/// "did you mean" for a value, always followed by the values the name takes.
+pub fn value_hint(found: &str, name: &str, values: &[String]) -> String {
+    let takes = format!("`{name}` takes {}", values.join(", "));
+    match crate::diagnostic::closest(found, values.iter().map(String::as_str)) {
+        Some(close) => format!("did you mean `{close}`? ({takes})"),
+        None => takes,
+    }
 }
 
 /// Parses `--on`: a `YYYY-MM-DD` date.
@@ -168,16 +183,20 @@ pub fn parse_under(terms: &Terms, text: &str) -> Result<Under, InputError> {
     match text {
         "in-force" => Ok(Under::InForce),
         "all" => Ok(Under::All),
-        _ => terms.version_index(text).map(Under::Version).ok_or_else(|| {
-            let known = ["in-force", "all"]
-                .into_iter()
-                .chain(terms.versions.iter().map(|v| v.id.as_str()));
-            InputError::new(
-                format!("unknown version `{text}`"),
-                0..text.len(),
-                did_you_mean(text, "choice", known.clone()).replace("known choices", "choose from"),
-            )
-        }),
+        _ => terms
+            .version_index(text)
+            .map(Under::Version)
+            .ok_or_else(|| {
+                let known = ["in-force", "all"]
+                    .into_iter()
+                    .chain(terms.versions.iter().map(|v| v.id.as_str()));
+                InputError::new(
+                    format!("unknown version `{text}`"),
+                    0..text.len(),
+                    did_you_mean(text, "choice", known.clone())
+                        .replace("known choices", "choose from"),
+                )
+            }),
     }
 }
 
@@ -211,16 +230,29 @@ pub fn parse_reading(terms: &Terms, text: &str) -> Result<(usize, usize), InputE
         return Err(InputError::new(
             format!("unknown dispute `{}`", name.text),
             name.span,
-            did_you_mean(&name.text, "dispute", disputes.iter().map(|d| d.id.as_str())),
+            did_you_mean(
+                &name.text,
+                "dispute",
+                disputes.iter().map(|d| d.id.as_str()),
+            ),
         ));
     };
     let readings = &disputes[dispute].readings;
-    let reading = disputes[dispute].reading_index(&value.text).ok_or_else(|| {
-        InputError::new(
-            format!("unknown reading `{}` of dispute `{}`", value.text, name.text),
-            value.span.clone(),
-            did_you_mean(&value.text, "reading", readings.iter().map(|r| r.id.as_str())),
-        )
-    })?;
+    let reading = disputes[dispute]
+        .reading_index(&value.text)
+        .ok_or_else(|| {
+            InputError::new(
+                format!(
+                    "unknown reading `{}` of dispute `{}`",
+                    value.text, name.text
+                ),
+                value.span.clone(),
+                did_you_mean(
+                    &value.text,
+                    "reading",
+                    readings.iter().map(|r| r.id.as_str()),
+                ),
+            )
+        })?;
     Ok((dispute, reading))
 }

@@ -8,7 +8,7 @@ use crate::terms::{Citation, Terms};
 use std::fmt::Write as _;
 
 fn decision_line(decision: &DecisionReport) -> String {
-    let mut line = format!("{:<10}", decision.verdict.to_string());
+    let mut line = format!("{:<11}", decision.verdict.to_string());
     match decision.decided_by {
         DecidedBy::Default => line.push_str("default"),
         DecidedBy::Rule => {
@@ -38,12 +38,18 @@ fn outcome_lines(outcome: &OutcomeReport) -> Vec<String> {
                     .collect::<Vec<_>>()
                     .join(", ")
             )];
-            for case in cases {
-                let assumed: Vec<String> =
-                    case.facts.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let assumed: Vec<String> = cases
+                .iter()
+                .map(|case| {
+                    let pairs: Vec<String> =
+                        case.facts.iter().map(|(k, v)| format!("{k}={v}")).collect();
+                    pairs.join(" ")
+                })
+                .collect();
+            let width = assumed.iter().map(String::len).max().unwrap_or(0);
+            for (case, assumed) in cases.iter().zip(&assumed) {
                 lines.push(format!(
-                    "  if {:<28} {}",
-                    assumed.join(" "),
+                    "  if {assumed:<width$}  {}",
                     decision_line(&case.decision)
                 ));
             }
@@ -55,6 +61,13 @@ fn outcome_lines(outcome: &OutcomeReport) -> Vec<String> {
 fn outcome_summary(outcome: &OutcomeReport) -> String {
     match outcome {
         OutcomeReport::Decided { decision } => decision_line(decision),
+        OutcomeReport::DependsOnFacts { cases, .. }
+            if cases
+                .iter()
+                .all(|c| c.decision.verdict == cases[0].decision.verdict) =>
+        {
+            format!("{} whatever the facts", cases[0].decision.verdict)
+        }
         OutcomeReport::DependsOnFacts { cases, .. } => cases
             .iter()
             .map(|case| {
@@ -79,7 +92,10 @@ fn citation_lines(out: &mut String, citations: &[Citation], indent: &str) {
 
 fn rule_block(out: &mut String, rule: &RuleReport) {
     let _ = writeln!(out, "  {}  ({})", rule.id, rule.location);
-    let mut what = format!("    {} {} {}", rule.effect, rule.action, rule.valid);
+    let mut what = format!("    {} {}", rule.effect, rule.action);
+    if rule.valid != crate::interval::DateInterval::ALWAYS {
+        let _ = write!(what, " {}", rule.valid);
+    }
     if let Some(when) = &rule.when {
         let _ = write!(what, " when {when}");
     }
@@ -140,7 +156,10 @@ fn version_heading(report: &AskReport, answers: &VersionAnswers) -> String {
         Standing::InForce => format!("in force on {}", report.date),
         Standing::Superseded => format!(
             "superseded on {}: answered as if its terms still applied",
-            answers.superseded.map(|d| d.to_string()).unwrap_or_default()
+            answers
+                .superseded
+                .map(|d| d.to_string())
+                .unwrap_or_default()
         ),
         Standing::NotYetInForce => format!(
             "not yet in force on {}: answered as if its terms already applied",
@@ -192,7 +211,7 @@ pub fn ask(report: &AskReport) -> String {
         };
         if !report.params.is_empty() {
             let header = prefix(report.params.iter().map(String::as_str).collect());
-            let _ = writeln!(out, "  {header}verdict   decided by");
+            let _ = writeln!(out, "  {header}verdict    decided by");
         }
         for answer in &answers.answers {
             let cells = prefix(
@@ -230,7 +249,11 @@ pub fn ask(report: &AskReport) -> String {
             }
         }
         for answer in &answers.answers {
-            let row: Vec<String> = answer.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let row: Vec<String> = answer
+                .params
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             let row = if row.is_empty() || answers.answers.len() == 1 {
                 String::new()
             } else {
@@ -260,11 +283,19 @@ pub fn versions(terms: &Terms) -> String {
             version.file,
             version.rules.len()
         );
-        let _ = writeln!(out, "  effective {}: {}", version.effective.date, version.effective.source);
+        let _ = writeln!(
+            out,
+            "  effective {}: {}",
+            version.effective.date, version.effective.source
+        );
         citation_lines(&mut out, &version.effective.citations, "    ");
         match &version.superseded {
             Some(superseded) => {
-                let _ = writeln!(out, "  superseded {}: {}", superseded.date, superseded.source);
+                let _ = writeln!(
+                    out,
+                    "  superseded {}: {}",
+                    superseded.date, superseded.source
+                );
                 citation_lines(&mut out, &superseded.citations, "    ");
             }
             None => {
@@ -291,7 +322,11 @@ pub fn actions(terms: &Terms) -> String {
             format!("{}({})", action.id, params.join(", "))
         };
         let _ = writeln!(out, "  {signature}\n    {}", action.description);
-        let _ = writeln!(out, "    default {}: {}", action.default, action.default_reason);
+        let _ = writeln!(
+            out,
+            "    default {}: {}",
+            action.default, action.default_reason
+        );
     }
     out.push_str("\nfacts:\n");
     for fact in &vocabulary.facts {
@@ -307,7 +342,11 @@ pub fn actions(terms: &Terms) -> String {
     for dispute in &vocabulary.disputes {
         let _ = writeln!(out, "  {}: {}", dispute.id, dispute.question);
         for (index, reading) in dispute.readings.iter().enumerate() {
-            let mark = if index == dispute.default { " (default)" } else { "" };
+            let mark = if index == dispute.default {
+                " (default)"
+            } else {
+                ""
+            };
             let seeds: Vec<&str> = reading.citations.iter().map(|c| c.seed.as_str()).collect();
             let _ = writeln!(
                 out,

@@ -293,7 +293,12 @@ impl Builder<'_> {
         }
     }
 
-    fn answer(&mut self, answer: &Answer, action: usize, given: &[bool]) -> (OutcomeReport, Vec<DisputeReport>) {
+    fn answer(
+        &mut self,
+        answer: &Answer,
+        action: usize,
+        given: &[bool],
+    ) -> (OutcomeReport, Vec<DisputeReport>) {
         let outcome = self.outcome(&answer.outcome, action);
         let disputes = answer
             .disputes

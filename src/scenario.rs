@@ -64,10 +64,16 @@ pub struct ScenarioQuestion {
 }
 
 /// Reads a scenario file, reporting every mistake in it.
-pub fn load(terms: &Terms, file: &Arc<SourceFile>) -> Result<Vec<ScenarioQuestion>, Vec<Diagnostic>> {
+pub fn load(
+    terms: &Terms,
+    file: &Arc<SourceFile>,
+) -> Result<Vec<ScenarioQuestion>, Vec<Diagnostic>> {
     let raw: RawScenarioFile = toml::from_str(&file.text).map_err(|error| {
         let location = Location::new(file, error.span().unwrap_or(0..0));
-        vec![Diagnostic::error(error.message().trim_end().to_string(), Some(location))]
+        vec![Diagnostic::error(
+            error.message().trim_end().to_string(),
+            Some(location),
+        )]
     })?;
     let mut questions = Vec::new();
     let mut errors = Vec::new();
@@ -79,7 +85,10 @@ pub fn load(terms: &Terms, file: &Arc<SourceFile>) -> Result<Vec<ScenarioQuestio
                 name: raw_question.name.clone(),
                 request,
                 expect,
-                expect_rule: raw_question.expect_rule.as_ref().map(|r| r.get_ref().clone()),
+                expect_rule: raw_question
+                    .expect_rule
+                    .as_ref()
+                    .map(|r| r.get_ref().clone()),
                 location,
             }),
             Err(mut found) => errors.append(&mut found),
@@ -94,13 +103,21 @@ pub fn load(terms: &Terms, file: &Arc<SourceFile>) -> Result<Vec<ScenarioQuestio
 
 type Resolved = (AskRequest, Option<Verdict>);
 
-fn resolve(terms: &Terms, file: &Arc<SourceFile>, raw: &RawQuestion) -> Result<Resolved, Vec<Diagnostic>> {
+fn resolve(
+    terms: &Terms,
+    file: &Arc<SourceFile>,
+    raw: &RawQuestion,
+) -> Result<Resolved, Vec<Diagnostic>> {
     let mut errors = Vec::new();
-    let within = |text: &Spanned<String>, error: query::InputError| error.in_file(file, text.span());
-    let query = query::parse_query(terms, raw.query.get_ref()).map_err(|e| errors.push(within(&raw.query, e)));
+    let within =
+        |text: &Spanned<String>, error: query::InputError| error.in_file(file, text.span());
+    let query = query::parse_query(terms, raw.query.get_ref())
+        .map_err(|e| errors.push(within(&raw.query, e)));
     let date = query::parse_on(raw.on.get_ref()).map_err(|e| errors.push(within(&raw.on, e)));
     let under = match &raw.under {
-        Some(under) => query::parse_under(terms, under.get_ref()).map_err(|e| errors.push(within(under, e))),
+        Some(under) => {
+            query::parse_under(terms, under.get_ref()).map_err(|e| errors.push(within(under, e)))
+        }
         None => Ok(Under::InForce),
     };
     let mut facts = Vec::new();
@@ -110,9 +127,10 @@ fn resolve(terms: &Terms, file: &Arc<SourceFile>, raw: &RawQuestion) -> Result<R
             toml::Value::String(s) => s.clone(),
             _ => {
                 let location = Location::new(file, value.span());
-                errors.push(
-                    Diagnostic::error("a fact's value is `true`, `false` or a string", Some(location)),
-                );
+                errors.push(Diagnostic::error(
+                    "a fact's value is `true`, `false` or a string",
+                    Some(location),
+                ));
                 continue;
             }
         };
@@ -147,7 +165,8 @@ fn resolve(terms: &Terms, file: &Arc<SourceFile>, raw: &RawQuestion) -> Result<R
         Some(expect) => match Verdict::parse(expect.get_ref()) {
             Some(verdict) => Some(verdict),
             None => {
-                let hint = crate::diagnostic::did_you_mean(expect.get_ref(), "verdict", Verdict::NAMES);
+                let hint =
+                    crate::diagnostic::did_you_mean(expect.get_ref(), "verdict", Verdict::NAMES);
                 errors.push(
                     Diagnostic::error(
                         format!("unknown verdict `{}`", expect.get_ref()),
@@ -166,11 +185,19 @@ fn resolve(terms: &Terms, file: &Arc<SourceFile>, raw: &RawQuestion) -> Result<R
             let hint = crate::diagnostic::did_you_mean(
                 rule.get_ref(),
                 "rule",
-                version.rules.iter().map(|r| r.id.0.as_str()).chain(["default"]),
+                version
+                    .rules
+                    .iter()
+                    .map(|r| r.id.0.as_str())
+                    .chain(["default"]),
             );
             errors.push(
                 Diagnostic::error(
-                    format!("unknown rule `{}` in version `{}`", rule.get_ref(), version.id),
+                    format!(
+                        "unknown rule `{}` in version `{}`",
+                        rule.get_ref(),
+                        version.id
+                    ),
                     Some(Location::new(file, rule.span())),
                 )
                 .with_hint(Some(hint)),
@@ -211,7 +238,11 @@ pub fn check(question: &ScenarioQuestion, report: &AskReport) -> TestResult {
     let mut problems = Vec::new();
     for version in &report.versions {
         for answer in &version.answers {
-            let row: Vec<String> = answer.params.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let row: Vec<String> = answer
+                .params
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect();
             let at = if row.is_empty() {
                 format!("under `{}`", version.version)
             } else {
@@ -253,7 +284,9 @@ pub fn check(question: &ScenarioQuestion, report: &AskReport) -> TestResult {
                     } else {
                         decision.rules.join(", ")
                     };
-                    problems.push(format!("{at}: expected rule {rule} to decide, but {by} decided"));
+                    problems.push(format!(
+                        "{at}: expected rule {rule} to decide, but {by} decided"
+                    ));
                 }
             }
         }

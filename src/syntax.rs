@@ -172,7 +172,10 @@ fn tokenize(text: &str) -> Result<Vec<(Token, Range<usize>)>, SyntaxError> {
                 continue;
             }
             _ => {
-                let ch = text[i..].chars().next().expect("i is a char boundary inside text");
+                let ch = text[i..]
+                    .chars()
+                    .next()
+                    .expect("i is a char boundary inside text");
                 return Err(SyntaxError {
                     message: format!("unexpected character `{ch}`"),
                     span: i..i + ch.len_utf8(),
@@ -280,10 +283,12 @@ impl Parser {
 
     /// `name op value(s)`, or, when `bare_is_true`, a bare `name` meaning `name = true`.
     fn constraint(&mut self, bare_is_true: bool) -> Result<Constraint, SyntaxError> {
-        let negated_bare = bare_is_true && self.is_word("not") && {
-            // `not fact` (condition) versus `fact not in [..]`: look one token ahead.
-            matches!(&self.tokens.get(self.position + 1), Some((Token::Word(w), _)) if !is_keyword(w))
-        };
+        let negated_bare = bare_is_true
+            && self.is_word("not")
+            && {
+                // `not fact` (condition) versus `fact not in [..]`: look one token ahead.
+                matches!(&self.tokens.get(self.position + 1), Some((Token::Word(w), _)) if !is_keyword(w))
+            };
         let start = self.peek().1.start;
         if negated_bare {
             self.next();
@@ -358,7 +363,9 @@ pub fn parse_pattern(text: &str) -> Result<Pattern, SyntaxError> {
         return Err(SyntaxError {
             message: "the action is empty".into(),
             span: 0..text.len(),
-            hint: Some("write `party.action(param=value)`, e.g. `openai.host_models(cloud=aws)`".into()),
+            hint: Some(
+                "write `party.action(param=value)`, e.g. `openai.host_models(cloud=aws)`".into(),
+            ),
         });
     }
     let party = parser.name("a party name, as in `party.action(...)`")?;
@@ -437,13 +444,20 @@ mod tests {
 
     #[test]
     fn patterns_parse_every_operator() {
-        let p = parse_pattern(r#"openai.host_models(cloud != "azure", x in [a, b,], y not in [c], z == d)"#)
-            .unwrap();
+        let p = parse_pattern(
+            r#"openai.host_models(cloud != "azure", x in [a, b,], y not in [c], z == d)"#,
+        )
+        .unwrap();
         assert_eq!(p.action_name(), "openai.host_models");
         let ops: Vec<Operator> = p.constraints.iter().map(|c| c.operator).collect();
         assert_eq!(
             ops,
-            [Operator::NotEqual, Operator::In, Operator::NotIn, Operator::Equal]
+            [
+                Operator::NotEqual,
+                Operator::In,
+                Operator::NotIn,
+                Operator::Equal
+            ]
         );
         assert_eq!(p.constraints[1].values.len(), 2);
         assert_eq!(p.constraints[0].values[0].text, "azure");
@@ -461,12 +475,19 @@ mod tests {
     #[test]
     fn errors_point_at_the_offending_text() {
         let err = parse_pattern("openai.host_models(cloud aws)").unwrap_err();
-        assert_eq!(err.message, "expected `=`, `!=`, `in` or `not in` after the parameter name, found `aws`");
+        assert_eq!(
+            err.message,
+            "expected `=`, `!=`, `in` or `not in` after the parameter name, found `aws`"
+        );
         assert_eq!(err.span, 25..28);
         let err = parse_pattern("openai host_models").unwrap_err();
         assert_eq!(err.span, 7..18);
         let err = parse_pattern("openai.host_models(cloud=aws").unwrap_err();
-        assert!(err.message.contains("the end of the text"), "{}", err.message);
+        assert!(
+            err.message.contains("the end of the text"),
+            "{}",
+            err.message
+        );
         assert!(parse_condition("a or b").unwrap_err().hint.is_some());
     }
 

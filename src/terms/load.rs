@@ -180,7 +180,9 @@ pub enum LoadErrorKind {
         hint: String,
     },
     /// A version superseded on or before it took effect.
-    #[error("version `{version}` is superseded on {superseded}, not after it took effect on {effective}")]
+    #[error(
+        "version `{version}` is superseded on {superseded}, not after it took effect on {effective}"
+    )]
     SupersededBeforeEffective {
         /// The version.
         version: String,
@@ -212,14 +214,15 @@ impl LoadErrorKind {
             LoadErrorKind::Syntax { hint, .. } => hint.clone(),
             LoadErrorKind::Duplicate { first, .. } => Some(format!("first declared at {first}")),
             LoadErrorKind::EmptyInterval { .. } => Some(
-                "rules are valid over [from, until); \"through 2032\" is until = \"2033-01-01\"".into(),
+                "rules are valid over [from, until); \"through 2032\" is until = \"2033-01-01\""
+                    .into(),
             ),
             LoadErrorKind::OverrideCycle { .. } | LoadErrorKind::SelfOverride { .. } => {
                 Some("an exception names the rules it beats; remove one `overrides` entry".into())
             }
-            LoadErrorKind::NoCitation { .. } => Some(
-                "add `citations = [{ seed = \"FILE\", quote = \"verbatim passage\" }]`".into(),
-            ),
+            LoadErrorKind::NoCitation { .. } => {
+                Some("add `citations = [{ seed = \"FILE\", quote = \"verbatim passage\" }]`".into())
+            }
             LoadErrorKind::BadDate { .. } => Some("write dates as strings: \"2026-04-27\"".into()),
             LoadErrorKind::TooLarge { .. } | LoadErrorKind::TooManyRules { .. } => {
                 Some("split the agreement, or check that this is the file you meant".into())
@@ -290,12 +293,22 @@ pub fn load(source: &TermsSource) -> Result<Terms, LoadErrors> {
     }
     let vocabulary_at = texts.iter().position(|f| f.0 == "vocabulary.toml");
     let Some(vocabulary_at) = vocabulary_at else {
-        loader.push(None, LoadErrorKind::MissingVocabulary { dir: source.label() });
+        loader.push(
+            None,
+            LoadErrorKind::MissingVocabulary {
+                dir: source.label(),
+            },
+        );
         return Err(LoadErrors(loader.errors));
     };
     let (_, vocabulary_file) = texts.remove(vocabulary_at);
     if texts.is_empty() {
-        loader.push(None, LoadErrorKind::NoVersions { dir: source.label() });
+        loader.push(
+            None,
+            LoadErrorKind::NoVersions {
+                dir: source.label(),
+            },
+        );
     }
     let raw_vocabulary: Option<RawVocabulary> = loader.parse(&vocabulary_file);
     let raw_versions: Vec<(Arc<SourceFile>, Option<RawVersionFile>)> = texts
@@ -308,7 +321,11 @@ pub fn load(source: &TermsSource) -> Result<Terms, LoadErrors> {
     let Some(raw_vocabulary) = raw_vocabulary else {
         return Err(LoadErrors(loader.errors));
     };
-    let seeds_dir = raw_vocabulary.agreement.seeds.as_deref().unwrap_or("../seeds");
+    let seeds_dir = raw_vocabulary
+        .agreement
+        .seeds
+        .as_deref()
+        .unwrap_or("../seeds");
     match source.seed_files(seeds_dir, MAX_FILE_BYTES) {
         Ok(seeds) => {
             for seed in seeds {
@@ -389,12 +406,19 @@ struct Loader {
 
 /// The location of `inner` (a byte range inside a string's contents) within the
 /// TOML string value at `outer`; the whole value when escapes make the mapping unsure.
-pub fn locate_in_string(file: &Arc<SourceFile>, outer: Range<usize>, inner: Range<usize>) -> Location {
+pub fn locate_in_string(
+    file: &Arc<SourceFile>,
+    outer: Range<usize>,
+    inner: Range<usize>,
+) -> Location {
     let raw = file.text.get(outer.clone()).unwrap_or("");
     let simple = (raw.starts_with('\'') && !raw.starts_with("'''"))
         || (raw.starts_with('"') && !raw.starts_with("\"\"\"") && !raw.contains('\\'));
     if simple {
-        Location::new(file, outer.start + 1 + inner.start..outer.start + 1 + inner.end)
+        Location::new(
+            file,
+            outer.start + 1 + inner.start..outer.start + 1 + inner.end,
+        )
     } else {
         Location::new(file, outer)
     }
@@ -449,31 +473,30 @@ impl Loader {
         match parse_date(raw.get_ref()) {
             Ok(date) => Some(date),
             Err(reason) => {
-                self.push(Some(self.at(file, raw.span())), LoadErrorKind::BadDate { reason });
+                self.push(
+                    Some(self.at(file, raw.span())),
+                    LoadErrorKind::BadDate { reason },
+                );
                 None
             }
         }
     }
 
-    fn citations(
-        &mut self,
-        file: &Arc<SourceFile>,
-        raw: &[Spanned<RawCitation>],
-    ) -> Vec<Citation> {
+    fn citations(&mut self, file: &Arc<SourceFile>, raw: &[Spanned<RawCitation>]) -> Vec<Citation> {
         raw.iter()
             .filter_map(|citation| self.citation(file, citation))
             .collect()
     }
 
-    fn citation(
-        &mut self,
-        file: &Arc<SourceFile>,
-        raw: &Spanned<RawCitation>,
-    ) -> Option<Citation> {
+    fn citation(&mut self, file: &Arc<SourceFile>, raw: &Spanned<RawCitation>) -> Option<Citation> {
         let seed_name = raw.get_ref().seed.get_ref();
         let quote = raw.get_ref().quote.get_ref();
         let Some(seed) = self.seeds.iter().find(|s| &s.name == seed_name) else {
-            let hint = did_you_mean(seed_name, "seed", self.seeds.iter().map(|s| s.name.as_str()));
+            let hint = did_you_mean(
+                seed_name,
+                "seed",
+                self.seeds.iter().map(|s| s.name.as_str()),
+            );
             let location = self.at(file, raw.get_ref().seed.span());
             self.push(
                 Some(location),
@@ -764,7 +787,10 @@ impl Loader {
                 };
                 self.push(Some(self.at(file, dispute_span.clone())), kind);
             }
-            let default = match readings.iter().position(|r| &r.id == dispute.default.get_ref()) {
+            let default = match readings
+                .iter()
+                .position(|r| &r.id == dispute.default.get_ref())
+            {
                 Some(index) => index,
                 None => {
                     let hint = did_you_mean(
@@ -817,7 +843,11 @@ impl Loader {
         let id = raw.version.id.get_ref().clone();
         if let (Some(effective), Some(Some(superseded))) = (&effective, &superseded) {
             if superseded.date <= effective.date {
-                let location = raw.version.superseded.as_ref().map(|s| self.at(file, s.date.span()));
+                let location = raw
+                    .version
+                    .superseded
+                    .as_ref()
+                    .map(|s| self.at(file, s.date.span()));
                 let kind = LoadErrorKind::SupersededBeforeEffective {
                     version: id.clone(),
                     effective: effective.date,
@@ -901,20 +931,18 @@ impl Loader {
         let until = raw.until.as_ref().map(|d| self.date(file, d));
         let valid = match (from, until) {
             (Some(None), _) | (_, Some(None)) => None,
-            (from, until) => {
-                match DateInterval::new(from.flatten(), until.flatten()) {
-                    Ok(valid) => Some(valid),
-                    Err(empty) => {
-                        let span = raw.until.as_ref().map(|u| u.span()).unwrap_or(0..0);
-                        let kind = LoadErrorKind::EmptyInterval {
-                            from: empty.from,
-                            until: empty.until,
-                        };
-                        self.push(Some(self.at(file, span)), kind);
-                        None
-                    }
+            (from, until) => match DateInterval::new(from.flatten(), until.flatten()) {
+                Ok(valid) => Some(valid),
+                Err(empty) => {
+                    let span = raw.until.as_ref().map(|u| u.span()).unwrap_or(0..0);
+                    let kind = LoadErrorKind::EmptyInterval {
+                        from: empty.from,
+                        until: empty.until,
+                    };
+                    self.push(Some(self.at(file, span)), kind);
+                    None
                 }
-            }
+            },
         };
         let condition = match &raw.when {
             Some(when) => self.condition(file, when, vocabulary),
@@ -972,7 +1000,11 @@ impl Loader {
         };
         let name = pattern.action_name();
         let Some(action_index) = vocabulary.actions.iter().position(|a| a.id == name) else {
-            let hint = did_you_mean(&name, "action", vocabulary.actions.iter().map(|a| a.id.as_str()));
+            let hint = did_you_mean(
+                &name,
+                "action",
+                vocabulary.actions.iter().map(|a| a.id.as_str()),
+            );
             let kind = LoadErrorKind::Unknown {
                 what: "action",
                 found: name,
@@ -1038,11 +1070,10 @@ impl Loader {
             match values.iter().position(|v| v == &value.text) {
                 Some(index) => set = ValueSet(set.0 | ValueSet::single(index).0),
                 None => {
-                    let hint = did_you_mean(&value.text, what, values.iter().map(String::as_str));
                     let kind = LoadErrorKind::Unknown {
                         what,
                         found: value.text.clone(),
-                        hint: format!("{hint} (`{}` takes {})", constraint.name.text, values.join(", ")),
+                        hint: crate::query::value_hint(&value.text, &constraint.name.text, values),
                     };
                     self.push(Some(locate(value.span.clone())), kind);
                     return None;
@@ -1076,7 +1107,10 @@ impl Loader {
         let mut condition: Vec<(usize, ValueSet)> = Vec::new();
         let mut ok = true;
         for constraint in &constraints {
-            let Some(fact) = vocabulary.facts.iter().position(|f| f.name == constraint.name.text)
+            let Some(fact) = vocabulary
+                .facts
+                .iter()
+                .position(|f| f.name == constraint.name.text)
             else {
                 let hint = did_you_mean(
                     &constraint.name.text,
@@ -1129,7 +1163,11 @@ impl Loader {
         };
         let disputes = &vocabulary.disputes;
         let Some(dispute) = disputes.iter().position(|d| d.id == dispute_name) else {
-            let hint = did_you_mean(dispute_name, "dispute", disputes.iter().map(|d| d.id.as_str()));
+            let hint = did_you_mean(
+                dispute_name,
+                "dispute",
+                disputes.iter().map(|d| d.id.as_str()),
+            );
             let kind = LoadErrorKind::Unknown {
                 what: "dispute",
                 found: dispute_name.into(),
@@ -1141,7 +1179,11 @@ impl Loader {
         };
         let readings = &disputes[dispute].readings;
         let Some(reading) = disputes[dispute].reading_index(reading_name) else {
-            let hint = did_you_mean(reading_name, "reading", readings.iter().map(|r| r.id.as_str()));
+            let hint = did_you_mean(
+                reading_name,
+                "reading",
+                readings.iter().map(|r| r.id.as_str()),
+            );
             let kind = LoadErrorKind::Unknown {
                 what: "reading",
                 found: reading_name.into(),
@@ -1191,7 +1233,10 @@ impl Loader {
         if let Some(cycle) = find_cycle(&resolved) {
             let names: Vec<String> = cycle.iter().map(|&i| rules[i].id.0.clone()).collect();
             let location = rules[cycle[0]].location.clone();
-            self.push(Some(location), LoadErrorKind::OverrideCycle { cycle: names });
+            self.push(
+                Some(location),
+                LoadErrorKind::OverrideCycle { cycle: names },
+            );
             return;
         }
         for (i, rule) in rules.iter_mut().enumerate() {
@@ -1244,12 +1289,17 @@ fn find_cycle(edges: &[Vec<usize>]) -> Option<Vec<usize>> {
         let mut next_edge = vec![0usize];
         marks[start] = Mark::Open;
         while let Some(&node) = path.last() {
-            let at = next_edge.last_mut().expect("next_edge has one entry per path node");
+            let at = next_edge
+                .last_mut()
+                .expect("next_edge has one entry per path node");
             if let Some(&target) = edges[node].get(*at) {
                 *at += 1;
                 match marks[target] {
                     Mark::Open => {
-                        let from = path.iter().position(|&n| n == target).expect("open nodes are on the path");
+                        let from = path
+                            .iter()
+                            .position(|&n| n == target)
+                            .expect("open nodes are on the path");
                         let mut cycle = path[from..].to_vec();
                         cycle.push(target);
                         return Some(cycle);
@@ -1296,7 +1346,10 @@ mod tests {
 
     #[test]
     fn cycles_are_found_and_closures_follow_chains() {
-        assert_eq!(find_cycle(&[vec![1], vec![2], vec![0]]), Some(vec![0, 1, 2, 0]));
+        assert_eq!(
+            find_cycle(&[vec![1], vec![2], vec![0]]),
+            Some(vec![0, 1, 2, 0])
+        );
         assert_eq!(find_cycle(&[vec![1], vec![2], vec![]]), None);
         assert_eq!(reachable(&[vec![1], vec![2], vec![]], 0), vec![1, 2]);
     }

@@ -10,7 +10,9 @@ mod load;
 pub(crate) mod raw;
 mod source;
 
-pub use load::{locate_in_string, LoadError, LoadErrorKind, LoadErrors, MAX_FILE_BYTES, MAX_RULES, load};
+pub use load::{
+    LoadError, LoadErrorKind, LoadErrors, MAX_FILE_BYTES, MAX_RULES, load, locate_in_string,
+};
 pub use source::{TermsSource, embedded_seed_names};
 
 use crate::diagnostic::Location;

@@ -49,7 +49,11 @@ fn read_dir_files(
     for entry in entries {
         let entry = entry.map_err(|e| unreadable(dir, &e))?;
         let path = entry.path();
-        let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
+        let Some(name) = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(str::to_string)
+        else {
             continue;
         };
         if !path.is_file() || !keep(&name) {
@@ -94,14 +98,16 @@ impl TermsSource {
                     bytes: bytes.to_vec(),
                 })
                 .collect()),
-            TermsSource::Directory(dir) => {
-                read_dir_files(dir, |n| n.ends_with(".toml"), limit)
-            }
+            TermsSource::Directory(dir) => read_dir_files(dir, |n| n.ends_with(".toml"), limit),
         }
     }
 
     /// The seeds, from `seeds_dir` relative to the terms directory.
-    pub(super) fn seed_files(&self, seeds_dir: &str, limit: u64) -> Result<Vec<RawFile>, LoadError> {
+    pub(super) fn seed_files(
+        &self,
+        seeds_dir: &str,
+        limit: u64,
+    ) -> Result<Vec<RawFile>, LoadError> {
         match self {
             TermsSource::Embedded => Ok(embedded::EMBEDDED_SEEDS
                 .iter()
