@@ -80,20 +80,15 @@ pub fn parse_query(terms: &Terms, text: &str) -> Result<Query, InputError> {
     let name = pattern.action_name();
     let actions = &terms.vocabulary.actions;
     let Some(action) = terms.action_index(&name) else {
-        let party_known = terms
-            .vocabulary
-            .parties
-            .iter()
-            .any(|p| p.id == pattern.party.text);
-        let hint = if party_known {
-            did_you_mean(&name, "action", actions.iter().map(|a| a.id.as_str()))
-        } else {
-            did_you_mean(
-                &pattern.party.text,
-                "party",
-                terms.vocabulary.parties.iter().map(|p| p.id.as_str()),
-            )
-        };
+        let parties = &terms.vocabulary.parties;
+        if !parties.iter().any(|p| p.id == pattern.party.text) {
+            return Err(InputError::new(
+                format!("unknown party `{}`", pattern.party.text),
+                pattern.party.span.clone(),
+                did_you_mean(&pattern.party.text, "party", parties.iter().map(|p| p.id.as_str())),
+            ));
+        }
+        let hint = did_you_mean(&name, "action", actions.iter().map(|a| a.id.as_str()));
         return Err(InputError::new(
             format!("unknown action `{name}`"),
             pattern.action_span(),

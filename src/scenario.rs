@@ -253,7 +253,7 @@ pub fn check(question: &ScenarioQuestion, report: &AskReport) -> TestResult {
                 OutcomeReport::DependsOnFacts { facts, .. } => {
                     if question.expect.is_some() || question.expect_rule.is_some() {
                         problems.push(format!(
-                            "{at}: the answer depends on {} , which the question does not give",
+                            "{at}: the answer depends on {}, which the question does not give",
                             facts.join(", ")
                         ));
                     }

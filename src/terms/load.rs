@@ -78,6 +78,8 @@ pub enum LoadErrorKind {
     Toml {
         /// The parser's message.
         message: String,
+        /// What to write instead, when covenant can tell.
+        hint: Option<String>,
     },
     /// A date that is not a real `YYYY-MM-DD` date.
     #[error("invalid date: {reason}")]
@@ -211,7 +213,7 @@ impl LoadErrorKind {
             | LoadErrorKind::MissingSeed { hint, .. }
             | LoadErrorKind::QuoteNotFound { hint, .. }
             | LoadErrorKind::BadKeyword { hint, .. } => Some(hint.clone()),
-            LoadErrorKind::Syntax { hint, .. } => hint.clone(),
+            LoadErrorKind::Syntax { hint, .. } | LoadErrorKind::Toml { hint, .. } => hint.clone(),
             LoadErrorKind::Duplicate { first, .. } => Some(format!("first declared at {first}")),
             LoadErrorKind::EmptyInterval { .. } => Some(
                 "rules are valid over [from, until); \"through 2032\" is until = \"2033-01-01\""
@@ -284,6 +286,7 @@ impl From<LoadError> for LoadErrors {
 /// Reads, parses and validates terms, reporting every error found.
 pub fn load(source: &TermsSource) -> Result<Terms, LoadErrors> {
     let files = source.terms_files(MAX_FILE_BYTES)?;
+    let version_files = files.iter().filter(|f| f.name != "vocabulary.toml").count();
     let mut loader = Loader::default();
     let mut texts = Vec::new();
     for file in files {
@@ -302,7 +305,7 @@ pub fn load(source: &TermsSource) -> Result<Terms, LoadErrors> {
         return Err(LoadErrors(loader.errors));
     };
     let (_, vocabulary_file) = texts.remove(vocabulary_at);
-    if texts.is_empty() {
+    if version_files == 0 {
         loader.push(
             None,
             LoadErrorKind::NoVersions {
@@ -463,7 +466,9 @@ impl Loader {
             Err(error) => {
                 let span = error.span().unwrap_or(0..0);
                 let message = error.message().trim_end().to_string();
-                self.push(Some(self.at(file, span)), LoadErrorKind::Toml { message });
+                let location = self.at(file, span);
+                let hint = toml_hint(&message, location.text());
+                self.push(Some(location), LoadErrorKind::Toml { message, hint });
                 None
             }
         }
@@ -530,9 +535,13 @@ impl Loader {
                     let at = seed.text.find(&quote[..matched]).unwrap_or(0);
                     let seed_goes_on: String = seed.text[at + matched..].chars().take(30).collect();
                     let quote_goes_on: String = quote[matched..].chars().take(30).collect();
+                    let (seed_goes_on, quote_goes_on) = (
+                        seed_goes_on.escape_debug().to_string(),
+                        quote_goes_on.escape_debug().to_string(),
+                    );
                     format!(
                         "the seed matches up to `{}`, then reads `{}` where the quote has `{}`",
-                        tail(&quote[..matched], 30),
+                        tail(&quote[..matched], 30).escape_debug(),
                         seed_goes_on,
                         quote_goes_on
                     )
@@ -1244,6 +1253,20 @@ impl Loader {
             rule.beats = reachable(&resolved, i);
         }
     }
+}
+
+/// A hint for a TOML parser message: a near miss for an unknown key, quotes for a bare word.
+pub(crate) fn toml_hint(message: &str, offending: &str) -> Option<String> {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (found, expected) = rest.split_once('`')?;
+        let known: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        return crate::diagnostic::closest(found, known).map(|k| format!("did you mean `{k}`?"));
+    }
+    let bare_word = !offending.is_empty()
+        && offending.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && !offending.bytes().all(|b| b.is_ascii_digit());
+    (bare_word && message.starts_with("invalid"))
+        .then(|| format!("text values are quoted in TOML: write \"{offending}\""))
 }
 
 fn tail(text: &str, chars: usize) -> String {

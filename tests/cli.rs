@@ -1,0 +1,210 @@
+//! The CLI as a user runs it: stdout, stderr and exit codes, on the shipped terms.
+
+mod common;
+
+use common::{TempDir, covenant};
+use insta::assert_snapshot;
+
+#[test]
+fn readme_question_hosting_on_aws_in_march_2027_is_permitted_with_its_passage() {
+    let run = covenant(&["ask", "openai.host_models(cloud=aws)", "--on", "2027-03-01"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("under `new`"));
+    assert!(run.stdout.contains("aws    permitted  rule new.host.any_cloud"), "{}", run.stdout);
+    assert!(run.stdout.contains(
+        "\"OpenAI can now host and offer its models through alternative cloud computing providers.\""
+    ));
+    assert_snapshot!("ask_aws_2027", run.stdout);
+}
+
+#[test]
+fn an_open_parameter_is_answered_for_every_value_under_each_version() {
+    let run = covenant(&["ask", "openai.host_models", "--on", "2025-03-01", "--under", "all"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_snapshot!("ask_hosting_all_versions", run.stdout);
+}
+
+#[test]
+fn an_unknown_fact_the_answer_depends_on_is_answered_for_each_value() {
+    let run = covenant(&["ask", "openai.restrict_microsoft_access", "--on", "2025-01-01"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("depends on `agi_achieved` (not given)"), "{}", run.stdout);
+    assert!(run.stdout.contains("if agi_achieved=false  forbidden  default"), "{}", run.stdout);
+    assert!(
+        run.stdout.contains("if agi_achieved=true   permitted  rule old.agi.right_to_restrict"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_dispute_that_changes_the_answer_is_a_warning_with_each_reading() {
+    let run = covenant(&["ask", "microsoft.pay_revenue_share", "--on", "2028-01-01"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_snapshot!("ask_microsoft_share_2028", run.stdout);
+}
+
+#[test]
+fn a_given_reading_is_used_and_named() {
+    let run = covenant(&[
+        "ask",
+        "microsoft.pay_revenue_share",
+        "--on",
+        "2030-06-01",
+        "--reading",
+        "microsoft_share_end=after_2030",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("required   rule new.microsoft_share.after_2030"), "{}", run.stdout);
+    assert!(run.stdout.contains("answered under `after_2030`, the reading you gave"));
+}
+
+#[test]
+fn old_after_its_supersession_answers_as_if_still_in_force_and_says_so() {
+    let run = covenant(&["ask", "openai.host_models(cloud=aws)", "--on", "2027-03-01", "--under", "old"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("superseded on 2026-04-27: answered as if its terms still applied"));
+    assert!(run.stdout.contains("forbidden  rule old.host.azure_only"));
+}
+
+#[test]
+fn in_force_picks_the_version_by_date() {
+    let before = covenant(&["ask", "openai.license_ip_to_others", "--on", "2026-04-26"]);
+    let after = covenant(&["ask", "openai.license_ip_to_others", "--on", "2026-04-27"]);
+    assert!(before.stdout.contains("under `old`") && before.stdout.contains("forbidden"));
+    assert!(after.stdout.contains("under `new`") && after.stdout.contains("permitted"));
+}
+
+#[test]
+fn json_output_carries_verdict_rules_citations_and_disputes() {
+    let run = covenant(&[
+        "ask",
+        "openai.pay_revenue_share",
+        "--on",
+        "2030-06-01",
+        "--fact",
+        "revenue_share_cap_reached=false",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("stdout is JSON");
+    let version = &json["versions"][0];
+    assert_eq!(version["version"], "new");
+    assert_eq!(version["standing"], "in_force");
+    let answer = &version["answers"][0];
+    assert_eq!(answer["outcome"]["kind"], "decided");
+    assert_eq!(answer["outcome"]["decision"]["verdict"], "required");
+    assert_eq!(answer["outcome"]["decision"]["rules"][0], "new.openai_share.through_2030");
+    let rule = &version["rules"]["new.openai_share.through_2030"];
+    assert_eq!(rule["citations"][0]["seed"], "003_5fa5df09a4eef054.txt");
+    assert_eq!(rule["valid"]["until"], "2031-01-01");
+    let dispute = &answer["disputes"][0];
+    assert_eq!(dispute["dispute"], "openai_share_end");
+    assert_eq!(dispute["changes_answer"], true);
+    let verdicts: Vec<&str> = dispute["alternatives"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["outcome"]["decision"]["verdict"].as_str().unwrap())
+        .collect();
+    assert_eq!(verdicts, ["permitted", "permitted"]);
+}
+
+#[test]
+fn versions_lists_dates_and_their_sources() {
+    let run = covenant(&["versions"]);
+    assert_eq!(run.code, 0);
+    assert_snapshot!("versions", run.stdout);
+    let json = covenant(&["versions", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(value["versions"][1]["effective"]["date"], "2026-04-27");
+}
+
+#[test]
+fn actions_lists_the_vocabulary() {
+    let run = covenant(&["actions"]);
+    assert_eq!(run.code, 0);
+    assert_snapshot!("actions", run.stdout);
+    let json = covenant(&["actions", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(value["actions"][0]["id"], "openai.host_models");
+    assert_eq!(value["disputes"][0]["default"], "ended");
+}
+
+#[test]
+fn the_shipped_news_scenarios_all_pass() {
+    let run = covenant(&["test", "scenarios/news.toml"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.ends_with("36 passed, 0 failed\n"), "{}", run.stdout);
+}
+
+#[test]
+fn a_failed_expectation_is_reported_and_exits_1() {
+    let dir = TempDir::new("failing");
+    let file = dir.write(
+        "wrong.toml",
+        r#"
+[[question]]
+name = "wrongly expects AWS hosting to be forbidden in 2027"
+query = "openai.host_models(cloud=aws)"
+on = "2027-03-01"
+expect = "forbidden"
+
+[[question]]
+name = "wrongly expects the default to decide"
+query = "openai.license_ip_to_others"
+on = "2027-03-01"
+expect_rule = "default"
+
+[[question]]
+name = "expects a verdict that depends on an unknown fact"
+query = "openai.pay_revenue_share"
+on = "2027-03-01"
+expect = "required"
+"#,
+    );
+    let run = covenant(&["test", file.to_str().unwrap()]);
+    assert_eq!(run.code, 1);
+    assert_snapshot!("test_failures", common::scrub(&run.stdout, &dir));
+}
+
+#[test]
+fn ask_scenario_answers_every_question() {
+    let run = covenant(&["ask", "--scenario", "scenarios/news.toml"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(run.stdout.matches("\n## ").count() + 1, 37);
+    let json = covenant(&["ask", "--scenario", "scenarios/news.toml", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(value.as_array().unwrap().len(), 37);
+}
+
+#[test]
+fn another_agreement_loads_with_terms_dir() {
+    let run = covenant(&["--terms", "examples/lease/terms", "test", "examples/lease/scenarios.toml"]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(run.stdout.ends_with("6 passed, 0 failed\n"));
+    let ask = covenant(&["--terms", "examples/lease/terms", "ask", "tenant.keep_pet(pet=cat)", "--on", "2024-06-01"]);
+    assert!(ask.stdout.contains("if landlord_consented=true   permitted  rule cat_with_consent (overrides no_pets)"), "{}", ask.stdout);
+}
+
+#[test]
+fn the_binary_answers_from_any_directory_with_embedded_terms() {
+    let dir = TempDir::new("elsewhere");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_covenant"))
+        .args(["ask", "openai.sell_models(cloud=aws)", "--on", "2027-03-01"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    assert!(String::from_utf8_lossy(&output.stdout).contains("permitted  rule new.sell.any_cloud"));
+}
+
+#[test]
+fn help_teaches_the_query_grammar_and_exit_codes() {
+    let run = covenant(&["--help"]);
+    assert_eq!(run.code, 0);
+    assert!(run.stdout.contains("Exit codes: 0 answered, 1 a `test` expectation failed, 2 bad input."));
+    let ask = covenant(&["ask", "--help"]);
+    assert!(ask.stdout.contains("Query grammar: party.action(param=value, ...)"));
+}
