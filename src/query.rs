@@ -85,7 +85,11 @@ pub fn parse_query(terms: &Terms, text: &str) -> Result<Query, InputError> {
             return Err(InputError::new(
                 format!("unknown party `{}`", pattern.party.text),
                 pattern.party.span.clone(),
-                did_you_mean(&pattern.party.text, "party", parties.iter().map(|p| p.id.as_str())),
+                did_you_mean(
+                    &pattern.party.text,
+                    "party",
+                    parties.iter().map(|p| p.id.as_str()),
+                ),
             ));
         }
         let hint = did_you_mean(&name, "action", actions.iter().map(|a| a.id.as_str()));

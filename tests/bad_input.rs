@@ -8,14 +8,23 @@ use insta::assert_snapshot;
 
 fn bad(args: &[&str]) -> String {
     let run = covenant(args);
-    assert_eq!(run.code, 2, "expected exit 2 for {args:?}; stdout: {}", run.stdout);
+    assert_eq!(
+        run.code, 2,
+        "expected exit 2 for {args:?}; stdout: {}",
+        run.stdout
+    );
     assert!(run.stdout.is_empty(), "nothing on stdout for bad input");
     run.stderr
 }
 
 #[test]
 fn unknown_action_suggests_the_nearest() {
-    assert_snapshot!(bad(&["ask", "openai.host_model(cloud=aws)", "--on", "2027-03-01"]));
+    assert_snapshot!(bad(&[
+        "ask",
+        "openai.host_model(cloud=aws)",
+        "--on",
+        "2027-03-01"
+    ]));
 }
 
 #[test]
@@ -25,14 +34,34 @@ fn unknown_party_suggests_the_nearest() {
 
 #[test]
 fn unknown_parameter_and_value() {
-    assert_snapshot!(bad(&["ask", "openai.host_models(clod=aws)", "--on", "2027-03-01"]));
-    assert_snapshot!(bad(&["ask", "openai.host_models(cloud=azur)", "--on", "2027-03-01"]));
+    assert_snapshot!(bad(&[
+        "ask",
+        "openai.host_models(clod=aws)",
+        "--on",
+        "2027-03-01"
+    ]));
+    assert_snapshot!(bad(&[
+        "ask",
+        "openai.host_models(cloud=azur)",
+        "--on",
+        "2027-03-01"
+    ]));
 }
 
 #[test]
 fn malformed_query_points_at_the_column() {
-    assert_snapshot!(bad(&["ask", "openai.host_models(cloud=aws", "--on", "2027-03-01"]));
-    assert_snapshot!(bad(&["ask", "openai.host_models(cloud != aws)", "--on", "2027-03-01"]));
+    assert_snapshot!(bad(&[
+        "ask",
+        "openai.host_models(cloud=aws",
+        "--on",
+        "2027-03-01"
+    ]));
+    assert_snapshot!(bad(&[
+        "ask",
+        "openai.host_models(cloud != aws)",
+        "--on",
+        "2027-03-01"
+    ]));
 }
 
 #[test]
@@ -62,7 +91,14 @@ fn a_date_before_any_version_under_in_force() {
 
 #[test]
 fn json_errors_carry_file_line_column_and_hint() {
-    let run = covenant(&["ask", "openai.host_model", "--on", "2027-03-01", "--format", "json"]);
+    let run = covenant(&[
+        "ask",
+        "openai.host_model",
+        "--on",
+        "2027-03-01",
+        "--format",
+        "json",
+    ]);
     assert_eq!(run.code, 2);
     let value: serde_json::Value = serde_json::from_str(&run.stderr).unwrap();
     let error = &value["errors"][0];
@@ -70,7 +106,10 @@ fn json_errors_carry_file_line_column_and_hint() {
     assert_eq!(error["line"], 1);
     assert_eq!(error["column"], 1);
     assert_eq!(error["text"], "openai.host_model");
-    assert_eq!(error["hint"], "did you mean `openai.host_models`? `covenant actions` lists them all");
+    assert_eq!(
+        error["hint"],
+        "did you mean `openai.host_models`? `covenant actions` lists them all"
+    );
 }
 
 #[test]

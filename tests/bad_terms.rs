@@ -81,7 +81,11 @@ fn load_with(edit: impl Fn(&mut String, &mut String)) -> String {
     dir.write("v1.toml", &version);
     dir.write("seeds/lease.txt", SEED);
     let run = covenant(&["--terms", dir.path().to_str().unwrap(), "versions"]);
-    assert_eq!(run.code, 2, "expected a load error; stdout:\n{}", run.stdout);
+    assert_eq!(
+        run.code, 2,
+        "expected a load error; stdout:\n{}",
+        run.stdout
+    );
     scrub(&run.stderr, &dir)
 }
 
@@ -102,42 +106,90 @@ fn the_template_itself_loads() {
 
 #[test]
 fn malformed_toml() {
-    assert_snapshot!(load_with(|_, v| replace(v, "effect = \"forbid\"", "effect = forbid")));
+    assert_snapshot!(load_with(|_, v| replace(
+        v,
+        "effect = \"forbid\"",
+        "effect = forbid"
+    )));
 }
 
 #[test]
 fn wrong_type_and_unknown_key() {
-    assert_snapshot!(load_with(|_, v| replace(v, "effect = \"forbid\"", "effect = 3")));
-    assert_snapshot!(load_with(|_, v| replace(v, "effect = \"forbid\"", "efect = \"forbid\"")));
+    assert_snapshot!(load_with(|_, v| replace(
+        v,
+        "effect = \"forbid\"",
+        "effect = 3"
+    )));
+    assert_snapshot!(load_with(|_, v| replace(
+        v,
+        "effect = \"forbid\"",
+        "efect = \"forbid\""
+    )));
 }
 
 #[test]
 fn unknown_effect_suggests_the_spelling() {
-    assert_snapshot!(load_with(|_, v| replace(v, "effect = \"forbid\"", "effect = \"forbidd\"")));
+    assert_snapshot!(load_with(|_, v| replace(
+        v,
+        "effect = \"forbid\"",
+        "effect = \"forbidd\""
+    )));
 }
 
 #[test]
 fn unknown_action_parameter_and_value_in_a_pattern() {
-    assert_snapshot!(load_with(|_, v| replace(v, "action = \"tenant.keep_pet\"", "action = \"tenant.keep_pets\"")));
-    assert_snapshot!(load_with(|_, v| replace(v, "action = \"tenant.keep_pet\"", "action = \"tenant.keep_pet(pets = cat)\"")));
-    assert_snapshot!(load_with(|_, v| replace(v, "action = \"tenant.keep_pet\"", "action = \"tenant.keep_pet(pet != cta)\"")));
+    assert_snapshot!(load_with(|_, v| replace(
+        v,
+        "action = \"tenant.keep_pet\"",
+        "action = \"tenant.keep_pets\""
+    )));
+    assert_snapshot!(load_with(|_, v| replace(
+        v,
+        "action = \"tenant.keep_pet\"",
+        "action = \"tenant.keep_pet(pets = cat)\""
+    )));
+    assert_snapshot!(load_with(|_, v| replace(
+        v,
+        "action = \"tenant.keep_pet\"",
+        "action = \"tenant.keep_pet(pet != cta)\""
+    )));
 }
 
 #[test]
 fn unknown_party_in_the_vocabulary() {
-    assert_snapshot!(load_with(|voc, _| replace(voc, "[actions.\"landlord.enter\"]", "[actions.\"landlrd.enter\"]")));
+    assert_snapshot!(load_with(|voc, _| replace(
+        voc,
+        "[actions.\"landlord.enter\"]",
+        "[actions.\"landlrd.enter\"]"
+    )));
 }
 
 #[test]
 fn unknown_fact_dispute_and_reading() {
-    assert_snapshot!(load_with(|_, v| replace(v, "when = \"notice_given\"", "when = \"notice_givn\"")));
-    assert_snapshot!(load_with(|_, v| replace(v, "reading = \"notice.short\"", "reading = \"notise.short\"")));
-    assert_snapshot!(load_with(|_, v| replace(v, "reading = \"notice.short\"", "reading = \"notice.shrt\"")));
+    assert_snapshot!(load_with(|_, v| replace(
+        v,
+        "when = \"notice_given\"",
+        "when = \"notice_givn\""
+    )));
+    assert_snapshot!(load_with(|_, v| replace(
+        v,
+        "reading = \"notice.short\"",
+        "reading = \"notise.short\""
+    )));
+    assert_snapshot!(load_with(|_, v| replace(
+        v,
+        "reading = \"notice.short\"",
+        "reading = \"notice.shrt\""
+    )));
 }
 
 #[test]
 fn impossible_date_and_reversed_interval() {
-    assert_snapshot!(load_with(|_, v| replace(v, "date = \"2024-03-01\"", "date = \"2026-02-30\"")));
+    assert_snapshot!(load_with(|_, v| replace(
+        v,
+        "date = \"2024-03-01\"",
+        "date = \"2026-02-30\""
+    )));
     assert_snapshot!(load_with(|_, v| replace(
         v,
         "effect = \"forbid\"",
@@ -147,22 +199,46 @@ fn impossible_date_and_reversed_interval() {
 
 #[test]
 fn duplicate_rule_ids() {
-    assert_snapshot!(load_with(|_, v| replace(v, "id = \"entry\"", "id = \"no_pets\"")));
+    assert_snapshot!(load_with(|_, v| replace(
+        v,
+        "id = \"entry\"",
+        "id = \"no_pets\""
+    )));
 }
 
 #[test]
 fn override_of_an_unknown_rule_and_override_cycles() {
-    assert_snapshot!(load_with(|_, v| replace(v, "effect = \"forbid\"", "effect = \"forbid\"\noverrides = [\"entyr\"]")));
+    assert_snapshot!(load_with(|_, v| replace(
+        v,
+        "effect = \"forbid\"",
+        "effect = \"forbid\"\noverrides = [\"entyr\"]"
+    )));
     assert_snapshot!(load_with(|_, v| {
-        replace(v, "effect = \"forbid\"", "effect = \"forbid\"\noverrides = [\"entry\"]");
-        replace(v, "effect = \"permit\"", "effect = \"permit\"\noverrides = [\"no_pets\"]");
+        replace(
+            v,
+            "effect = \"forbid\"",
+            "effect = \"forbid\"\noverrides = [\"entry\"]",
+        );
+        replace(
+            v,
+            "effect = \"permit\"",
+            "effect = \"permit\"\noverrides = [\"no_pets\"]",
+        );
     }));
 }
 
 #[test]
 fn citation_of_a_missing_seed_and_an_altered_quote() {
-    assert_snapshot!(load_with(|_, v| replace(v, "seed = \"lease.txt\", quote = \"The Tenant", "seed = \"leases.txt\", quote = \"The Tenant")));
-    assert_snapshot!(load_with(|_, v| replace(v, "shall not keep any pet.", "shall never keep any pet.")));
+    assert_snapshot!(load_with(|_, v| replace(
+        v,
+        "seed = \"lease.txt\", quote = \"The Tenant",
+        "seed = \"leases.txt\", quote = \"The Tenant"
+    )));
+    assert_snapshot!(load_with(|_, v| replace(
+        v,
+        "shall not keep any pet.",
+        "shall never keep any pet."
+    )));
 }
 
 #[test]

@@ -10,7 +10,12 @@ fn readme_question_hosting_on_aws_in_march_2027_is_permitted_with_its_passage() 
     let run = covenant(&["ask", "openai.host_models(cloud=aws)", "--on", "2027-03-01"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(run.stdout.contains("under `new`"));
-    assert!(run.stdout.contains("aws    permitted  rule new.host.any_cloud"), "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("aws    permitted  rule new.host.any_cloud"),
+        "{}",
+        run.stdout
+    );
     assert!(run.stdout.contains(
         "\"OpenAI can now host and offer its models through alternative cloud computing providers.\""
     ));
@@ -19,19 +24,41 @@ fn readme_question_hosting_on_aws_in_march_2027_is_permitted_with_its_passage() 
 
 #[test]
 fn an_open_parameter_is_answered_for_every_value_under_each_version() {
-    let run = covenant(&["ask", "openai.host_models", "--on", "2025-03-01", "--under", "all"]);
+    let run = covenant(&[
+        "ask",
+        "openai.host_models",
+        "--on",
+        "2025-03-01",
+        "--under",
+        "all",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_snapshot!("ask_hosting_all_versions", run.stdout);
 }
 
 #[test]
 fn an_unknown_fact_the_answer_depends_on_is_answered_for_each_value() {
-    let run = covenant(&["ask", "openai.restrict_microsoft_access", "--on", "2025-01-01"]);
+    let run = covenant(&[
+        "ask",
+        "openai.restrict_microsoft_access",
+        "--on",
+        "2025-01-01",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("depends on `agi_achieved` (not given)"), "{}", run.stdout);
-    assert!(run.stdout.contains("if agi_achieved=false  forbidden  default"), "{}", run.stdout);
     assert!(
-        run.stdout.contains("if agi_achieved=true   permitted  rule old.agi.right_to_restrict"),
+        run.stdout.contains("depends on `agi_achieved` (not given)"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("if agi_achieved=false  forbidden  default"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("if agi_achieved=true   permitted  rule old.agi.right_to_restrict"),
         "{}",
         run.stdout
     );
@@ -55,15 +82,33 @@ fn a_given_reading_is_used_and_named() {
         "microsoft_share_end=after_2030",
     ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("required   rule new.microsoft_share.after_2030"), "{}", run.stdout);
-    assert!(run.stdout.contains("answered under `after_2030`, the reading you gave"));
+    assert!(
+        run.stdout
+            .contains("required   rule new.microsoft_share.after_2030"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("answered under `after_2030`, the reading you gave")
+    );
 }
 
 #[test]
 fn old_after_its_supersession_answers_as_if_still_in_force_and_says_so() {
-    let run = covenant(&["ask", "openai.host_models(cloud=aws)", "--on", "2027-03-01", "--under", "old"]);
+    let run = covenant(&[
+        "ask",
+        "openai.host_models(cloud=aws)",
+        "--on",
+        "2027-03-01",
+        "--under",
+        "old",
+    ]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(run.stdout.contains("superseded on 2026-04-27: answered as if its terms still applied"));
+    assert!(
+        run.stdout
+            .contains("superseded on 2026-04-27: answered as if its terms still applied")
+    );
     assert!(run.stdout.contains("forbidden  rule old.host.azure_only"));
 }
 
@@ -95,7 +140,10 @@ fn json_output_carries_verdict_rules_citations_and_disputes() {
     let answer = &version["answers"][0];
     assert_eq!(answer["outcome"]["kind"], "decided");
     assert_eq!(answer["outcome"]["decision"]["verdict"], "required");
-    assert_eq!(answer["outcome"]["decision"]["rules"][0], "new.openai_share.through_2030");
+    assert_eq!(
+        answer["outcome"]["decision"]["rules"][0],
+        "new.openai_share.through_2030"
+    );
     let rule = &version["rules"]["new.openai_share.through_2030"];
     assert_eq!(rule["citations"][0]["seed"], "003_5fa5df09a4eef054.txt");
     assert_eq!(rule["valid"]["until"], "2031-01-01");
@@ -136,7 +184,11 @@ fn actions_lists_the_vocabulary() {
 fn the_shipped_news_scenarios_all_pass() {
     let run = covenant(&["test", "scenarios/news.toml"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
-    assert!(run.stdout.ends_with("36 passed, 0 failed\n"), "{}", run.stdout);
+    assert!(
+        run.stdout.ends_with("36 passed, 0 failed\n"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]
@@ -174,18 +226,42 @@ fn ask_scenario_answers_every_question() {
     let run = covenant(&["ask", "--scenario", "scenarios/news.toml"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(run.stdout.matches("\n## ").count() + 1, 37);
-    let json = covenant(&["ask", "--scenario", "scenarios/news.toml", "--format", "json"]);
+    let json = covenant(&[
+        "ask",
+        "--scenario",
+        "scenarios/news.toml",
+        "--format",
+        "json",
+    ]);
     let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(value.as_array().unwrap().len(), 37);
 }
 
 #[test]
 fn another_agreement_loads_with_terms_dir() {
-    let run = covenant(&["--terms", "examples/lease/terms", "test", "examples/lease/scenarios.toml"]);
+    let run = covenant(&[
+        "--terms",
+        "examples/lease/terms",
+        "test",
+        "examples/lease/scenarios.toml",
+    ]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(run.stdout.ends_with("6 passed, 0 failed\n"));
-    let ask = covenant(&["--terms", "examples/lease/terms", "ask", "tenant.keep_pet(pet=cat)", "--on", "2024-06-01"]);
-    assert!(ask.stdout.contains("if landlord_consented=true   permitted  rule cat_with_consent (overrides no_pets)"), "{}", ask.stdout);
+    let ask = covenant(&[
+        "--terms",
+        "examples/lease/terms",
+        "ask",
+        "tenant.keep_pet(pet=cat)",
+        "--on",
+        "2024-06-01",
+    ]);
+    assert!(
+        ask.stdout.contains(
+            "if landlord_consented=true   permitted  rule cat_with_consent (overrides no_pets)"
+        ),
+        "{}",
+        ask.stdout
+    );
 }
 
 #[test]
@@ -204,7 +280,13 @@ fn the_binary_answers_from_any_directory_with_embedded_terms() {
 fn help_teaches_the_query_grammar_and_exit_codes() {
     let run = covenant(&["--help"]);
     assert_eq!(run.code, 0);
-    assert!(run.stdout.contains("Exit codes: 0 answered, 1 a `test` expectation failed, 2 bad input."));
+    assert!(
+        run.stdout
+            .contains("Exit codes: 0 answered, 1 a `test` expectation failed, 2 bad input.")
+    );
     let ask = covenant(&["ask", "--help"]);
-    assert!(ask.stdout.contains("Query grammar: party.action(param=value, ...)"));
+    assert!(
+        ask.stdout
+            .contains("Query grammar: party.action(param=value, ...)")
+    );
 }

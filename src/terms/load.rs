@@ -1263,7 +1263,9 @@ pub(crate) fn toml_hint(message: &str, offending: &str) -> Option<String> {
         return crate::diagnostic::closest(found, known).map(|k| format!("did you mean `{k}`?"));
     }
     let bare_word = !offending.is_empty()
-        && offending.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+        && offending
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
         && !offending.bytes().all(|b| b.is_ascii_digit());
     (bare_word && message.starts_with("invalid"))
         .then(|| format!("text values are quoted in TOML: write \"{offending}\""))

@@ -20,6 +20,24 @@ pub enum TermsSource {
     Embedded,
     /// A terms directory holding `vocabulary.toml` and one `*.toml` per version.
     Directory(PathBuf),
+    /// Files held in memory, as (file name, text): for tests, benchmarks and tools.
+    InMemory {
+        /// `vocabulary.toml` and the version files.
+        terms: Vec<(String, String)>,
+        /// The seeds.
+        seeds: Vec<(String, String)>,
+    },
+}
+
+fn in_memory(files: &[(String, String)], folder: &str) -> Vec<RawFile> {
+    files
+        .iter()
+        .map(|(name, text)| RawFile {
+            display: format!("{folder}/{name}"),
+            name: name.clone(),
+            bytes: text.as_bytes().to_vec(),
+        })
+        .collect()
 }
 
 /// A file as read, before it is known to be text.
@@ -85,6 +103,7 @@ impl TermsSource {
         match self {
             TermsSource::Embedded => "the embedded terms".into(),
             TermsSource::Directory(dir) => dir.display().to_string(),
+            TermsSource::InMemory { .. } => "the terms given in memory".into(),
         }
     }
 
@@ -99,6 +118,7 @@ impl TermsSource {
                 })
                 .collect()),
             TermsSource::Directory(dir) => read_dir_files(dir, |n| n.ends_with(".toml"), limit),
+            TermsSource::InMemory { terms, .. } => Ok(in_memory(terms, "terms")),
         }
     }
 
@@ -124,6 +144,7 @@ impl TermsSource {
                 }
                 read_dir_files(&seeds, |n| !n.starts_with('.'), limit)
             }
+            TermsSource::InMemory { seeds, .. } => Ok(in_memory(seeds, "seeds")),
         }
     }
 }
