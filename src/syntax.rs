@@ -494,10 +494,9 @@ mod tests {
     proptest! {
         #[test]
         fn parsing_any_text_never_panics_and_errors_stay_inside_it(text in "\\PC{0,40}") {
-            for result in [parse_pattern(&text).err(), parse_condition(&text).err(), parse_assignment(&text).err()] {
-                if let Some(err) = result {
-                    prop_assert!(err.span.start <= err.span.end && err.span.end <= text.len());
-                }
+            let errors = [parse_pattern(&text).err(), parse_condition(&text).err(), parse_assignment(&text).err()];
+            for err in errors.into_iter().flatten() {
+                prop_assert!(err.span.start <= err.span.end && err.span.end <= text.len());
             }
         }
     }

@@ -180,17 +180,27 @@ fn day(text: &str) -> NaiveDate {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
 }
 
-/// The oracle: the semantics written out directly over generated rules.
-fn oracle(
-    rules: &[GenRule],
-    defaults: [usize; 2],
+/// A point of the generated agreement's question space.
+#[derive(Clone, Copy)]
+struct Point {
     action: usize,
     x: usize,
     date: NaiveDate,
     f1: bool,
     f2: usize,
     reading: usize,
-) -> Verdict {
+}
+
+/// The oracle: the semantics written out directly over generated rules.
+fn oracle(rules: &[GenRule], defaults: [usize; 2], point: &Point) -> Verdict {
+    let Point {
+        action,
+        x,
+        date,
+        f1,
+        f2,
+        reading,
+    } = *point;
     let applies = |r: &GenRule| {
         r.action == action
             && r.x.as_ref().is_none_or(|set| set[x])
@@ -212,10 +222,9 @@ fn oracle(
         for a in 0..n {
             for b in 0..n {
                 if beats[a][b] {
-                    for c in 0..n {
-                        if beats[b][c] {
-                            beats[a][c] = true;
-                        }
+                    let through_b = beats[b].clone();
+                    for (c, beaten) in through_b.into_iter().enumerate() {
+                        beats[a][c] |= beaten;
                     }
                 }
             }
@@ -269,7 +278,8 @@ proptest! {
                                 let facts = [Some(usize::from(f1)), Some(f2)];
                                 let question = Question { version: 0, action, params: &params, date: day(probe), facts: &facts, readings };
                                 let got = eval::decide(&terms, &question, &[usize::from(f1), f2]);
-                                let want = oracle(&rules, defaults, action, x, day(probe), f1, f2, readings[0]);
+                                let point = Point { action, x, date: day(probe), f1, f2, reading: readings[0] };
+                                let want = oracle(&rules, defaults, &point);
                                 prop_assert_eq!(got.verdict, want, "action {} x {} on {} f1 {} f2 {} reading {}", action, x, probe, f1, f2, readings[0]);
                             }
                         }
