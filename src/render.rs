@@ -60,7 +60,13 @@ fn outcome_lines(outcome: &OutcomeReport) -> Vec<String> {
 
 fn outcome_summary(outcome: &OutcomeReport) -> String {
     match outcome {
-        OutcomeReport::Decided { decision } => decision_line(decision),
+        OutcomeReport::Decided { decision } => {
+            let by = match decision.decided_by {
+                DecidedBy::Default => "by default".to_string(),
+                DecidedBy::Rule => format!("by {}", decision.rules.join(", ")),
+            };
+            format!("{} {by}", decision.verdict)
+        }
         OutcomeReport::DependsOnFacts { cases, .. }
             if cases
                 .iter()
@@ -172,6 +178,67 @@ fn version_heading(report: &AskReport, answers: &VersionAnswers) -> String {
     )
 }
 
+fn verdict_cell(outcome: &OutcomeReport) -> String {
+    match outcome {
+        OutcomeReport::Decided { decision } => decision.verdict.to_string(),
+        OutcomeReport::DependsOnFacts { facts, .. } => format!("depends on {}", facts.join(", ")),
+    }
+}
+
+/// A compact table with one verdict column per version, before the details.
+fn side_by_side(out: &mut String, report: &AskReport) {
+    let rows = report.versions[0].answers.len();
+    let mut table: Vec<Vec<String>> = vec![
+        report
+            .params
+            .iter()
+            .cloned()
+            .chain(
+                report
+                    .versions
+                    .iter()
+                    .map(|v| format!("under `{}`", v.version)),
+            )
+            .collect(),
+    ];
+    for row in 0..rows {
+        let first = &report.versions[0].answers[row];
+        table.push(
+            report
+                .params
+                .iter()
+                .map(|p| first.params.get(p).cloned().unwrap_or_default())
+                .chain(
+                    report
+                        .versions
+                        .iter()
+                        .map(|v| verdict_cell(&v.answers[row].outcome)),
+                )
+                .collect(),
+        );
+    }
+    let columns = table[0].len();
+    let widths: Vec<usize> = (0..columns)
+        .map(|c| {
+            table
+                .iter()
+                .map(|r| r[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    out.push('\n');
+    for row in &table {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        let _ = writeln!(out, "  {}", cells.join("  ").trim_end());
+    }
+    out.push('\n');
+}
+
 /// Renders an answer for people: a table of verdicts, the deciding rules with
 /// their passages, and a warning for every dispute that touches the answer.
 pub fn ask(report: &AskReport) -> String {
@@ -187,6 +254,9 @@ pub fn ask(report: &AskReport) -> String {
         let _ = write!(out, ", with {}", known.join(", "));
     }
     out.push('\n');
+    if report.versions.len() > 1 {
+        side_by_side(&mut out, report);
+    }
     for answers in &report.versions {
         let _ = writeln!(out, "{}\n", version_heading(report, answers));
         let widths: Vec<usize> = report
