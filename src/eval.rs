@@ -118,16 +118,38 @@ fn reading_matches(rule: &Rule, readings: &[usize]) -> bool {
 /// Decides a question whose facts are all known (`facts` has one value index per fact).
 pub fn decide(terms: &Terms, question: &Question, facts: &[usize]) -> Decision {
     let version: &Version = &terms.versions[question.version];
-    let mut applicable: Vec<usize> = Vec::new();
-    for &index in version.rules_for(question.action) {
-        let rule = &version.rules[index];
-        if could_apply(rule, question)
-            && reading_matches(rule, question.readings)
-            && rule.condition_holds(facts)
-        {
-            applicable.push(index);
-        }
-    }
+    let candidates = version
+        .rules_for(question.action)
+        .iter()
+        .copied()
+        .filter(|&index| could_apply(&version.rules[index], question));
+    decide_among(
+        version,
+        terms.vocabulary.actions[question.action].default,
+        candidates,
+        facts,
+        question.readings,
+    )
+}
+
+/// Decides among `candidates`, rules of `version` already known to be valid on
+/// the date and to cover the parameters: those whose reading and condition
+/// match apply; an applicable rule beaten by another applicable rule is set
+/// aside; the rest decide together, or `default` when none applies.
+pub fn decide_among(
+    version: &Version,
+    default: Verdict,
+    candidates: impl IntoIterator<Item = usize>,
+    facts: &[usize],
+    readings: &[usize],
+) -> Decision {
+    let applicable: Vec<usize> = candidates
+        .into_iter()
+        .filter(|&index| {
+            let rule = &version.rules[index];
+            reading_matches(rule, readings) && rule.condition_holds(facts)
+        })
+        .collect();
     let beaten = |index: &usize| {
         applicable
             .iter()
@@ -135,8 +157,8 @@ pub fn decide(terms: &Terms, question: &Question, facts: &[usize]) -> Decision {
     };
     let (overridden, deciding): (Vec<usize>, Vec<usize>) =
         applicable.iter().partition(|i| beaten(i));
-    let verdict = Verdict::combine(deciding.iter().map(|&i| version.rules[i].effect))
-        .unwrap_or(terms.vocabulary.actions[question.action].default);
+    let verdict =
+        Verdict::combine(deciding.iter().map(|&i| version.rules[i].effect)).unwrap_or(default);
     Decision {
         verdict,
         deciding,

@@ -114,6 +114,57 @@ impl DateInterval {
     }
 }
 
+impl DateInterval {
+    /// The dates in both intervals, if there are any.
+    pub fn intersect(&self, other: &DateInterval) -> Option<DateInterval> {
+        let from = self.from.max(other.from);
+        let until = match (self.until, other.until) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        DateInterval::new(from, until).ok()
+    }
+
+    /// One date inside the interval, which stands for all of it when no rule
+    /// boundary falls inside: its first day, or the day before its end when it has no start.
+    pub fn representative(&self) -> NaiveDate {
+        match (self.from, self.until) {
+            (Some(from), _) => from,
+            (None, Some(until)) => until.pred_opt().unwrap_or(until),
+            (None, None) => NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid date"),
+        }
+    }
+}
+
+/// Cuts `window` at every date of `cuts` strictly inside it: the pieces, in
+/// order, tile the window exactly. Inside a piece no cut falls, so any rule
+/// whose ends are among `cuts` is valid on all of a piece or on none of it.
+pub fn partition(
+    window: DateInterval,
+    cuts: impl IntoIterator<Item = NaiveDate>,
+) -> Vec<DateInterval> {
+    let mut inside: Vec<NaiveDate> = cuts
+        .into_iter()
+        .filter(|&cut| window.from.is_none_or(|f| f < cut) && window.until.is_none_or(|u| cut < u))
+        .collect();
+    inside.sort_unstable();
+    inside.dedup();
+    let mut pieces = Vec::with_capacity(inside.len() + 1);
+    let mut start = window.from;
+    for cut in inside {
+        pieces.push(DateInterval {
+            from: start,
+            until: Some(cut),
+        });
+        start = Some(cut);
+    }
+    pieces.push(DateInterval {
+        from: start,
+        until: window.until,
+    });
+    pieces
+}
+
 impl fmt::Display for DateInterval {
     /// Renders the interval in words: `from 2026-04-27 until 2033-01-01`, `until 2030-01-01`, `always`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -166,6 +217,32 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn partition_tiles_the_window_and_no_cut_falls_inside_a_piece(
+            cuts in prop::collection::vec(0i64..3000, 0..12),
+            window_from in prop::option::of(0i64..1500),
+            window_len in prop::option::of(1i64..1500),
+            probe in 0i64..3000,
+        ) {
+            let base = day("2015-01-01");
+            let at = |n: i64| base + chrono::Duration::days(n);
+            let from = window_from.map(at);
+            let until = window_len.map(|len| at(window_from.unwrap_or(0) + len));
+            let window = DateInterval::new(from, until).unwrap();
+            let cuts: Vec<NaiveDate> = cuts.into_iter().map(at).collect();
+            let pieces = partition(window, cuts.iter().copied());
+            let date = at(probe);
+            let holding: Vec<_> = pieces.iter().filter(|p| p.contains(date)).collect();
+            prop_assert_eq!(holding.len(), usize::from(window.contains(date)));
+            for piece in &pieces {
+                prop_assert!(window.contains(piece.representative()));
+                for cut in &cuts {
+                    let strictly_inside = piece.from.is_none_or(|f| f < *cut) && piece.contains(*cut);
+                    prop_assert!(!strictly_inside, "cut {} inside {}", cut, piece);
+                }
+            }
+        }
+
         #[test]
         fn interval_contains_exactly_the_days_from_start_to_before_end(
             a in 0i64..4000, len in 1i64..4000, probe in 0i64..9000

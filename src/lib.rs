@@ -9,8 +9,11 @@
 //! The binary is a thin layer over [`command`].
 
 pub mod command;
+pub mod cube;
 pub mod diagnostic;
+pub mod diff;
 pub mod eval;
+pub mod generate;
 pub mod interval;
 pub mod query;
 pub mod render;

@@ -220,7 +220,7 @@ pub struct DatedEvent {
 }
 
 /// A set of values of a finite domain (at most 64 values), as a bit set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, PartialOrd, Ord)]
 pub struct ValueSet(u64);
 
 impl ValueSet {
@@ -254,6 +254,16 @@ impl ValueSet {
     /// The values of a domain of `size` values not in the set.
     pub fn complement(self, size: usize) -> ValueSet {
         ValueSet(!self.0 & ValueSet::full(size).0)
+    }
+
+    /// The values in either set.
+    pub fn union(self, other: ValueSet) -> ValueSet {
+        ValueSet(self.0 | other.0)
+    }
+
+    /// How many values the set holds.
+    pub fn len(self) -> usize {
+        self.0.count_ones() as usize
     }
 
     /// Whether the set has no value.
