@@ -2,6 +2,8 @@
 //! what to print. The binary only parses arguments and prints.
 
 use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diff::DiffRequest;
+use crate::interval::DateInterval;
 use crate::query::{self, InputError};
 use crate::render;
 use crate::report::{self, AskReport, AskRequest};
@@ -18,6 +20,39 @@ pub enum Format {
     Text,
     /// JSON for scripts.
     Json,
+    /// Markdown, for a review or a wiki (`diff` only).
+    Markdown,
+    /// A self-contained SVG picture (`timeline` only).
+    Svg,
+}
+
+impl Format {
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Markdown => "markdown",
+            Format::Svg => "svg",
+        }
+    }
+}
+
+/// Refuses a format the command cannot write, naming the ones it can.
+fn only_formats(command: &str, format: Format, allowed: &[Format]) -> Result<(), BadInput> {
+    if allowed.contains(&format) {
+        return Ok(());
+    }
+    let names: Vec<&str> = allowed.iter().map(|f| f.name()).collect();
+    Err(Diagnostic::error(
+        format!(
+            "`covenant {command}` cannot write --format {}",
+            format.name()
+        ),
+        None,
+    )
+    .with_hint(Some(format!("choose {}", names.join(", "))))
+    .into())
 }
 
 /// Why a command could not answer: the diagnostics to show (exit code 2).
@@ -149,6 +184,7 @@ fn read_file(path: &Path) -> Result<std::sync::Arc<SourceFile>, BadInput> {
 
 /// `covenant ask`: answers a query, or every question of a scenario file.
 pub fn ask(terms: &Terms, args: &AskArgs, format: Format) -> Result<String, BadInput> {
+    only_formats("ask", format, &[Format::Text, Format::Json])?;
     if let Some(path) = &args.scenario {
         let file = read_file(path)?;
         let questions = scenario::load(terms, &file)?;
@@ -167,7 +203,7 @@ pub fn ask(terms: &Terms, args: &AskArgs, format: Format) -> Result<String, BadI
                     .map(|(name, report)| json!({ "name": name, "answer": report }))
                     .collect::<Vec<_>>()
             )),
-            Format::Text => reports
+            Format::Text | Format::Markdown | Format::Svg => reports
                 .iter()
                 .map(|(name, report)| format!("## {name}\n{}", render::ask(report)))
                 .collect::<Vec<_>>()
@@ -186,7 +222,7 @@ pub fn ask(terms: &Terms, args: &AskArgs, format: Format) -> Result<String, BadI
     let report = answer(terms, &request, &on)?;
     Ok(match format {
         Format::Json => to_json(&report),
-        Format::Text => render::ask(&report),
+        Format::Text | Format::Markdown | Format::Svg => render::ask(&report),
     })
 }
 
@@ -199,6 +235,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 
 /// `covenant test`: checks every question with an expectation; `Ok((output, all_passed))`.
 pub fn test(terms: &Terms, files: &[PathBuf], format: Format) -> Result<(String, bool), BadInput> {
+    only_formats("test", format, &[Format::Text, Format::Json])?;
     let mut results: Vec<TestResult> = Vec::new();
     let mut errors = Vec::new();
     for path in files {
@@ -224,7 +261,7 @@ pub fn test(terms: &Terms, files: &[PathBuf], format: Format) -> Result<(String,
     let passed = results.len() - failed;
     let output = match format {
         Format::Json => to_json(&json!({ "passed": passed, "failed": failed, "results": results })),
-        Format::Text => {
+        Format::Text | Format::Markdown | Format::Svg => {
             let mut out = String::new();
             for result in &results {
                 if result.passed {
@@ -244,9 +281,10 @@ pub fn test(terms: &Terms, files: &[PathBuf], format: Format) -> Result<(String,
 }
 
 /// `covenant versions`: the versions, their dates and the evidence for each date.
-pub fn versions(terms: &Terms, format: Format) -> String {
-    match format {
-        Format::Text => render::versions(terms),
+pub fn versions(terms: &Terms, format: Format) -> Result<String, BadInput> {
+    only_formats("versions", format, &[Format::Text, Format::Json])?;
+    Ok(match format {
+        Format::Text | Format::Markdown | Format::Svg => render::versions(terms),
         Format::Json => to_json(&json!({
             "title": terms.vocabulary.title,
             "versions": terms.versions.iter().map(|v| json!({
@@ -258,14 +296,15 @@ pub fn versions(terms: &Terms, format: Format) -> String {
                 "superseded": v.superseded.as_ref().map(|s| json!({ "date": s.date, "source": s.source, "citations": s.citations })),
             })).collect::<Vec<_>>(),
         })),
-    }
+    })
 }
 
 /// `covenant actions`: the vocabulary: actions, parameters, defaults, facts, disputes and readings.
-pub fn actions(terms: &Terms, format: Format) -> String {
+pub fn actions(terms: &Terms, format: Format) -> Result<String, BadInput> {
+    only_formats("actions", format, &[Format::Text, Format::Json])?;
     let vocabulary = &terms.vocabulary;
-    match format {
-        Format::Text => render::actions(terms),
+    Ok(match format {
+        Format::Text | Format::Markdown | Format::Svg => render::actions(terms),
         Format::Json => to_json(&json!({
             "parties": vocabulary.parties.iter().map(|p| json!({ "id": p.id, "name": p.name })).collect::<Vec<_>>(),
             "actions": vocabulary.actions.iter().map(|a| json!({
@@ -284,13 +323,212 @@ pub fn actions(terms: &Terms, format: Format) -> String {
                 "readings": d.readings.iter().map(|r| json!({ "id": r.id, "summary": r.summary, "citations": r.citations })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         })),
-    }
+    })
 }
 
 /// Renders diagnostics for people or as JSON (`{"errors": [...]}`).
 pub fn render_bad_input(bad: &BadInput, format: Format) -> String {
     match format {
-        Format::Text => crate::diagnostic::render(&bad.diagnostics),
+        Format::Text | Format::Markdown | Format::Svg => {
+            crate::diagnostic::render(&bad.diagnostics)
+        }
         Format::Json => to_json(&json!({ "errors": bad.diagnostics })),
     }
+}
+
+/// What `covenant diff` was given.
+#[derive(Debug, Clone, Default)]
+pub struct DiffArgs {
+    /// `OLD NEW`, or nothing for the first and last versions.
+    pub versions: Vec<String>,
+    /// `--from`: the first date compared; the later version's effective date if left out.
+    pub from: Option<String>,
+    /// `--to`: the first date not compared; open if left out.
+    pub to: Option<String>,
+    /// `--fact NAME=VALUE`, each.
+    pub facts: Vec<String>,
+    /// `--reading DISPUTE=READING`, each.
+    pub readings: Vec<String>,
+    /// `--readings all`: compare every reading of the disputes not given with `--reading`.
+    pub every_reading: Option<String>,
+}
+
+fn diff_request(terms: &Terms, args: &DiffArgs) -> Result<DiffRequest, BadInput> {
+    let mut errors = Vec::new();
+    let versions: Vec<usize> = match args.versions.as_slice() {
+        [] if terms.versions.len() >= 2 => vec![0, terms.versions.len() - 1],
+        [] => {
+            return Err(Diagnostic::error(
+                "the terms have only one version; there is nothing to compare it with",
+                None,
+            )
+            .into());
+        }
+        [old, new] => [("OLD", old), ("NEW", new)]
+            .into_iter()
+            .filter_map(|(origin, text)| {
+                on_command_line(origin, text, query::parse_version(terms, text))
+                    .map_err(|d| errors.push(d))
+                    .ok()
+            })
+            .collect(),
+        _ => {
+            return Err(Diagnostic::error("give two versions, OLD and NEW, or none", None)
+                .with_hint(Some(
+                    "e.g. covenant diff old new; with none, the first and last versions are compared"
+                        .into(),
+                ))
+                .into());
+        }
+    };
+    let mut date = |origin: &str, text: &Option<String>| {
+        text.as_ref().and_then(|text| {
+            on_command_line(origin, text, query::parse_on(text))
+                .map_err(|d| errors.push(d))
+                .ok()
+        })
+    };
+    let from = date("--from", &args.from);
+    let to = date("--to", &args.to);
+    let mut request_facts = vec![None; terms.vocabulary.facts.len()];
+    for fact in &args.facts {
+        match on_command_line("--fact", fact, query::parse_fact(terms, fact)) {
+            Ok((fact, value)) => request_facts[fact] = Some(value),
+            Err(d) => errors.push(d),
+        }
+    }
+    let every_reading = match args.every_reading.as_deref() {
+        None => false,
+        Some("all") => true,
+        Some(other) => {
+            errors.push(
+                InputError {
+                    message: format!("`--readings {other}` is not understood"),
+                    span: 0..other.len(),
+                    hint: Some("write `--readings all` to compare every reading; give one reading with --reading DISPUTE=READING".into()),
+                }
+                .on_command_line("--readings", other),
+            );
+            false
+        }
+    };
+    let mut readings: Vec<Option<usize>> = if every_reading {
+        vec![None; terms.vocabulary.disputes.len()]
+    } else {
+        terms.default_readings().into_iter().map(Some).collect()
+    };
+    for reading in &args.readings {
+        match on_command_line("--reading", reading, query::parse_reading(terms, reading)) {
+            Ok((dispute, chosen)) => readings[dispute] = Some(chosen),
+            Err(d) => errors.push(d),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let (old, new) = (versions[0], versions[1]);
+    let later_effective = terms.versions[old]
+        .effective
+        .date
+        .max(terms.versions[new].effective.date);
+    let from = from.or(Some(later_effective));
+    let window = DateInterval::new(from, to).map_err(|empty| {
+        Diagnostic::error(
+            format!(
+                "nothing to compare: --to {} is not after the first date compared, {}",
+                empty.until, empty.from
+            ),
+            None,
+        )
+        .with_hint(Some(
+            "--from defaults to the later version's effective date; give an earlier --from or a later --to".into(),
+        ))
+    })?;
+    Ok(DiffRequest {
+        old,
+        new,
+        window,
+        facts: request_facts,
+        readings,
+    })
+}
+
+/// `covenant diff`: every question whose verdict differs between two versions;
+/// `Ok((output, differences_found))`.
+pub fn diff(terms: &Terms, args: &DiffArgs, format: Format) -> Result<(String, bool), BadInput> {
+    only_formats(
+        "diff",
+        format,
+        &[Format::Text, Format::Json, Format::Markdown],
+    )?;
+    let request = diff_request(terms, args)?;
+    let found = crate::diff::diff(terms, &request);
+    let report = crate::diff::report::report(terms, &request, &found);
+    let output = match format {
+        Format::Json => to_json(&report),
+        Format::Markdown => crate::diff::render::markdown(terms, &report),
+        Format::Text | Format::Svg => crate::diff::render::text(terms, &report),
+    };
+    Ok((output, !found.is_empty()))
+}
+
+/// What `covenant timeline` was given.
+#[derive(Debug, Clone, Default)]
+pub struct TimelineArgs {
+    /// The query: an action with parameters fixed or left open.
+    pub query: String,
+    /// `--under`: `all` (a lane per version), `in-force`, or a version id.
+    pub under: String,
+    /// `--fact NAME=VALUE`, each.
+    pub facts: Vec<String>,
+    /// `--reading DISPUTE=READING`, each.
+    pub readings: Vec<String>,
+}
+
+/// `covenant timeline`: the verdict on one action over time, under each version.
+pub fn timeline(terms: &Terms, args: &TimelineArgs, format: Format) -> Result<String, BadInput> {
+    only_formats(
+        "timeline",
+        format,
+        &[Format::Text, Format::Json, Format::Svg],
+    )?;
+    let mut errors = Vec::new();
+    let query = on_command_line("query", &args.query, query::parse_query(terms, &args.query))
+        .map_err(|d| errors.push(d));
+    let under = on_command_line(
+        "--under",
+        &args.under,
+        query::parse_under(terms, &args.under),
+    )
+    .map_err(|d| errors.push(d));
+    let mut facts = Vec::new();
+    for fact in &args.facts {
+        match on_command_line("--fact", fact, query::parse_fact(terms, fact)) {
+            Ok(pair) => facts.push(pair),
+            Err(d) => errors.push(d),
+        }
+    }
+    let mut readings = Vec::new();
+    for reading in &args.readings {
+        match on_command_line("--reading", reading, query::parse_reading(terms, reading)) {
+            Ok(pair) => readings.push(pair),
+            Err(d) => errors.push(d),
+        }
+    }
+    let (Ok(query), Ok(under), true) = (query, under, errors.is_empty()) else {
+        return Err(errors.into());
+    };
+    let request = crate::timeline::TimelineRequest {
+        text: args.query.clone(),
+        query,
+        under,
+        facts,
+        readings,
+    };
+    let report = crate::timeline::timeline(terms, &request);
+    Ok(match format {
+        Format::Json => to_json(&report),
+        Format::Svg => crate::timeline::svg::svg(&report),
+        Format::Text | Format::Markdown => crate::timeline::render::text(&report),
+    })
 }

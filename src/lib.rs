@@ -21,4 +21,5 @@ pub mod report;
 pub mod scenario;
 pub mod syntax;
 pub mod terms;
+pub mod timeline;
 pub mod verdict;

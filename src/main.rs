@@ -1,13 +1,14 @@
 //! The `covenant` command: parses arguments, calls the library, prints, exits.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use covenant::command::{self, AskArgs, BadInput, Format};
+use covenant::command::{self, AskArgs, BadInput, DiffArgs, Format, TimelineArgs};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Exit code: the command answered (or every expectation held).
 const ANSWERED: u8 = 0;
-/// Exit code: `covenant test` found an expectation that does not hold.
+/// Exit code: `covenant test` found an expectation that does not hold, or
+/// `covenant diff --exit-code` found a difference.
 const EXPECTATION_FAILED: u8 = 1;
 /// Exit code: bad input: terms, query, flag or scenario file.
 const BAD_INPUT: u8 = 2;
@@ -30,7 +31,7 @@ struct Cli {
     /// Load the agreement from this terms directory instead of the built-in terms.
     #[arg(long, global = true, value_name = "DIR")]
     terms: Option<PathBuf>,
-    /// Output for people (text) or for scripts (json).
+    /// Output for people (text) or for scripts (json); `diff` also writes markdown, `timeline` svg.
     #[arg(long, global = true, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
 }
@@ -39,6 +40,19 @@ struct Cli {
 enum FormatArg {
     Text,
     Json,
+    Markdown,
+    Svg,
+}
+
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Format {
+        match format {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Markdown => Format::Markdown,
+            FormatArg::Svg => Format::Svg,
+        }
+    }
 }
 
 #[derive(Subcommand)]
@@ -74,6 +88,59 @@ covenant ask 'openai.pay_revenue_share' --on 2031-06-01 --under all\n  covenant 
     Versions,
     /// List the actions (with parameters and defaults), facts, disputes and readings.
     Actions,
+    /// Show every question whose verdict differs between two versions: on which dates, under which facts and readings, and the rules on each side.
+    #[command(
+        long_about = "Show every question whose verdict differs between two versions.\n\n\
+The diff is exact: every action, every value of its parameters, every combination of the facts \
+its rules test and every date are compared, dates as the intervals cut by all rule boundaries of \
+both versions. Both versions are read as written over the whole time line, whatever their \
+effective dates, so `old` is read as if it had stayed in force.",
+        after_help = "Examples:\n  covenant diff\n  covenant diff old new --from 2030-01-01 --to 2034-01-01\n  \
+covenant diff --fact agi_achieved=true\n  covenant diff --readings all --format markdown\n  covenant diff new new --exit-code\n\n\
+Exit codes: 0 compared (1 with --exit-code when there are differences), 2 bad input."
+    )]
+    Diff {
+        /// The two versions to compare, OLD then NEW; the first and last versions if left out.
+        #[arg(value_name = "OLD NEW", num_args = 0..=2)]
+        versions: Vec<String>,
+        /// The first date compared (YYYY-MM-DD); by default the later version's effective date.
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// The first date not compared (YYYY-MM-DD); open-ended if left out.
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Fix a fact, e.g. `agi_achieved=true`; facts not given are compared at every value. Repeatable.
+        #[arg(long = "fact", value_name = "NAME=VALUE")]
+        facts: Vec<String>,
+        /// Read a dispute a given way, e.g. `microsoft_share_end=after_2030`. Repeatable.
+        #[arg(long = "reading", value_name = "DISPUTE=READING")]
+        readings: Vec<String>,
+        /// `all`: compare under every combination of readings, and mark which changes depend on one.
+        #[arg(long = "readings", value_name = "all")]
+        every_reading: Option<String>,
+        /// Exit 1 when there are differences, like `git diff --exit-code`.
+        #[arg(long)]
+        exit_code: bool,
+    },
+    /// Show how the verdict on one action moves over time, under each version.
+    #[command(
+        after_help = "A parameter left out gets a lane per value. --format svg writes a picture to open in a browser.\n\n\
+Examples:\n  covenant timeline 'openai.pay_revenue_share'\n  covenant timeline 'openai.host_models' --under in-force\n  \
+covenant timeline 'openai.host_models' --format svg > hosting.svg"
+    )]
+    Timeline {
+        /// The action, e.g. `openai.host_models(cloud=aws)` or `openai.host_models` for every cloud.
+        query: String,
+        /// `all` (a lane per version, each read as written), `in-force` (the version in force on each date), or a version id.
+        #[arg(long, value_name = "VERSION", default_value = "all")]
+        under: String,
+        /// A known fact, e.g. `agi_achieved=true`; facts not given are unknown. Repeatable.
+        #[arg(long = "fact", value_name = "NAME=VALUE")]
+        facts: Vec<String>,
+        /// Read a dispute a given way, e.g. `microsoft_share_end=after_2030`. Repeatable.
+        #[arg(long = "reading", value_name = "DISPUTE=READING")]
+        readings: Vec<String>,
+    },
     /// Check the expectations in scenario files; exit 1 if any fails.
     Test {
         /// Scenario files (TOML with [[question]] entries).
@@ -83,10 +150,7 @@ covenant ask 'openai.pay_revenue_share' --on 2031-06-01 --under all\n  covenant 
 }
 
 fn run(cli: Cli) -> Result<(String, u8), BadInput> {
-    let format = match cli.format {
-        FormatArg::Text => Format::Text,
-        FormatArg::Json => Format::Json,
-    };
+    let format = Format::from(cli.format);
     let terms = command::load_terms(cli.terms.as_deref())?;
     Ok(match cli.command {
         Command::Ask {
@@ -107,8 +171,47 @@ fn run(cli: Cli) -> Result<(String, u8), BadInput> {
             };
             (command::ask(&terms, &args, format)?, ANSWERED)
         }
-        Command::Versions => (command::versions(&terms, format), ANSWERED),
-        Command::Actions => (command::actions(&terms, format), ANSWERED),
+        Command::Versions => (command::versions(&terms, format)?, ANSWERED),
+        Command::Actions => (command::actions(&terms, format)?, ANSWERED),
+        Command::Diff {
+            versions,
+            from,
+            to,
+            facts,
+            readings,
+            every_reading,
+            exit_code,
+        } => {
+            let args = DiffArgs {
+                versions,
+                from,
+                to,
+                facts,
+                readings,
+                every_reading,
+            };
+            let (output, differences) = command::diff(&terms, &args, format)?;
+            let code = if exit_code && differences {
+                EXPECTATION_FAILED
+            } else {
+                ANSWERED
+            };
+            (output, code)
+        }
+        Command::Timeline {
+            query,
+            under,
+            facts,
+            readings,
+        } => {
+            let args = TimelineArgs {
+                query,
+                under,
+                facts,
+                readings,
+            };
+            (command::timeline(&terms, &args, format)?, ANSWERED)
+        }
         Command::Test { files } => {
             let (output, passed) = command::test(&terms, &files, format)?;
             (output, if passed { ANSWERED } else { EXPECTATION_FAILED })
@@ -118,10 +221,7 @@ fn run(cli: Cli) -> Result<(String, u8), BadInput> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let format = match cli.format {
-        FormatArg::Text => Format::Text,
-        FormatArg::Json => Format::Json,
-    };
+    let format = Format::from(cli.format);
     match run(cli) {
         Ok((output, code)) => {
             print!("{output}");

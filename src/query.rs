@@ -199,6 +199,21 @@ pub fn parse_under(terms: &Terms, text: &str) -> Result<Under, InputError> {
     }
 }
 
+/// Parses a version id, e.g. `old`.
+pub fn parse_version(terms: &Terms, text: &str) -> Result<usize, InputError> {
+    terms.version_index(text).ok_or_else(|| {
+        InputError::new(
+            format!("unknown version `{text}`"),
+            0..text.len(),
+            did_you_mean(
+                text,
+                "version",
+                terms.versions.iter().map(|v| v.id.as_str()),
+            ),
+        )
+    })
+}
+
 /// Parses `--fact NAME=VALUE` into (fact index, value index).
 pub fn parse_fact(terms: &Terms, text: &str) -> Result<(usize, usize), InputError> {
     let (name, value) = syntax::parse_assignment(text)?;

@@ -86,7 +86,7 @@ fn outcome_summary(outcome: &OutcomeReport) -> String {
     }
 }
 
-fn citation_lines(out: &mut String, citations: &[Citation], indent: &str) {
+pub(crate) fn citation_lines(out: &mut String, citations: &[Citation], indent: &str) {
     for citation in citations {
         let _ = writeln!(
             out,
@@ -96,7 +96,7 @@ fn citation_lines(out: &mut String, citations: &[Citation], indent: &str) {
     }
 }
 
-fn rule_block(out: &mut String, rule: &RuleReport) {
+pub(crate) fn rule_block(out: &mut String, rule: &RuleReport) {
     let _ = writeln!(out, "  {}  ({})", rule.id, rule.location);
     let mut what = format!("    {} {}", rule.effect, rule.action);
     if rule.valid != crate::interval::DateInterval::ALWAYS {

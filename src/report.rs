@@ -361,7 +361,7 @@ pub fn rule_report(terms: &Terms, version: &Version, index: usize) -> RuleReport
 }
 
 /// Every combination of values for the parameters a query left open, in domain order.
-fn parameter_combinations(terms: &Terms, query: &Query) -> Vec<Vec<usize>> {
+pub(crate) fn parameter_combinations(terms: &Terms, query: &Query) -> Vec<Vec<usize>> {
     let action = &terms.vocabulary.actions[query.action];
     let mut combinations = vec![Vec::new()];
     for (param, given) in action.params.iter().zip(&query.params) {

@@ -14,6 +14,9 @@
 //! Both versions are read as written over the whole window, whatever their
 //! effective dates: "old, had it stayed in force" against "new".
 
+pub mod render;
+pub mod report;
+
 use crate::cube::{self, Cube};
 use crate::eval::{Decision, decide_among};
 use crate::interval::{DateInterval, partition};
@@ -250,6 +253,9 @@ pub(crate) fn boundaries(versions: &[&Version], action: usize) -> Vec<NaiveDate>
 /// A change found at one point, before points are grouped into regions.
 type Change = (Side, Side);
 
+/// Points of the grid of parameters, facts and readings, one value index per dimension.
+type Points = Vec<Vec<usize>>;
+
 /// Compares two versions exactly over the request's window.
 pub fn diff(terms: &Terms, request: &DiffRequest) -> Diff {
     let old = &terms.versions[request.old];
@@ -337,10 +343,8 @@ pub fn diff(terms: &Terms, request: &DiffRequest) -> Diff {
         questions_changed.push(changed_questions);
 
         // Runs of adjacent pieces, then boxes of values with the same change and dates.
-        let mut by_change: BTreeMap<
-            (Change, Option<NaiveDate>, Option<NaiveDate>),
-            Vec<Vec<usize>>,
-        > = BTreeMap::new();
+        let mut by_change: BTreeMap<(Change, Option<NaiveDate>, Option<NaiveDate>), Points> =
+            BTreeMap::new();
         for ((change, params, condition), run_pieces) in found {
             for run in runs(&run_pieces) {
                 let interval = DateInterval::new(pieces[run.0].from(), pieces[run.1].until())

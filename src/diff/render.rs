@@ -1,0 +1,226 @@
+//! A diff for people: text for the terminal, markdown for a review or a wiki.
+
+use super::report::{
+    DiffReport, RegionReport, SideReport, condition_text, dates_text, params_text,
+};
+use crate::render::citation_lines;
+use crate::terms::Terms;
+use std::collections::BTreeSet;
+use std::fmt::Write;
+
+fn heading(report: &DiffReport) -> String {
+    let mut out = format!(
+        "diff `{}` → `{}`, {}",
+        report.old.id,
+        report.new.id,
+        dates_text(report.window.from(), report.window.until())
+    );
+    if !report.facts.is_empty() {
+        let facts: Vec<String> = report
+            .facts
+            .iter()
+            .map(|(fact, value)| format!("{fact}={value}"))
+            .collect();
+        let _ = write!(out, ", with {}", facts.join(", "));
+    }
+    out.push('\n');
+    if report.readings_compared.is_empty() {
+        out.push_str("each dispute under its default reading");
+        let given: Vec<String> = report
+            .readings
+            .iter()
+            .map(|(d, r)| format!("{d}={r}"))
+            .collect();
+        let _ = writeln!(
+            out,
+            " ({}); --readings all compares every reading",
+            given.join(", ")
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "every reading of {} compared",
+            report.readings_compared.join(", ")
+        );
+    }
+    out
+}
+
+fn readings_note(report: &DiffReport, region: &RegionReport) -> Option<String> {
+    if report.readings_compared.is_empty() {
+        return None;
+    }
+    Some(
+        match (region.readings.is_empty(), region.under_every_reading) {
+            (true, _) => "under every reading".to_string(),
+            (false, true) => {
+                "under every reading (other readings change it too, by other rules)".to_string()
+            }
+            (false, false) => "depends on the reading: only under the readings named".to_string(),
+        },
+    )
+}
+
+fn side_lines(out: &mut String, side: &SideReport) {
+    if side.rules.is_empty() {
+        let _ = writeln!(out, "   `{}`: {} by default", side.version, side.verdict);
+        return;
+    }
+    let _ = writeln!(out, "   `{}`: {} by", side.version, side.verdict);
+    for rule in &side.rules {
+        let _ = writeln!(
+            out,
+            "     {}  ({}): {} {}",
+            rule.id, rule.location, rule.effect, rule.action
+        );
+        citation_lines(out, &rule.citations, "       ");
+    }
+}
+
+/// Renders a diff as text: the summary first, then every region with the rules and passages on each side.
+pub fn text(terms: &Terms, report: &DiffReport) -> String {
+    let mut out = heading(report);
+    if report.regions.is_empty() {
+        out.push_str("\nno differences\n");
+        return out;
+    }
+    let summary = &report.summary;
+    let _ = writeln!(
+        out,
+        "\n{} of {} questions change, in {} of {} actions ({} regions):",
+        summary.questions_changed,
+        summary.questions,
+        summary.changed.len(),
+        summary.changed.len() + summary.unchanged.len(),
+        summary.regions
+    );
+    for action in &summary.changed {
+        let _ = writeln!(
+            out,
+            "  {}  ({} of {} questions)",
+            action.action, action.questions_changed, action.questions
+        );
+        for change in &action.changes {
+            let _ = writeln!(out, "    {change}");
+        }
+    }
+    if !summary.unchanged.is_empty() {
+        let _ = writeln!(out, "unchanged: {}", summary.unchanged.join(", "));
+    }
+    out.push_str("\nregions:\n");
+    for (number, region) in report.regions.iter().enumerate() {
+        let params = params_text(terms, region);
+        let mut title = region.action.clone();
+        if !params.is_empty() {
+            let _ = write!(title, "({params})");
+        }
+        let _ = write!(
+            out,
+            "\n{}. {title} {}",
+            number + 1,
+            dates_text(region.from, region.until)
+        );
+        match condition_text(region) {
+            Some(condition) => {
+                let _ = write!(out, " {condition}");
+            }
+            None if report.facts.is_empty() => out.push_str(", any facts"),
+            None => {}
+        }
+        out.push('\n');
+        if let Some(note) = readings_note(report, region) {
+            let _ = writeln!(out, "   {note}");
+        }
+        side_lines(&mut out, &region.old);
+        side_lines(&mut out, &region.new);
+    }
+    out
+}
+
+fn cell(text: &str) -> String {
+    text.replace('|', "\\|")
+}
+
+fn side_cell(side: &SideReport) -> String {
+    if side.rules.is_empty() {
+        format!("{} (default)", side.verdict)
+    } else {
+        let ids: Vec<String> = side.rules.iter().map(|r| format!("`{}`", r.id)).collect();
+        format!("{} ({})", side.verdict, ids.join(", "))
+    }
+}
+
+/// Renders a diff as markdown: a summary list, a table of regions, and the passages of every rule named.
+pub fn markdown(terms: &Terms, report: &DiffReport) -> String {
+    let mut out = format!(
+        "# `{}` → `{}`\n\n{}\n",
+        report.old.id,
+        report.new.id,
+        heading(report).replace('\n', "  \n").trim_end()
+    );
+    if report.regions.is_empty() {
+        out.push_str("\nNo differences.\n");
+        return out;
+    }
+    let summary = &report.summary;
+    let _ = writeln!(
+        out,
+        "\n## Summary\n\n{} of {} questions change, in {} of {} actions.\n",
+        summary.questions_changed,
+        summary.questions,
+        summary.changed.len(),
+        summary.changed.len() + summary.unchanged.len()
+    );
+    for action in &summary.changed {
+        let _ = writeln!(out, "- **`{}`**", action.action);
+        for change in &action.changes {
+            let _ = writeln!(out, "  - {}", cell(change));
+        }
+    }
+    if !summary.unchanged.is_empty() {
+        let unchanged: Vec<String> = summary.unchanged.iter().map(|a| format!("`{a}`")).collect();
+        let _ = writeln!(out, "\nUnchanged: {}.", unchanged.join(", "));
+    }
+    out.push_str("\n## Regions\n\n| # | action | parameters | dates | condition | old | new |\n|---|---|---|---|---|---|---|\n");
+    for (number, region) in report.regions.iter().enumerate() {
+        let mut condition = condition_text(region).unwrap_or_else(|| "any facts".into());
+        if let Some(note) = readings_note(report, region) {
+            let _ = write!(condition, "; {note}");
+        }
+        let _ = writeln!(
+            out,
+            "| {} | `{}` | {} | {} | {} | {} | {} |",
+            number + 1,
+            region.action,
+            cell(&params_text(terms, region)),
+            dates_text(region.from, region.until),
+            cell(&condition),
+            cell(&side_cell(&region.old)),
+            cell(&side_cell(&region.new)),
+        );
+    }
+    out.push_str("\n## Rules and their sources\n");
+    let mut seen = BTreeSet::new();
+    for region in &report.regions {
+        for side in [&region.old, &region.new] {
+            for rule in &side.rules {
+                if !seen.insert((side.version.clone(), rule.id.clone())) {
+                    continue;
+                }
+                let _ = writeln!(
+                    out,
+                    "\n- **`{}`** ({}): `{} {}`",
+                    rule.id, rule.location, rule.effect, rule.action
+                );
+                for citation in &rule.citations {
+                    let _ = writeln!(
+                        out,
+                        "  > {}\n  > — {}, line {}",
+                        citation.quote, citation.seed, citation.line
+                    );
+                }
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,343 @@
+//! How the verdict on one action moves over time, under each version.
+//!
+//! A timeline cuts the whole time line at every rule boundary of the action
+//! and every version's effective and superseded date ([`partition`]); inside a
+//! piece nothing changes, so one date answers for it. Adjacent pieces with the
+//! same outcome are joined into [`Span`]s. Each lane is one version read as
+//! written (or, under `in-force`, whichever version was in force) for one
+//! combination of the parameters.
+
+pub mod render;
+pub mod svg;
+
+use crate::diff::boundaries;
+use crate::eval::{self, Outcome, Question};
+use crate::interval::{DateInterval, partition};
+use crate::query::{Query, Under};
+use crate::report::parameter_combinations;
+use crate::terms::{Terms, Version};
+use crate::verdict::Verdict;
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// What to draw: the action, parameters fixed or open, the versions, facts and readings.
+#[derive(Debug, Clone)]
+pub struct TimelineRequest {
+    /// The query text, for the report.
+    pub text: String,
+    /// The resolved query.
+    pub query: Query,
+    /// Which version(s): one lane per version under `all`.
+    pub under: Under,
+    /// Known facts: (fact, value) pairs.
+    pub facts: Vec<(usize, usize)>,
+    /// Readings given: (dispute, reading) pairs; other disputes use their default.
+    pub readings: Vec<(usize, usize)>,
+}
+
+/// The verdict over time for each lane, and the dates worth marking.
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineReport {
+    /// The query as given.
+    pub query: String,
+    /// The action.
+    pub action: String,
+    /// `all`, `in-force` or a version id.
+    pub under: String,
+    /// The facts given.
+    pub facts: BTreeMap<String, String>,
+    /// The reading of every dispute used.
+    pub readings: BTreeMap<String, String>,
+    /// One lane per version (or the version in force) and parameter combination.
+    pub lanes: Vec<Lane>,
+    /// Effective and superseded dates of the versions, and the rule boundaries, in date order.
+    pub marks: Vec<Mark>,
+}
+
+/// One row of the timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Lane {
+    /// The version, or `in force` for the version in force on each date.
+    pub version: String,
+    /// The parameter values.
+    pub params: BTreeMap<String, String>,
+    /// The spans, tiling the whole time line in order.
+    pub spans: Vec<Span>,
+}
+
+/// A stretch of time with one outcome.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Span {
+    /// The first date, or `null` from the beginning of time.
+    pub from: Option<NaiveDate>,
+    /// The first date after, or `null` for ever.
+    pub until: Option<NaiveDate>,
+    /// The version that answers (under `in-force`, the one in force; `null` when none was).
+    pub version: Option<String>,
+    /// The outcome.
+    pub outcome: SpanOutcome,
+}
+
+/// What a span says.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SpanOutcome {
+    /// One verdict whatever the unknown facts.
+    Decided {
+        /// The verdict.
+        verdict: Verdict,
+        /// The deciding rules; empty when the default decided.
+        rules: Vec<String>,
+    },
+    /// The verdict depends on facts not given.
+    DependsOnFacts {
+        /// Those facts.
+        facts: Vec<String>,
+        /// Each combination of their values and its verdict.
+        cases: Vec<FactCase>,
+    },
+    /// No version was in force (under `in-force` only).
+    NoAgreement,
+}
+
+/// One combination of unknown facts and its verdict.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FactCase {
+    /// The values assumed.
+    pub facts: BTreeMap<String, String>,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// The deciding rules; empty when the default decided.
+    pub rules: Vec<String>,
+}
+
+/// A date worth marking on the timeline.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mark {
+    /// The date.
+    pub date: NaiveDate,
+    /// `effective`, `superseded` or `rule`.
+    pub kind: &'static str,
+    /// What happens on it, e.g. `new takes effect` or `new.host.any_cloud starts`.
+    pub label: String,
+}
+
+fn rule_names(version: &Version, indices: &[usize]) -> Vec<String> {
+    indices
+        .iter()
+        .map(|&i| version.rules[i].id.0.clone())
+        .collect()
+}
+
+fn span_outcome(terms: &Terms, version: &Version, outcome: &Outcome) -> SpanOutcome {
+    match outcome {
+        Outcome::Decided(decision) => SpanOutcome::Decided {
+            verdict: decision.verdict,
+            rules: rule_names(version, &decision.deciding),
+        },
+        Outcome::DependsOnFacts { facts, cases } => SpanOutcome::DependsOnFacts {
+            facts: facts
+                .iter()
+                .map(|&f| terms.vocabulary.facts[f].name.clone())
+                .collect(),
+            cases: cases
+                .iter()
+                .map(|(values, decision)| FactCase {
+                    facts: facts
+                        .iter()
+                        .zip(values)
+                        .map(|(&f, &v)| {
+                            let fact = &terms.vocabulary.facts[f];
+                            (fact.name.clone(), fact.values[v].clone())
+                        })
+                        .collect(),
+                    verdict: decision.verdict,
+                    rules: rule_names(version, &decision.deciding),
+                })
+                .collect(),
+        },
+    }
+}
+
+fn marks(terms: &Terms, action: usize) -> Vec<Mark> {
+    let mut marks = Vec::new();
+    for version in &terms.versions {
+        marks.push(Mark {
+            date: version.effective.date,
+            kind: "effective",
+            label: format!("`{}` takes effect", version.id),
+        });
+        if let Some(superseded) = &version.superseded {
+            marks.push(Mark {
+                date: superseded.date,
+                kind: "superseded",
+                label: format!("`{}` superseded", version.id),
+            });
+        }
+        for &index in version.rules_for(action) {
+            let rule = &version.rules[index];
+            if let Some(from) = rule.valid.from() {
+                marks.push(Mark {
+                    date: from,
+                    kind: "rule",
+                    label: format!("{} starts", rule.id),
+                });
+            }
+            if let Some(until) = rule.valid.until() {
+                marks.push(Mark {
+                    date: until,
+                    kind: "rule",
+                    label: format!("{} ends", rule.id),
+                });
+            }
+        }
+    }
+    marks.sort_by(|a, b| (a.date, a.kind, &a.label).cmp(&(b.date, b.kind, &b.label)));
+    marks.dedup();
+    marks
+}
+
+/// Builds the timeline of an action: for each lane, the spans of equal outcome over all time.
+pub fn timeline(terms: &Terms, request: &TimelineRequest) -> TimelineReport {
+    let action_index = request.query.action;
+    let action = &terms.vocabulary.actions[action_index];
+    let all: Vec<&Version> = terms.versions.iter().collect();
+    let mut cuts = boundaries(&all, action_index);
+    for version in &terms.versions {
+        cuts.push(version.effective.date);
+        cuts.extend(version.superseded.as_ref().map(|s| s.date));
+    }
+    let pieces = partition(DateInterval::ALWAYS, cuts);
+    let mut facts = vec![None; terms.vocabulary.facts.len()];
+    for &(fact, value) in &request.facts {
+        facts[fact] = Some(value);
+    }
+    let mut readings = terms.default_readings();
+    for &(dispute, reading) in &request.readings {
+        readings[dispute] = reading;
+    }
+    // Each lane answers under a fixed version, or under the one in force (None).
+    let lanes: Vec<Option<usize>> = match request.under {
+        Under::All => (0..terms.versions.len()).map(Some).collect(),
+        Under::Version(v) => vec![Some(v)],
+        Under::InForce => vec![None],
+    };
+    let mut report_lanes = Vec::new();
+    for lane in lanes {
+        for params in parameter_combinations(terms, &request.query) {
+            let mut spans: Vec<Span> = Vec::new();
+            for piece in &pieces {
+                let date = piece.representative();
+                let version = lane.or_else(|| terms.version_in_force(date));
+                let (version_name, outcome) = match version {
+                    Some(v) => {
+                        let question = Question {
+                            version: v,
+                            action: action_index,
+                            params: &params,
+                            date,
+                            facts: &facts,
+                            readings: &readings,
+                        };
+                        let outcome = eval::outcome(terms, &question);
+                        (
+                            Some(terms.versions[v].id.clone()),
+                            span_outcome(terms, &terms.versions[v], &outcome),
+                        )
+                    }
+                    None => (None, SpanOutcome::NoAgreement),
+                };
+                match spans.last_mut() {
+                    Some(last) if last.version == version_name && last.outcome == outcome => {
+                        last.until = piece.until();
+                    }
+                    _ => spans.push(Span {
+                        from: piece.from(),
+                        until: piece.until(),
+                        version: version_name,
+                        outcome,
+                    }),
+                }
+            }
+            report_lanes.push(Lane {
+                version: lane
+                    .map_or_else(|| "in force".to_string(), |v| terms.versions[v].id.clone()),
+                params: action
+                    .params
+                    .iter()
+                    .zip(&params)
+                    .map(|(p, &value)| (p.name.clone(), p.values[value].clone()))
+                    .collect(),
+                spans,
+            });
+        }
+    }
+    TimelineReport {
+        query: request.text.clone(),
+        action: action.id.clone(),
+        under: match request.under {
+            Under::InForce => "in-force".to_string(),
+            Under::All => "all".to_string(),
+            Under::Version(v) => terms.versions[v].id.clone(),
+        },
+        facts: request
+            .facts
+            .iter()
+            .map(|&(f, v)| {
+                let fact = &terms.vocabulary.facts[f];
+                (fact.name.clone(), fact.values[v].clone())
+            })
+            .collect(),
+        readings: readings
+            .iter()
+            .enumerate()
+            .map(|(d, &r)| {
+                let dispute = &terms.vocabulary.disputes[d];
+                (dispute.id.clone(), dispute.readings[r].id.clone())
+            })
+            .collect(),
+        lanes: report_lanes,
+        marks: marks(terms, action_index),
+    }
+}
+
+impl SpanOutcome {
+    /// A short label: the verdict, `depends on FACT`, or `no agreement`.
+    pub fn label(&self) -> String {
+        match self {
+            SpanOutcome::Decided { verdict, .. } => verdict.to_string(),
+            SpanOutcome::DependsOnFacts { facts, .. } => format!("depends on {}", facts.join(", ")),
+            SpanOutcome::NoAgreement => "no agreement".to_string(),
+        }
+    }
+
+    /// Why, in a few words: the deciding rules or `default`, per case when it depends on facts.
+    pub fn reason(&self) -> String {
+        let rules = |rules: &[String]| {
+            if rules.is_empty() {
+                "default".to_string()
+            } else {
+                rules.join(", ")
+            }
+        };
+        match self {
+            SpanOutcome::Decided { rules: r, .. } => rules(r),
+            SpanOutcome::DependsOnFacts { cases, .. } => cases
+                .iter()
+                .map(|case| {
+                    let facts: Vec<String> =
+                        case.facts.iter().map(|(f, v)| format!("{f}={v}")).collect();
+                    format!(
+                        "if {}: {} ({})",
+                        facts.join(", "),
+                        case.verdict,
+                        rules(&case.rules)
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            SpanOutcome::NoAgreement => "no version in force".to_string(),
+        }
+    }
+}

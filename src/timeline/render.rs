@@ -1,0 +1,67 @@
+//! A timeline as a text table: one block per lane, one row per span.
+
+use super::TimelineReport;
+use crate::diff::report::dates_text;
+use std::fmt::Write;
+
+/// Renders the timeline as text.
+pub fn text(report: &TimelineReport) -> String {
+    let mut out = format!("{} over time", report.query);
+    if !report.facts.is_empty() {
+        let facts: Vec<String> = report
+            .facts
+            .iter()
+            .map(|(f, v)| format!("{f}={v}"))
+            .collect();
+        let _ = write!(out, ", with {}", facts.join(", "));
+    }
+    out.push('\n');
+    for lane in &report.lanes {
+        let mut title = match lane.version.as_str() {
+            "in force" => "under the version in force".to_string(),
+            version => format!("under `{version}`, read as written"),
+        };
+        if !lane.params.is_empty() {
+            let params: Vec<String> = lane
+                .params
+                .iter()
+                .map(|(p, v)| format!("{p}={v}"))
+                .collect();
+            let _ = write!(title, ", {}", params.join(", "));
+        }
+        let _ = writeln!(out, "\n{title}");
+        let rows: Vec<[String; 3]> = lane
+            .spans
+            .iter()
+            .map(|span| {
+                let mut reason = span.outcome.reason();
+                if lane.version == "in force" {
+                    if let Some(version) = &span.version {
+                        reason = format!("`{version}`: {reason}");
+                    }
+                }
+                [
+                    dates_text(span.from, span.until),
+                    span.outcome.label(),
+                    reason,
+                ]
+            })
+            .collect();
+        let widths: Vec<usize> = (0..2)
+            .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+            .collect();
+        for [dates, label, reason] in &rows {
+            let _ = writeln!(
+                out,
+                "  {dates:<w0$}  {label:<w1$}  {reason}",
+                w0 = widths[0],
+                w1 = widths[1]
+            );
+        }
+    }
+    out.push_str("\ndates:\n");
+    for mark in &report.marks {
+        let _ = writeln!(out, "  {}  {}", mark.date, mark.label);
+    }
+    out
+}

@@ -1,0 +1,376 @@
+//! `covenant diff` and `covenant timeline` on the shipped terms, as a user runs
+//! them: the changes the seeds describe, each found with its dates and rules.
+
+mod common;
+
+use common::covenant;
+use insta::assert_snapshot;
+use serde_json::Value;
+
+fn json(args: &[&str]) -> Value {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    let run = covenant(&all);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    serde_json::from_str(&run.stdout).expect("diff --format json is JSON")
+}
+
+/// The regions of `action` in a JSON diff.
+fn regions<'a>(diff: &'a Value, action: &str) -> Vec<&'a Value> {
+    diff["regions"]
+        .as_array()
+        .expect("regions is a list")
+        .iter()
+        .filter(|r| r["action"] == action)
+        .collect()
+}
+
+fn strings(value: &Value) -> Vec<&str> {
+    value
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|v| v.as_str().expect("a string"))
+        .collect()
+}
+
+fn deciding(side: &Value) -> Vec<&str> {
+    side["rules"]
+        .as_array()
+        .expect("rules is a list")
+        .iter()
+        .map(|r| r["id"].as_str().expect("rule id"))
+        .collect()
+}
+
+#[test]
+fn hosting_and_selling_on_other_clouds_change_from_forbidden_to_permitted_when_new_takes_effect() {
+    let diff = json(&["diff"]);
+    for action in ["openai.host_models", "openai.sell_models"] {
+        let other = regions(&diff, action)
+            .into_iter()
+            .find(|r| r["old"]["verdict"] == "forbidden")
+            .unwrap_or_else(|| panic!("{action} has a forbidden → permitted region"));
+        assert_eq!(
+            strings(&other["params"]["cloud"]),
+            ["aws", "google_cloud", "oracle", "other"]
+        );
+        assert_eq!(other["new"]["verdict"], "permitted");
+        assert_eq!(other["from"], "2026-04-27");
+        assert_eq!(other["until"], Value::Null);
+        assert!(other["facts"].as_object().unwrap().is_empty());
+    }
+    let azure = regions(&diff, "openai.host_models")
+        .into_iter()
+        .find(|r| strings(&r["params"]["cloud"]) == ["azure"])
+        .expect("hosting on Azure changes");
+    assert_eq!(azure["old"]["verdict"], "required");
+    assert_eq!(azure["new"]["verdict"], "permitted");
+}
+
+#[test]
+fn exclusivity_ends_openai_may_license_others() {
+    let diff = json(&["diff"]);
+    let licence = regions(&diff, "openai.license_ip_to_others");
+    assert_eq!(licence.len(), 1);
+    assert_eq!(deciding(&licence[0]["old"]), ["old.licence.exclusive"]);
+    assert_eq!(licence[0]["new"]["verdict"], "permitted");
+}
+
+#[test]
+fn microsofts_licence_ends_after_2032_under_the_new_terms() {
+    let diff = json(&["diff"]);
+    let licence = regions(&diff, "microsoft.use_openai_ip");
+    assert_eq!(licence.len(), 1);
+    assert_eq!(licence[0]["from"], "2033-01-01");
+    assert_eq!(licence[0]["old"]["verdict"], "permitted");
+    assert_eq!(licence[0]["new"]["verdict"], "forbidden");
+    assert_eq!(licence[0]["new"]["decided_by"], "default");
+}
+
+#[test]
+fn azure_first_and_primary_cloud_end_after_2032() {
+    let diff = json(&["diff"]);
+    for action in [
+        "openai.launch_on_azure_first",
+        "openai.keep_azure_as_primary_cloud",
+    ] {
+        let found = regions(&diff, action);
+        assert_eq!(found.len(), 1, "{action}");
+        assert_eq!(found[0]["from"], "2033-01-01", "{action}");
+        assert_eq!(found[0]["old"]["verdict"], "required");
+        assert_eq!(found[0]["new"]["verdict"], "permitted");
+    }
+}
+
+#[test]
+fn the_agi_clause_changes_only_when_agi_is_achieved() {
+    let diff = json(&["diff"]);
+    let agi = regions(&diff, "openai.restrict_microsoft_access");
+    assert_eq!(agi.len(), 1);
+    assert_eq!(strings(&agi[0]["facts"]["agi_achieved"]), ["true"]);
+    assert_eq!(agi[0]["old"]["verdict"], "permitted");
+    assert_eq!(agi[0]["new"]["verdict"], "forbidden");
+    let without_agi = json(&["diff", "--fact", "agi_achieved=false"]);
+    assert!(regions(&without_agi, "openai.restrict_microsoft_access").is_empty());
+    assert!(
+        strings(&without_agi["summary"]["unchanged"]).contains(&"openai.restrict_microsoft_access")
+    );
+}
+
+#[test]
+fn both_revenue_shares_change_and_the_readings_say_when() {
+    let diff = json(&["diff"]);
+    let microsoft = regions(&diff, "microsoft.pay_revenue_share");
+    assert_eq!(microsoft.len(), 1);
+    assert_eq!(microsoft[0]["from"], "2026-04-27");
+    assert_eq!(microsoft[0]["old"]["verdict"], "required");
+    let openai = regions(&diff, "openai.pay_revenue_share");
+    assert_eq!(openai.len(), 1);
+    assert_eq!(openai[0]["from"], "2031-01-01");
+    assert_eq!(
+        strings(&openai[0]["facts"]["revenue_share_cap_reached"]),
+        ["false"]
+    );
+
+    let every = json(&["diff", "--readings", "all"]);
+    let microsoft = regions(&every, "microsoft.pay_revenue_share");
+    let starts: Vec<(&str, Vec<&str>)> = microsoft
+        .iter()
+        .map(|r| {
+            (
+                r["from"].as_str().unwrap(),
+                strings(&r["readings"]["microsoft_share_end"]),
+            )
+        })
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            ("2026-04-27", vec!["ended"]),
+            ("2031-01-01", vec!["after_2030"])
+        ],
+        "read as 000 (partly ended) Microsoft still pays: no change"
+    );
+    assert!(microsoft.iter().all(|r| r["under_every_reading"] == false));
+    let openai_from: Vec<&str> = regions(&every, "openai.pay_revenue_share")
+        .iter()
+        .map(|r| r["from"].as_str().unwrap())
+        .collect();
+    assert_eq!(openai_from, ["2026-04-27", "2030-01-01", "2031-01-01"]);
+    let hosting = regions(&every, "openai.host_models");
+    assert!(hosting.iter().all(|r| r["under_every_reading"] == true));
+}
+
+#[test]
+fn a_window_limits_the_dates_compared() {
+    let diff = json(&["diff", "--from", "2027-01-01", "--to", "2030-01-01"]);
+    assert!(regions(&diff, "openai.launch_on_azure_first").is_empty());
+    let hosting = regions(&diff, "openai.host_models");
+    assert!(
+        hosting
+            .iter()
+            .all(|r| r["from"] == "2027-01-01" && r["until"] == "2030-01-01")
+    );
+}
+
+#[test]
+fn a_version_against_itself_has_no_differences_and_exit_code_reports_them() {
+    let same = covenant(&["diff", "new", "new", "--exit-code"]);
+    assert_eq!(same.code, 0);
+    assert!(same.stdout.contains("no differences"), "{}", same.stdout);
+    assert_eq!(covenant(&["diff", "--exit-code"]).code, 1);
+    assert_eq!(covenant(&["diff"]).code, 0);
+}
+
+#[test]
+fn swapping_the_versions_swaps_the_sides() {
+    let forward = json(&["diff", "old", "new"]);
+    let backward = json(&["diff", "new", "old"]);
+    let sides = |diff: &Value, a: &str, b: &str| -> Vec<(String, String, String)> {
+        diff["regions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["action"].to_string(),
+                    r[a]["verdict"].to_string(),
+                    r[b]["verdict"].to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        sides(&forward, "old", "new"),
+        sides(&backward, "new", "old")
+    );
+}
+
+#[test]
+fn the_text_diff_puts_the_summary_first_with_every_passage_below() {
+    let run = covenant(&["diff"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains(
+        "cloud ∈ {aws, google_cloud, oracle, other} forbidden → permitted from 2026-04-27 onward"
+    ));
+    assert_snapshot!("diff_old_new", run.stdout);
+}
+
+#[test]
+fn the_markdown_diff_has_a_table_of_regions_and_the_sources() {
+    let run = covenant(&["diff", "--format", "markdown"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("| # | action | parameters | dates | condition | old | new |")
+    );
+    assert!(run.stdout.contains("## Rules and their sources"));
+    assert_snapshot!("diff_markdown", run.stdout);
+}
+
+#[test]
+fn diff_rejects_bad_versions_dates_and_formats_with_hints() {
+    let run = covenant(&["diff", "olf", "new", "--from", "2026-02-30"]);
+    assert_eq!(run.code, 2);
+    assert_snapshot!("diff_bad_input", run.stderr);
+    let run = covenant(&["diff", "--from", "2030-01-01", "--to", "2029-01-01"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("nothing to compare"), "{}", run.stderr);
+    let run = covenant(&["diff", "--format", "svg"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("choose text, json, markdown"),
+        "{}",
+        run.stderr
+    );
+    let run = covenant(&["diff", "--readings", "most"]);
+    assert_eq!(run.code, 2);
+    assert!(run.stderr.contains("--readings all"), "{}", run.stderr);
+}
+
+#[test]
+fn the_timeline_of_the_revenue_share_shows_each_version_over_time() {
+    let run = covenant(&["timeline", "openai.pay_revenue_share"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_snapshot!("timeline_openai_share", run.stdout);
+    let report: Value = serde_json::from_str(
+        &covenant(&[
+            "timeline",
+            "openai.pay_revenue_share",
+            "--fact",
+            "revenue_share_cap_reached=false",
+            "--format",
+            "json",
+        ])
+        .stdout,
+    )
+    .unwrap();
+    let new_lane = &report["lanes"][1];
+    assert_eq!(new_lane["version"], "new");
+    let spans: Vec<(Value, Value, Value)> = new_lane["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["from"].clone(),
+                s["until"].clone(),
+                s["outcome"]["verdict"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            (Value::Null, "2031-01-01".into(), "required".into()),
+            ("2031-01-01".into(), Value::Null, "permitted".into()),
+        ]
+    );
+}
+
+#[test]
+fn the_in_force_timeline_switches_versions_on_the_effective_dates() {
+    let run = covenant(&[
+        "timeline",
+        "openai.host_models(cloud=aws)",
+        "--under",
+        "in-force",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout
+            .contains("until 2019-07-22                  no agreement"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("from 2019-07-22 until 2026-04-27  forbidden     `old`: old.host.azure_only"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("from 2026-04-27 onward            permitted     `new`: new.host.any_cloud"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn the_svg_timeline_is_well_formed_xml_with_a_lane_per_version_and_cloud() {
+    let run = covenant(&["timeline", "openai.host_models", "--format", "svg"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let document = roxmltree::Document::parse(&run.stdout).expect("the SVG is well-formed XML");
+    let spans: Vec<(String, String, String)> = document
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("span"))
+        .map(|n| {
+            (
+                n.attribute("data-from").unwrap_or_default().to_string(),
+                n.attribute("data-until").unwrap_or_default().to_string(),
+                n.attribute("data-verdict").unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    // Two versions × five clouds, one span each: hosting does not move within a version.
+    assert_eq!(spans.len(), 10);
+    assert_eq!(spans.iter().filter(|s| s.2 == "forbidden").count(), 4);
+    assert_eq!(spans.iter().filter(|s| s.2 == "required").count(), 1);
+    assert_eq!(spans.iter().filter(|s| s.2 == "permitted").count(), 5);
+    let marks: Vec<&str> = document
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("mark"))
+        .filter_map(|n| n.attribute("data-date"))
+        .collect();
+    assert_eq!(marks, ["2019-07-22", "2026-04-27"]);
+    let labels: Vec<String> = document
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("mark-label"))
+        .map(|n| n.text().unwrap_or_default().to_string())
+        .collect();
+    assert!(
+        labels.iter().any(|l| l.contains("`new` takes effect")),
+        "{labels:?}"
+    );
+
+    let run = covenant(&[
+        "timeline",
+        "openai.pay_revenue_share",
+        "--fact",
+        "revenue_share_cap_reached=false",
+        "--format",
+        "svg",
+    ]);
+    let document = roxmltree::Document::parse(&run.stdout).expect("well-formed");
+    let new_spans: Vec<(Option<&str>, Option<&str>)> = document
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("span"))
+        .map(|n| (n.attribute("data-until"), n.attribute("data-verdict")))
+        .collect();
+    assert!(
+        new_spans.contains(&(Some("2031-01-01"), Some("required"))),
+        "{new_spans:?}"
+    );
+}
