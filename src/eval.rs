@@ -166,6 +166,31 @@ pub fn decide_among(
     }
 }
 
+/// The verdict [`decide_among`] would give, without building the decision:
+/// `scratch` holds the applicable rules, so that hot loops (a diff, a check)
+/// allocate nothing per point.
+pub(crate) fn verdict_among(
+    version: &Version,
+    default: Verdict,
+    candidates: &[usize],
+    facts: &[usize],
+    readings: &[usize],
+    scratch: &mut Vec<usize>,
+) -> Verdict {
+    scratch.clear();
+    scratch.extend(candidates.iter().copied().filter(|&index| {
+        let rule = &version.rules[index];
+        reading_matches(rule, readings) && rule.condition_holds(facts)
+    }));
+    let applicable = scratch.as_slice();
+    let deciding = applicable.iter().filter(|index| {
+        !applicable
+            .iter()
+            .any(|&other| version.rules[other].beats.binary_search(index).is_ok())
+    });
+    Verdict::combine(deciding.map(|&i| version.rules[i].effect)).unwrap_or(default)
+}
+
 /// The unknown facts that rules which could apply under `readings` depend on, in vocabulary order.
 fn unknown_facts_relevant(terms: &Terms, question: &Question) -> Vec<usize> {
     let version = &terms.versions[question.version];

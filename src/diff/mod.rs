@@ -18,12 +18,12 @@ pub mod render;
 pub mod report;
 
 use crate::cube::{self, Cube};
-use crate::eval::{Decision, decide_among};
+use crate::eval::{Decision, decide_among, verdict_among};
 use crate::interval::{DateInterval, partition};
 use crate::terms::{Terms, ValueSet, Version};
 use crate::verdict::Verdict;
 use chrono::NaiveDate;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What to compare.
 #[derive(Debug, Clone)]
@@ -282,80 +282,95 @@ pub fn diff(terms: &Terms, request: &DiffRequest) -> Diff {
         let mut facts: Vec<usize> = request.facts.iter().map(|f| f.unwrap_or(0)).collect();
         let mut readings: Vec<usize> = request.readings.iter().map(|r| r.unwrap_or(0)).collect();
         let param_sizes: Vec<usize> = action.params.iter().map(|p| p.values.len()).collect();
-        // (change, params, condition) → the pieces where it holds, in order.
-        let mut found: BTreeMap<(Change, Vec<usize>, Vec<usize>), Vec<usize>> = BTreeMap::new();
-        // (params, facts part of the condition, piece) → readings under which the verdict changes.
-        let mut changed_readings: BTreeMap<(Vec<usize>, Vec<usize>, usize), usize> =
+        // (change, from, until) → the points of parameters and condition where it holds.
+        let mut by_change: BTreeMap<(Change, Option<NaiveDate>, Option<NaiveDate>), Points> =
             BTreeMap::new();
+        // (params, facts part of the condition, piece) → how many reading combinations change it.
+        let mut changed_readings: HashMap<(Vec<usize>, Vec<usize>, usize), usize> = HashMap::new();
+        let mut scratch = Vec::new();
         let mut changed_questions = 0;
         for params in combinations(&param_sizes) {
+            let covering = |version: &Version, valid: &[Vec<usize>]| -> Vec<Vec<usize>> {
+                valid
+                    .iter()
+                    .map(|rules| {
+                        rules
+                            .iter()
+                            .copied()
+                            .filter(|&i| version.rules[i].covers(&params))
+                            .collect()
+                    })
+                    .collect()
+            };
+            let old_candidates = covering(old, &old_rules);
+            let new_candidates = covering(new, &new_rules);
             let mut question_changed = false;
-            for (piece, (old_valid, new_valid)) in old_rules.iter().zip(&new_rules).enumerate() {
-                let old_candidates: Vec<usize> = old_valid
-                    .iter()
-                    .copied()
-                    .filter(|&i| old.rules[i].covers(&params))
-                    .collect();
-                let new_candidates: Vec<usize> = new_valid
-                    .iter()
-                    .copied()
-                    .filter(|&i| new.rules[i].covers(&params))
-                    .collect();
-                if old_candidates.is_empty() && new_candidates.is_empty() {
-                    continue; // the same default on both sides
-                }
-                for condition in &conditions {
-                    dimensions.apply(condition, &mut facts, &mut readings);
-                    let before = decide_among(
-                        old,
-                        action.default,
-                        old_candidates.iter().copied(),
-                        &facts,
-                        &readings,
-                    );
-                    let after = decide_among(
-                        new,
-                        action.default,
-                        new_candidates.iter().copied(),
-                        &facts,
-                        &readings,
-                    );
-                    if before.verdict == after.verdict {
-                        continue;
+            for condition in &conditions {
+                dimensions.apply(condition, &mut facts, &mut readings);
+                let mut run: Option<(usize, Change)> = None;
+                for piece in 0..=pieces.len() {
+                    let change = if piece == pieces.len()
+                        || (old_candidates[piece].is_empty() && new_candidates[piece].is_empty())
+                    {
+                        None // past the end, or the same default on both sides
+                    } else {
+                        let (before, after) = (&old_candidates[piece], &new_candidates[piece]);
+                        let old_verdict = verdict_among(
+                            old,
+                            action.default,
+                            before,
+                            &facts,
+                            &readings,
+                            &mut scratch,
+                        );
+                        let new_verdict = verdict_among(
+                            new,
+                            action.default,
+                            after,
+                            &facts,
+                            &readings,
+                            &mut scratch,
+                        );
+                        (old_verdict != new_verdict).then(|| {
+                            let side = |version, candidates: &[usize]| -> Side {
+                                decide_among(
+                                    version,
+                                    action.default,
+                                    candidates.iter().copied(),
+                                    &facts,
+                                    &readings,
+                                )
+                                .into()
+                            };
+                            (side(old, before), side(new, after))
+                        })
+                    };
+                    if change.is_some() {
+                        question_changed = true;
+                        if !dimensions.disputes.is_empty() {
+                            let fact_part = condition[..dimensions.facts.len()].to_vec();
+                            *changed_readings
+                                .entry((params.clone(), fact_part, piece))
+                                .or_default() += 1;
+                        }
                     }
-                    question_changed = true;
-                    let fact_part = condition[..dimensions.facts.len()].to_vec();
-                    *changed_readings
-                        .entry((params.clone(), fact_part, piece))
-                        .or_default() += 1;
-                    found
-                        .entry((
-                            (before.into(), after.into()),
-                            params.clone(),
-                            condition.clone(),
-                        ))
-                        .or_default()
-                        .push(piece);
+                    if run.as_ref().map(|(_, current)| current) == change.as_ref() {
+                        continue; // the run goes on (or there is none and still none)
+                    }
+                    if let Some((start, current)) = run.take() {
+                        let point: Vec<usize> = params.iter().chain(condition).copied().collect();
+                        by_change
+                            .entry((current, pieces[start].from(), pieces[piece - 1].until()))
+                            .or_default()
+                            .push(point);
+                    }
+                    run = change.map(|change| (piece, change));
                 }
             }
             changed_questions += usize::from(question_changed);
         }
         questions_changed.push(changed_questions);
 
-        // Runs of adjacent pieces, then boxes of values with the same change and dates.
-        let mut by_change: BTreeMap<(Change, Option<NaiveDate>, Option<NaiveDate>), Points> =
-            BTreeMap::new();
-        for ((change, params, condition), run_pieces) in found {
-            for run in runs(&run_pieces) {
-                let interval = DateInterval::new(pieces[run.0].from(), pieces[run.1].until())
-                    .expect("adjacent pieces make a non-empty interval");
-                let point: Vec<usize> = params.iter().chain(&condition).copied().collect();
-                by_change
-                    .entry((change.clone(), interval.from(), interval.until()))
-                    .or_default()
-                    .push(point);
-            }
-        }
         let mut action_regions = Vec::new();
         for ((change, from, until), points) in by_change {
             let interval = DateInterval::new(from, until).expect("built from a valid interval");
@@ -397,18 +412,6 @@ pub fn diff(terms: &Terms, request: &DiffRequest) -> Diff {
         regions,
         questions_changed,
     }
-}
-
-/// Runs of consecutive piece indices, as (first, last).
-fn runs(pieces: &[usize]) -> Vec<(usize, usize)> {
-    let mut runs: Vec<(usize, usize)> = Vec::new();
-    for &piece in pieces {
-        match runs.last_mut() {
-            Some((_, last)) if *last + 1 == piece => *last = piece,
-            _ => runs.push((piece, piece)),
-        }
-    }
-    runs
 }
 
 fn region_from_cube(
@@ -455,7 +458,7 @@ fn every_point_changes_under_every_reading(
     dimensions: &Dimensions,
     pieces: &[DateInterval],
     interval: DateInterval,
-    changed_readings: &BTreeMap<(Vec<usize>, Vec<usize>, usize), usize>,
+    changed_readings: &HashMap<(Vec<usize>, Vec<usize>, usize), usize>,
     reading_count: usize,
 ) -> bool {
     if dimensions.disputes.is_empty() {
@@ -506,10 +509,5 @@ mod tests {
         );
         assert_eq!(combinations(&[]), vec![Vec::<usize>::new()]);
         assert!(combinations(&[2, 0]).is_empty());
-    }
-
-    #[test]
-    fn runs_join_consecutive_pieces() {
-        assert_eq!(runs(&[0, 1, 2, 5, 7, 8]), vec![(0, 2), (5, 5), (7, 8)]);
     }
 }
