@@ -374,3 +374,22 @@ fn the_svg_timeline_is_well_formed_xml_with_a_lane_per_version_and_cloud() {
         "{new_spans:?}"
     );
 }
+
+#[test]
+fn timeline_rejects_bad_queries_versions_and_formats_with_hints() {
+    let run = covenant(&["timeline", "openai.host_model", "--under", "nwe"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("did you mean `openai.host_models`?"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("did you mean `new`?"), "{}", run.stderr);
+    let run = covenant(&["timeline", "openai.host_models", "--format", "markdown"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("choose text, json, svg"),
+        "{}",
+        run.stderr
+    );
+}
