@@ -532,3 +532,22 @@ pub fn timeline(terms: &Terms, args: &TimelineArgs, format: Format) -> Result<St
         Format::Text | Format::Markdown => crate::timeline::render::text(&report),
     })
 }
+
+/// `covenant check`: loads the terms leniently and checks them; `Ok((output, passed))`.
+/// Terms that cannot be loaded at all are bad input (exit 2).
+pub fn check(dir: Option<&Path>, format: Format) -> Result<(String, bool), BadInput> {
+    only_formats("check", format, &[Format::Text, Format::Json])?;
+    let source = match dir {
+        Some(dir) => TermsSource::Directory(dir.to_path_buf()),
+        None => TermsSource::Embedded,
+    };
+    let (terms, loading) =
+        terms::load_for_check(&source).map_err(|errors| BadInput::from(errors.diagnostics()))?;
+    let flag = dir.map(|d| d.display().to_string());
+    let report = crate::check::check(&terms, &loading, flag.as_deref());
+    let output = match format {
+        Format::Json => to_json(&report),
+        _ => crate::check::render::text(&report),
+    };
+    Ok((output, report.passed()))
+}

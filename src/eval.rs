@@ -107,7 +107,7 @@ pub struct Answer {
 
 /// Whether `rule` could apply to the question whatever the facts and readings.
 fn could_apply(rule: &Rule, question: &Question) -> bool {
-    rule.valid.contains(question.date) && rule.covers(question.params)
+    rule.valid_on(question.date) && rule.covers(question.params)
 }
 
 fn reading_matches(rule: &Rule, readings: &[usize]) -> bool {

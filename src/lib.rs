@@ -8,6 +8,7 @@
 //!
 //! The binary is a thin layer over [`command`].
 
+pub mod check;
 pub mod command;
 pub mod cube;
 pub mod diagnostic;

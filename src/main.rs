@@ -141,6 +141,20 @@ covenant timeline 'openai.host_models' --format svg > hosting.svg"
         #[arg(long = "reading", value_name = "DISPUTE=READING")]
         readings: Vec<String>,
     },
+    /// Prove the rules consistent: find clashing rules, dead rules, overrides that never fire, unused names.
+    #[command(
+        long_about = "Prove the rules consistent, or show where they are not.\n\n\
+Exhaustive over the finite domains and the date partition, like `diff`. Errors: two rules that both \
+apply and clash (permit or oblige with forbid) with no override between them, an override cycle, a \
+quote not verbatim in its seed, a rule whose interval is empty. Warnings: a rule that never decides \
+(with the rules that shadow it), an override that never fires, a rule valid only outside its \
+version's life, a dispute whose readings never change an answer, an action, fact or reading no rule \
+uses. Each comes with its location and, where there is one, a witness: a `covenant ask` command \
+that shows it. Warnings the terms expect are explained with [[explained]] in vocabulary.toml.",
+        after_help = "Examples:\n  covenant check\n  covenant --terms examples/lease/terms check\n  covenant check --format json\n\n\
+Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 the terms cannot be loaded."
+    )]
+    Check,
     /// Check the expectations in scenario files; exit 1 if any fails.
     Test {
         /// Scenario files (TOML with [[question]] entries).
@@ -151,8 +165,13 @@ covenant timeline 'openai.host_models' --format svg > hosting.svg"
 
 fn run(cli: Cli) -> Result<(String, u8), BadInput> {
     let format = Format::from(cli.format);
+    if let Command::Check = cli.command {
+        let (output, passed) = command::check(cli.terms.as_deref(), format)?;
+        return Ok((output, if passed { ANSWERED } else { EXPECTATION_FAILED }));
+    }
     let terms = command::load_terms(cli.terms.as_deref())?;
     Ok(match cli.command {
+        Command::Check => unreachable!("handled above: check loads the terms itself"),
         Command::Ask {
             query,
             on,

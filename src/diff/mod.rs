@@ -133,7 +133,7 @@ impl Diff {
 }
 
 /// Counts through every combination of values of dimensions of the given sizes, last fastest.
-fn combinations(sizes: &[usize]) -> Vec<Vec<usize>> {
+pub(crate) fn combinations(sizes: &[usize]) -> Vec<Vec<usize>> {
     if sizes.contains(&0) {
         return Vec::new();
     }
@@ -231,7 +231,7 @@ pub(crate) fn rules_by_piece(
                 .rules_for(action)
                 .iter()
                 .copied()
-                .filter(|&i| version.rules[i].valid.contains(date))
+                .filter(|&i| version.rules[i].valid_on(date))
                 .collect()
         })
         .collect()

@@ -6,8 +6,8 @@ use super::raw::{
 };
 use super::source::{RawFile, TermsSource};
 use super::{
-    Action, Citation, DatedEvent, Dispute, Fact, Param, Party, ReadingRef, Rule, RuleId, Seed,
-    Terms, ValueSet, Version, Vocabulary,
+    Action, Citation, DatedEvent, Dispute, Explanation, Fact, Param, Party, ReadingRef, Rule,
+    RuleId, Seed, Terms, ValueSet, Version, Vocabulary,
 };
 use crate::diagnostic::{Diagnostic, Location, SourceFile, did_you_mean};
 use crate::interval::{DateInterval, parse_date};
@@ -285,9 +285,40 @@ impl From<LoadError> for LoadErrors {
 
 /// Reads, parses and validates terms, reporting every error found.
 pub fn load(source: &TermsSource) -> Result<Terms, LoadErrors> {
+    load_with(source, Loader::default()).map(|(terms, _)| terms)
+}
+
+/// Loads terms for `covenant check`: mistakes that leave the terms meaningful
+/// (a quote not verbatim in its seed, a rule whose interval is empty, an
+/// override cycle) do not stop loading; they are returned beside the terms, as
+/// findings to report. The quote is left out, the rule never applies, the
+/// overrides on the cycle are dropped. Every other mistake is an error as in [`load`].
+pub fn load_for_check(source: &TermsSource) -> Result<(Terms, Vec<LoadError>), LoadErrors> {
+    let loader = Loader {
+        lenient: true,
+        ..Loader::default()
+    };
+    load_with(source, loader)
+}
+
+impl LoadErrorKind {
+    /// Whether [`load_for_check`] reports this mistake as a finding and goes on loading.
+    pub fn is_consistency_finding(&self) -> bool {
+        matches!(
+            self,
+            LoadErrorKind::QuoteNotFound { .. }
+                | LoadErrorKind::EmptyInterval { .. }
+                | LoadErrorKind::OverrideCycle { .. }
+        )
+    }
+}
+
+fn load_with(
+    source: &TermsSource,
+    mut loader: Loader,
+) -> Result<(Terms, Vec<LoadError>), LoadErrors> {
     let files = source.terms_files(MAX_FILE_BYTES)?;
     let version_files = files.iter().filter(|f| f.name != "vocabulary.toml").count();
-    let mut loader = Loader::default();
     let mut texts = Vec::new();
     for file in files {
         if let Some(text) = loader.text(file) {
@@ -391,11 +422,14 @@ pub fn load(source: &TermsSource) -> Result<Terms, LoadErrors> {
         }
     }
     if loader.errors.is_empty() {
-        Ok(Terms {
-            vocabulary,
-            versions,
-            seeds: loader.seeds,
-        })
+        Ok((
+            Terms {
+                vocabulary,
+                versions,
+                seeds: loader.seeds,
+            },
+            loader.findings,
+        ))
     } else {
         Err(LoadErrors(loader.errors))
     }
@@ -405,6 +439,10 @@ pub fn load(source: &TermsSource) -> Result<Terms, LoadErrors> {
 struct Loader {
     errors: Vec<LoadError>,
     seeds: Vec<Seed>,
+    /// Load for `check`: consistency mistakes become findings.
+    lenient: bool,
+    /// The consistency mistakes found when lenient.
+    findings: Vec<LoadError>,
 }
 
 /// The location of `inner` (a byte range inside a string's contents) within the
@@ -436,7 +474,11 @@ fn is_name(text: &str) -> bool {
 
 impl Loader {
     fn push(&mut self, location: Option<Location>, kind: LoadErrorKind) {
-        self.errors.push(LoadError { location, kind });
+        if self.lenient && kind.is_consistency_finding() {
+            self.findings.push(LoadError { location, kind });
+        } else {
+            self.errors.push(LoadError { location, kind });
+        }
     }
 
     fn at(&self, file: &Arc<SourceFile>, span: Range<usize>) -> Location {
@@ -579,12 +621,22 @@ impl Loader {
         let actions = self.actions(file, raw.actions, &parties, &domains);
         let facts = self.facts(file, raw.facts);
         let disputes = self.disputes(file, raw.disputes);
+        let explained = raw
+            .explained
+            .into_iter()
+            .map(|e| Explanation {
+                code: e.warning,
+                subject: e.subject,
+                why: e.why,
+            })
+            .collect();
         Vocabulary {
             title: raw.agreement.title,
             parties,
             actions,
             facts,
             disputes,
+            explained,
         }
     }
 
@@ -938,6 +990,7 @@ impl Loader {
         };
         let from = raw.from.as_ref().map(|d| self.date(file, d));
         let until = raw.until.as_ref().map(|d| self.date(file, d));
+        let mut empty_interval = false;
         let valid = match (from, until) {
             (Some(None), _) | (_, Some(None)) => None,
             (from, until) => match DateInterval::new(from.flatten(), until.flatten()) {
@@ -949,7 +1002,8 @@ impl Loader {
                         until: empty.until,
                     };
                     self.push(Some(self.at(file, span)), kind);
-                    None
+                    empty_interval = true;
+                    self.lenient.then_some(DateInterval::ALWAYS)
                 }
             },
         };
@@ -977,6 +1031,7 @@ impl Loader {
             params,
             effect: effect?,
             valid: valid?,
+            empty_interval,
             condition: condition?,
             overrides: Vec::new(),
             beats: Vec::new(),
@@ -1239,14 +1294,20 @@ impl Loader {
                 }
             }
         }
-        if let Some(cycle) = find_cycle(&resolved) {
+        while let Some(cycle) = find_cycle(&resolved) {
             let names: Vec<String> = cycle.iter().map(|&i| rules[i].id.0.clone()).collect();
             let location = rules[cycle[0]].location.clone();
             self.push(
                 Some(location),
                 LoadErrorKind::OverrideCycle { cycle: names },
             );
-            return;
+            if !self.lenient {
+                return;
+            }
+            for (at, &from) in cycle.iter().enumerate() {
+                let to = cycle[(at + 1) % cycle.len()];
+                resolved[from].retain(|&target| target != to);
+            }
         }
         for (i, rule) in rules.iter_mut().enumerate() {
             rule.overrides = resolved[i].clone();

@@ -11,7 +11,8 @@ pub(crate) mod raw;
 mod source;
 
 pub use load::{
-    LoadError, LoadErrorKind, LoadErrors, MAX_FILE_BYTES, MAX_RULES, load, locate_in_string,
+    LoadError, LoadErrorKind, LoadErrors, MAX_FILE_BYTES, MAX_RULES, load, load_for_check,
+    locate_in_string,
 };
 pub use source::{TermsSource, embedded_seed_names};
 
@@ -53,6 +54,19 @@ pub struct Vocabulary {
     pub facts: Vec<Fact>,
     /// The points on which the sources disagree.
     pub disputes: Vec<Dispute>,
+    /// `check` warnings the authors expect, each with the reason.
+    pub explained: Vec<Explanation>,
+}
+
+/// A `check` warning the authors of the terms expect, and why (`[[explained]]`).
+#[derive(Debug, Clone)]
+pub struct Explanation {
+    /// The warning's code, e.g. `never-decides`.
+    pub code: String,
+    /// What it is about: a rule id, an action, a fact, a dispute, or `dispute.reading`.
+    pub subject: String,
+    /// Why the terms are right as they are.
+    pub why: String,
 }
 
 /// A party to the agreement.
@@ -316,6 +330,9 @@ pub struct Rule {
     pub effect: Effect,
     /// The dates it is valid.
     pub valid: DateInterval,
+    /// Whether the interval as written is empty (`from` not before `until`):
+    /// the rule applies on no date. Only terms loaded for `check` hold such a rule.
+    pub empty_interval: bool,
     /// The facts that must hold, each as the set of values allowed.
     pub condition: Vec<(usize, ValueSet)>,
     /// The rules of the same version it beats when both apply, as written.
@@ -337,6 +354,11 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Whether the rule is valid on `date`.
+    pub fn valid_on(&self, date: NaiveDate) -> bool {
+        !self.empty_interval && self.valid.contains(date)
+    }
+
     /// Whether the rule covers the question `params` (one value index per parameter).
     pub fn covers(&self, params: &[usize]) -> bool {
         self.params

@@ -54,6 +54,17 @@ pub struct RawVocabulary {
     pub facts: Ordered<Spanned<RawFact>>,
     #[serde(default)]
     pub disputes: Ordered<Spanned<RawDispute>>,
+    #[serde(default)]
+    pub explained: Vec<RawExplanation>,
+}
+
+/// A `check` warning the authors expect, and why.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawExplanation {
+    pub warning: String,
+    pub subject: String,
+    pub why: String,
 }
 
 #[derive(Debug, serde::Deserialize)]

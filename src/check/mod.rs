@@ -1,0 +1,574 @@
+//! `covenant check`: prove the rules consistent, or show where they are not.
+//!
+//! Like the diff, the check is exhaustive over the finite domains and the date
+//! partition: for each version and action it visits every parameter value,
+//! every piece of time between rule boundaries, every combination of the facts
+//! the action's rules test and every reading of the disputes they belong to.
+//! At each point it records which rules apply, which decide, which overrides
+//! fire and whether the deciding rules clash. From that it reports, each with a
+//! location and a witness a person can paste into `covenant ask`:
+//!
+//! - errors: rules that clash with no override between them; and, from loading,
+//!   an override cycle, a quote not verbatim in its seed, an empty interval;
+//! - warnings: a rule that never decides (with the rules that shadow it), an
+//!   override that never fires, a rule valid only outside its version's life,
+//!   a dispute whose readings never change an answer, and an action, fact or
+//!   reading no rule uses.
+//!
+//! A warning the authors expect can be explained in the terms (`[[explained]]`
+//! in `vocabulary.toml`); it is still listed, with the explanation, and does
+//! not count.
+
+pub mod render;
+
+use crate::diff::{Dimensions, boundaries, combinations, rules_by_piece};
+use crate::interval::{DateInterval, partition};
+use crate::terms::{LoadError, Terms, Version};
+use crate::verdict::{Effect, Verdict};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How serious a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// The terms give a wrong or meaningless answer somewhere: `check` exits 1.
+    Error,
+    /// Something the author probably did not mean.
+    Warning,
+}
+
+/// A question that shows a finding: paste [`Witness::command`] into a shell.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Witness {
+    /// The version.
+    pub version: String,
+    /// The query, e.g. `openai.host_models(cloud=aws)`.
+    pub query: String,
+    /// The date.
+    pub date: NaiveDate,
+    /// The facts that matter here.
+    pub facts: BTreeMap<String, String>,
+    /// The readings that matter here.
+    pub readings: BTreeMap<String, String>,
+    /// The `covenant ask` command that shows it.
+    pub command: String,
+}
+
+/// One thing `check` found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Error or warning.
+    pub severity: Severity,
+    /// A stable name for the kind of finding, e.g. `conflict`, `never-decides`.
+    pub code: &'static str,
+    /// What it is about: a rule id, an action, a fact, a dispute or `dispute.reading`.
+    pub subject: String,
+    /// What is wrong.
+    pub message: String,
+    /// `file:line:column` of the rule or declaration at fault, when there is one.
+    pub location: Option<String>,
+    /// How to fix it.
+    pub hint: Option<String>,
+    /// A question that shows it, when there is one.
+    pub witness: Option<Witness>,
+    /// The authors' explanation, when the terms explain this warning.
+    pub explained: Option<String>,
+}
+
+/// Everything `check` found, errors first.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckReport {
+    /// Errors found.
+    pub errors: usize,
+    /// Warnings found that the terms do not explain.
+    pub warnings: usize,
+    /// Warnings the terms explain.
+    pub explained: usize,
+    /// Every finding.
+    pub findings: Vec<Finding>,
+}
+
+impl CheckReport {
+    /// Whether the terms passed: no errors.
+    pub fn passed(&self) -> bool {
+        self.errors == 0
+    }
+}
+
+/// A point of the question space, by index.
+#[derive(Debug, Clone)]
+struct Point {
+    version: usize,
+    action: usize,
+    params: Vec<usize>,
+    date: NaiveDate,
+    facts: Vec<(usize, usize)>,
+    readings: Vec<(usize, usize)>,
+}
+
+/// What the exhaustive walk over one version records.
+#[derive(Default)]
+struct Observations {
+    /// Per rule: a point where it applies (first found).
+    applies: Vec<Option<Point>>,
+    /// Per rule: whether it decides somewhere.
+    decides: Vec<bool>,
+    /// Per rule: the rules that beat it where it applies but does not decide.
+    shadowed_by: Vec<BTreeSet<usize>>,
+    /// Per rule and overridden rule (as written): whether the override fires somewhere.
+    fired: BTreeSet<(usize, usize)>,
+    /// Clashing deciding sets, with the first point found.
+    conflicts: BTreeMap<Vec<usize>, Point>,
+}
+
+fn witness(terms: &Terms, point: &Point, terms_flag: Option<&str>) -> Witness {
+    let vocabulary = &terms.vocabulary;
+    let action = &vocabulary.actions[point.action];
+    let mut query = action.id.clone();
+    if !action.params.is_empty() {
+        let params: Vec<String> = action
+            .params
+            .iter()
+            .zip(&point.params)
+            .map(|(p, &v)| format!("{}={}", p.name, p.values[v]))
+            .collect();
+        query = format!("{query}({})", params.join(", "));
+    }
+    let facts: BTreeMap<String, String> = point
+        .facts
+        .iter()
+        .map(|&(f, v)| {
+            let fact = &vocabulary.facts[f];
+            (fact.name.clone(), fact.values[v].clone())
+        })
+        .collect();
+    let readings: BTreeMap<String, String> = point
+        .readings
+        .iter()
+        .map(|&(d, r)| {
+            let dispute = &vocabulary.disputes[d];
+            (dispute.id.clone(), dispute.readings[r].id.clone())
+        })
+        .collect();
+    let version = terms.versions[point.version].id.clone();
+    let mut command = String::from("covenant");
+    if let Some(dir) = terms_flag {
+        command.push_str(&format!(" --terms {dir}"));
+    }
+    command.push_str(&format!(
+        " ask '{query}' --on {} --under {version}",
+        point.date
+    ));
+    for (fact, value) in &facts {
+        command.push_str(&format!(" --fact {fact}={value}"));
+    }
+    for (dispute, reading) in &readings {
+        command.push_str(&format!(" --reading {dispute}={reading}"));
+    }
+    Witness {
+        version,
+        query,
+        date: point.date,
+        facts,
+        readings,
+        command,
+    }
+}
+
+/// Visits every point of `version` and records what applies, decides, fires and clashes;
+/// also marks in `dispute_matters` every dispute whose reading changes a verdict.
+fn observe(
+    terms: &Terms,
+    version_index: usize,
+    dispute_matters: &mut [Option<Point>],
+) -> Observations {
+    let version = &terms.versions[version_index];
+    let life = version.life();
+    let rule_count = version.rules.len();
+    let mut seen = Observations {
+        applies: vec![None; rule_count],
+        decides: vec![false; rule_count],
+        shadowed_by: vec![BTreeSet::new(); rule_count],
+        ..Observations::default()
+    };
+    let no_facts = vec![None; terms.vocabulary.facts.len()];
+    let no_readings = vec![None; terms.vocabulary.disputes.len()];
+    let mut facts = vec![0; terms.vocabulary.facts.len()];
+    let mut readings = terms.default_readings();
+    let mut applicable: Vec<usize> = Vec::new();
+    for (action_index, action) in terms.vocabulary.actions.iter().enumerate() {
+        if version.rules_for(action_index).is_empty() {
+            continue;
+        }
+        let pieces = partition(DateInterval::ALWAYS, boundaries(&[version], action_index));
+        let valid = rules_by_piece(version, action_index, &pieces);
+        let dimensions = Dimensions::of(terms, &[version], action_index, &no_facts, &no_readings);
+        let sizes = dimensions.sizes(terms);
+        let conditions = combinations(&sizes);
+        let param_sizes: Vec<usize> = action.params.iter().map(|p| p.values.len()).collect();
+        let mut verdicts = vec![Verdict::Permitted; conditions.len()];
+        for params in combinations(&param_sizes) {
+            for (piece, valid_rules) in valid.iter().enumerate() {
+                let candidates: Vec<usize> = valid_rules
+                    .iter()
+                    .copied()
+                    .filter(|&i| version.rules[i].covers(&params))
+                    .collect();
+                if candidates.is_empty() {
+                    continue;
+                }
+                // A witness date inside the version's life when the piece meets it.
+                let date = pieces[piece]
+                    .intersect(&life)
+                    .unwrap_or(pieces[piece])
+                    .representative();
+                let point = |condition: &[usize]| Point {
+                    version: version_index,
+                    action: action_index,
+                    params: params.clone(),
+                    date,
+                    facts: dimensions
+                        .facts
+                        .iter()
+                        .zip(condition)
+                        .map(|(&f, &v)| (f, v))
+                        .collect(),
+                    readings: dimensions
+                        .disputes
+                        .iter()
+                        .zip(&condition[dimensions.facts.len()..])
+                        .map(|(&d, &r)| (d, r))
+                        .collect(),
+                };
+                for (slot, condition) in conditions.iter().enumerate() {
+                    dimensions.apply(condition, &mut facts, &mut readings);
+                    applicable.clear();
+                    applicable.extend(candidates.iter().copied().filter(|&i| {
+                        let rule = &version.rules[i];
+                        rule.reading
+                            .is_none_or(|r| readings[r.dispute] == r.reading)
+                            && rule.condition_holds(&facts)
+                    }));
+                    let mut deciding = Vec::new();
+                    for &rule in &applicable {
+                        if seen.applies[rule].is_none() {
+                            seen.applies[rule] = Some(point(condition));
+                        }
+                        let beaters: Vec<usize> = applicable
+                            .iter()
+                            .copied()
+                            .filter(|&other| {
+                                version.rules[other].beats.binary_search(&rule).is_ok()
+                            })
+                            .collect();
+                        if beaters.is_empty() {
+                            seen.decides[rule] = true;
+                            deciding.push(rule);
+                        } else {
+                            seen.shadowed_by[rule].extend(beaters);
+                        }
+                        for &target in &version.rules[rule].overrides {
+                            if applicable.contains(&target) {
+                                seen.fired.insert((rule, target));
+                            }
+                        }
+                    }
+                    let verdict =
+                        Verdict::combine(deciding.iter().map(|&i| version.rules[i].effect))
+                            .unwrap_or(action.default);
+                    if verdict == Verdict::Conflict {
+                        seen.conflicts
+                            .entry(deciding.clone())
+                            .or_insert_with(|| point(condition));
+                    }
+                    verdicts[slot] = verdict;
+                }
+                // A dispute matters where changing only its reading changes the verdict.
+                for (k, &dispute) in dimensions.disputes.iter().enumerate() {
+                    if dispute_matters[dispute].is_some() {
+                        continue;
+                    }
+                    let dim = dimensions.facts.len() + k;
+                    let stride: usize = sizes[dim + 1..].iter().product();
+                    for (slot, condition) in conditions.iter().enumerate() {
+                        if condition[dim] == 0 {
+                            continue;
+                        }
+                        let base = slot - condition[dim] * stride;
+                        if verdicts[base] != verdicts[slot] {
+                            dispute_matters[dispute] = Some(point(condition));
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    seen
+}
+
+fn rule_name(version: &Version, index: usize) -> String {
+    format!("`{}`", version.rules[index].id)
+}
+
+fn names(version: &Version, rules: impl IntoIterator<Item = usize>) -> String {
+    rules
+        .into_iter()
+        .map(|r| rule_name(version, r))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn effect_word(effect: Effect) -> &'static str {
+    match effect {
+        Effect::Permit => "permits",
+        Effect::Forbid => "forbids",
+        Effect::Oblige => "obliges",
+    }
+}
+
+/// Checks the terms; `findings` are the consistency mistakes found while loading
+/// ([`crate::terms::load_for_check`]); `terms_flag` is the `--terms` directory to
+/// repeat in witnesses' commands.
+pub fn check(terms: &Terms, loading: &[LoadError], terms_flag: Option<&str>) -> CheckReport {
+    let vocabulary = &terms.vocabulary;
+    let mut findings = Vec::new();
+    let mut finding = |severity,
+                       (code, subject): (&'static str, String),
+                       message: String,
+                       location: Option<String>,
+                       hint: Option<String>,
+                       witness: Option<Witness>| {
+        findings.push(Finding {
+            severity,
+            code,
+            subject,
+            message,
+            location,
+            hint,
+            witness,
+            explained: None,
+        })
+    };
+    for error in loading {
+        let code = match error.kind {
+            crate::terms::LoadErrorKind::OverrideCycle { .. } => "override-cycle",
+            crate::terms::LoadErrorKind::EmptyInterval { .. } => "empty-interval",
+            _ => "quote-not-found",
+        };
+        let subject = error
+            .location
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        finding(
+            Severity::Error,
+            (code, subject),
+            error.kind.to_string(),
+            error.location.as_ref().map(ToString::to_string),
+            error.kind.hint(),
+            None,
+        );
+    }
+    let mut dispute_matters: Vec<Option<Point>> = vec![None; vocabulary.disputes.len()];
+    for (version_index, version) in terms.versions.iter().enumerate() {
+        let seen = observe(terms, version_index, &mut dispute_matters);
+        for (clash, point) in &seen.conflicts {
+            let parts: Vec<String> = clash
+                .iter()
+                .map(|&r| {
+                    format!(
+                        "{} {}",
+                        rule_name(version, r),
+                        effect_word(version.rules[r].effect)
+                    )
+                })
+                .collect();
+            finding(
+                Severity::Error,
+                ("conflict", version.rules[clash[0]].id.0.clone()),
+                format!(
+                    "conflict in `{}`: {} the same question, and no override settles it",
+                    version.id,
+                    parts.join(" and ")
+                ),
+                Some(version.rules[clash[0]].location.to_string()),
+                Some(format!(
+                    "make one an exception to the other (`overrides = [\"{}\"]` on the rule that should win), or narrow one of them",
+                    version.rules[clash[clash.len() - 1]].id
+                )),
+                Some(witness(terms, point, terms_flag)),
+            );
+        }
+        let life = version.life();
+        for (index, rule) in version.rules.iter().enumerate() {
+            let location = Some(rule.location.to_string());
+            if !rule.empty_interval && rule.valid.intersect(&life).is_none() {
+                finding(
+                    Severity::Warning,
+                    ("outside-agreement-life", rule.id.0.clone()),
+                    format!(
+                        "rule `{}` is valid only {}, outside the life of `{}` ({})",
+                        rule.id, rule.valid, version.id, life
+                    ),
+                    location.clone(),
+                    Some("check the rule's dates, or move it to the version in force then".into()),
+                    None,
+                );
+            }
+            if rule.empty_interval {
+                continue; // reported as an error already
+            }
+            match &seen.applies[index] {
+                None => finding(
+                    Severity::Warning,
+                    ("never-decides", rule.id.0.clone()),
+                    format!(
+                        "rule `{}` never applies: no parameter value, date, facts and reading make it apply",
+                        rule.id
+                    ),
+                    location.clone(),
+                    Some(
+                        "check its parameters, dates, condition and reading against each other"
+                            .into(),
+                    ),
+                    None,
+                ),
+                Some(point) if !seen.decides[index] => finding(
+                    Severity::Warning,
+                    ("never-decides", rule.id.0.clone()),
+                    format!(
+                        "rule `{}` never decides an answer: wherever it applies it is overridden, by {}",
+                        rule.id,
+                        names(version, seen.shadowed_by[index].iter().copied())
+                    ),
+                    location.clone(),
+                    Some("remove it, or narrow the rules that shadow it".into()),
+                    Some(witness(terms, point, terms_flag)),
+                ),
+                Some(_) => {}
+            }
+            for &target in &rule.overrides {
+                if !seen.fired.contains(&(index, target)) {
+                    finding(
+                        Severity::Warning,
+                        ("override-never-fires", rule.id.0.clone()),
+                        format!(
+                            "`{}` overrides {}, but the two never apply to the same question",
+                            rule.id,
+                            rule_name(version, target)
+                        ),
+                        location.clone(),
+                        Some("their parameters, dates, conditions or readings never meet; remove the override or fix the rules".into()),
+                        None,
+                    );
+                }
+            }
+        }
+    }
+    // What no rule uses.
+    let rules = || terms.versions.iter().flat_map(|v| v.rules.iter());
+    for (index, action) in vocabulary.actions.iter().enumerate() {
+        if !rules().any(|r| r.action == index) {
+            finding(
+                Severity::Warning,
+                ("unused-action", action.id.clone()),
+                format!(
+                    "no rule is about `{}`: its default, {}, always decides",
+                    action.id, action.default
+                ),
+                Some(action.location.to_string()),
+                None,
+                None,
+            );
+        }
+    }
+    for (index, fact) in vocabulary.facts.iter().enumerate() {
+        if !rules().any(|r| r.condition.iter().any(|(f, _)| *f == index)) {
+            finding(
+                Severity::Warning,
+                ("unused-fact", fact.name.clone()),
+                format!("no rule's condition tests the fact `{}`", fact.name),
+                None,
+                Some("remove the fact, or add the rule that depends on it".into()),
+                None,
+            );
+        }
+    }
+    for (index, dispute) in vocabulary.disputes.iter().enumerate() {
+        for (reading_index, reading) in dispute.readings.iter().enumerate() {
+            let used = rules().any(|r| {
+                r.reading
+                    .is_some_and(|used| used.dispute == index && used.reading == reading_index)
+            });
+            if !used {
+                finding(
+                    Severity::Warning,
+                    ("unused-reading", format!("{}.{}", dispute.id, reading.id)),
+                    format!("no rule applies under the reading `{}.{}`", dispute.id, reading.id),
+                    None,
+                    Some("under it the dispute's other rules simply do not apply; say so in its summary, or add its rules".into()),
+                    None,
+                );
+            }
+        }
+        if dispute_matters[index].is_none() {
+            finding(
+                Severity::Warning,
+                ("dispute-never-matters", dispute.id.clone()),
+                format!("the readings of `{}` never change an answer", dispute.id),
+                None,
+                Some("the sources' disagreement makes no difference to any rule; remove the dispute or check its rules".into()),
+                None,
+            );
+        }
+    }
+    for finding in &mut findings {
+        if finding.severity == Severity::Warning {
+            finding.explained = vocabulary
+                .explained
+                .iter()
+                .find(|e| e.code == finding.code && e.subject == finding.subject)
+                .map(|e| e.why.clone());
+        }
+    }
+    let stale: Vec<Finding> = vocabulary
+        .explained
+        .iter()
+        .filter(|e| {
+            !findings
+                .iter()
+                .any(|f| f.code == e.code && f.subject == e.subject)
+        })
+        .map(|e| Finding {
+            severity: Severity::Warning,
+            code: "stale-explanation",
+            subject: e.subject.clone(),
+            message: format!(
+                "vocabulary.toml explains a `{}` warning about `{}`, but check no longer gives it",
+                e.code, e.subject
+            ),
+            location: None,
+            hint: Some(
+                "remove the [[explained]] entry, or check its `warning` and `subject`".into(),
+            ),
+            witness: None,
+            explained: None,
+        })
+        .collect();
+    findings.extend(stale);
+    findings.sort_by(|a, b| a.severity.cmp(&b.severity));
+    let errors = findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let explained = findings.iter().filter(|f| f.explained.is_some()).count();
+    CheckReport {
+        errors,
+        warnings: findings.len() - errors - explained,
+        explained,
+        findings,
+    }
+}
