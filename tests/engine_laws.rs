@@ -10,16 +10,22 @@ use covenant::verdict::Verdict;
 use proptest::prelude::*;
 
 fn shapes() -> impl Strategy<Value = Shape> {
-    (1usize..4, 0usize..20, 0usize..3, 0usize..3, 1usize..5, any::<u64>()).prop_map(
-        |(actions, rules, facts, disputes, dates, seed)| Shape {
+    (
+        1usize..4,
+        0usize..20,
+        0usize..3,
+        0usize..3,
+        1usize..5,
+        any::<u64>(),
+    )
+        .prop_map(|(actions, rules, facts, disputes, dates, seed)| Shape {
             actions,
             rules,
             facts,
             disputes,
             dates,
             seed,
-        },
-    )
+        })
 }
 
 fn load(source: &TermsSource) -> Terms {
@@ -29,7 +35,10 @@ fn load(source: &TermsSource) -> Terms {
 /// Every fully specified question of version `version`: each action, each
 /// parameter value, a date in every piece between the generated boundaries
 /// (each 1 January from 2000), each combination of facts and of readings.
-fn every_point(terms: &Terms, shape: &Shape) -> Vec<(usize, Vec<usize>, NaiveDate, Vec<usize>, Vec<usize>)> {
+fn every_point(
+    terms: &Terms,
+    shape: &Shape,
+) -> Vec<(usize, Vec<usize>, NaiveDate, Vec<usize>, Vec<usize>)> {
     let vocabulary = &terms.vocabulary;
     let dates: Vec<NaiveDate> = (0..=shape.dates + 1)
         .flat_map(|n| {
@@ -54,7 +63,13 @@ fn every_point(terms: &Terms, shape: &Shape) -> Vec<(usize, Vec<usize>, NaiveDat
         all
     };
     let facts = product(vocabulary.facts.iter().map(|f| f.values.len()).collect());
-    let readings = product(vocabulary.disputes.iter().map(|d| d.readings.len()).collect());
+    let readings = product(
+        vocabulary
+            .disputes
+            .iter()
+            .map(|d| d.readings.len())
+            .collect(),
+    );
     let mut points = Vec::new();
     for (action_index, action) in vocabulary.actions.iter().enumerate() {
         for params in product(action.params.iter().map(|p| p.values.len()).collect()) {
@@ -73,7 +88,13 @@ fn every_point(terms: &Terms, shape: &Shape) -> Vec<(usize, Vec<usize>, NaiveDat
 fn decide(
     terms: &Terms,
     version: usize,
-    (action, params, date, facts, readings): &(usize, Vec<usize>, NaiveDate, Vec<usize>, Vec<usize>),
+    (action, params, date, facts, readings): &(
+        usize,
+        Vec<usize>,
+        NaiveDate,
+        Vec<usize>,
+        Vec<usize>,
+    ),
 ) -> eval::Decision {
     let known: Vec<Option<usize>> = facts.iter().copied().map(Some).collect();
     let question = Question {
@@ -109,7 +130,16 @@ fn with_version_text(source: &TermsSource, file: &str, text: String) -> TermsSou
     };
     let terms = terms
         .iter()
-        .map(|(name, old)| (name.clone(), if name == file { text.clone() } else { old.clone() }))
+        .map(|(name, old)| {
+            (
+                name.clone(),
+                if name == file {
+                    text.clone()
+                } else {
+                    old.clone()
+                },
+            )
+        })
         .collect();
     TermsSource::InMemory {
         terms,
@@ -121,11 +151,21 @@ fn version_text(source: &TermsSource, file: &str) -> String {
     let TermsSource::InMemory { terms, .. } = source else {
         unreachable!("generate() makes in-memory terms")
     };
-    terms.iter().find(|(name, _)| name == file).map(|(_, t)| t.clone()).unwrap_or_default()
+    terms
+        .iter()
+        .find(|(name, _)| name == file)
+        .map(|(_, t)| t.clone())
+        .unwrap_or_default()
 }
 
 fn id_of(chunk: &str) -> String {
-    chunk.lines().next().unwrap_or_default().trim_start_matches("id = \"").trim_end_matches('"').to_string()
+    chunk
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_start_matches("id = \"")
+        .trim_end_matches('"')
+        .to_string()
 }
 
 proptest! {

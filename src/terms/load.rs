@@ -36,12 +36,18 @@ pub enum LoadErrorKind {
         reason: String,
     },
     /// A file is not UTF-8 text.
-    #[error("`{file}` is not UTF-8 text (the first bad byte is at offset {offset})")]
+    #[error(
+        "`{file}` is not UTF-8 text: the first bad byte is on line {line}, column {column} (byte offset {offset})"
+    )]
     NotUtf8 {
         /// The file.
         file: String,
         /// Where the first invalid byte is.
         offset: usize,
+        /// Its line, from 1.
+        line: usize,
+        /// Its column in bytes, from 1.
+        column: usize,
     },
     /// A file is over [`MAX_FILE_BYTES`].
     #[error("`{file}` is {size} bytes, over the limit of {limit} bytes")]
@@ -319,6 +325,7 @@ fn load_with(
 ) -> Result<(Terms, Vec<LoadError>), LoadErrors> {
     let files = source.terms_files(MAX_FILE_BYTES)?;
     let version_files = files.iter().filter(|f| f.name != "vocabulary.toml").count();
+    let has_vocabulary = files.iter().any(|f| f.name == "vocabulary.toml");
     let mut texts = Vec::new();
     for file in files {
         if let Some(text) = loader.text(file) {
@@ -327,6 +334,9 @@ fn load_with(
     }
     let vocabulary_at = texts.iter().position(|f| f.0 == "vocabulary.toml");
     let Some(vocabulary_at) = vocabulary_at else {
+        if has_vocabulary {
+            return Err(LoadErrors(loader.errors)); // it is there but not text: said above
+        }
         loader.push(
             None,
             LoadErrorKind::MissingVocabulary {
@@ -412,7 +422,7 @@ fn load_with(
         let (first, second) = (&pair[0], &pair[1]);
         if first.life().contains(second.effective.date) {
             loader.push(
-                None,
+                Some(second.effective.location.clone()),
                 LoadErrorKind::OverlappingVersions {
                     first: first.id.clone(),
                     second: second.id.clone(),
@@ -490,11 +500,18 @@ impl Loader {
             Ok(text) => Some((file.name, SourceFile::new(file.display, text))),
             Err(error) => {
                 let offset = error.utf8_error().valid_up_to();
+                let before = &error.as_bytes()[..offset];
+                let line_start = before
+                    .iter()
+                    .rposition(|&b| b == b'\n')
+                    .map_or(0, |i| i + 1);
                 self.push(
                     None,
                     LoadErrorKind::NotUtf8 {
                         file: file.display,
                         offset,
+                        line: before.iter().filter(|&&b| b == b'\n').count() + 1,
+                        column: offset - line_start + 1,
                     },
                 );
                 None
@@ -883,6 +900,7 @@ impl Loader {
         let date = self.date(file, &raw.date)?;
         Some(DatedEvent {
             date,
+            location: self.at(file, raw.date.span()),
             source: raw.source.clone(),
             citations: self.citations(file, &raw.citations),
         })

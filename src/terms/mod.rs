@@ -227,6 +227,8 @@ impl Version {
 pub struct DatedEvent {
     /// The date.
     pub date: NaiveDate,
+    /// Where the date is written.
+    pub location: Location,
     /// Where the date comes from, in words.
     pub source: String,
     /// The passages it rests on.
