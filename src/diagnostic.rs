@@ -19,24 +19,30 @@ pub struct SourceFile {
     pub name: String,
     /// The whole text.
     pub text: String,
+    /// The byte offset where each line starts, so that locating is a binary search.
+    line_starts: Vec<usize>,
 }
 
 impl SourceFile {
     /// Wraps a named text for use in [`Location`]s.
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<SourceFile> {
+        let text = text.into();
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
         Arc::new(SourceFile {
             name: name.into(),
-            text: text.into(),
+            text,
+            line_starts,
         })
     }
 
     /// The 1-based line and column (in characters) of a byte offset.
     pub fn line_column(&self, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
-        let before = &self.text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let column = before[line_start..].chars().count() + 1;
+        let line = self.line_starts.partition_point(|&start| start <= offset);
+        let line_start = self.line_starts[line - 1];
+        let column = self.text[line_start..offset].chars().count() + 1;
         (line, column)
     }
 }
@@ -238,6 +244,19 @@ mod tests {
         assert_eq!(file.line_column(0), (1, 1));
         assert_eq!(file.line_column(3), (2, 1));
         assert_eq!(file.line_column(7), (2, 4));
+        assert_eq!(file.line_column(9), (3, 1));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn line_and_column_agree_with_counting_newlines(text in "[ab\n\u{e9}]{0,40}", offset in 0usize..50) {
+            let file = SourceFile::new("f", text.clone());
+            let offset = floor_char_boundary(&text, offset.min(text.len()));
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let column = before[before.rfind('\n').map_or(0, |i| i + 1)..].chars().count() + 1;
+            proptest::prop_assert_eq!(file.line_column(offset), (line, column));
+        }
     }
 
     #[test]

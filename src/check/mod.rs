@@ -27,7 +27,7 @@ use crate::terms::{LoadError, Terms, Version};
 use crate::verdict::{Effect, Verdict};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -115,10 +115,10 @@ struct Observations {
     applies: Vec<Option<Point>>,
     /// Per rule: whether it decides somewhere.
     decides: Vec<bool>,
-    /// Per rule: the rules that beat it where it applies but does not decide.
-    shadowed_by: Vec<BTreeSet<usize>>,
-    /// Per rule and overridden rule (as written): whether the override fires somewhere.
-    fired: BTreeSet<(usize, usize)>,
+    /// Per rule: the rules that beat it where it applies, in the order found.
+    shadowed_by: Vec<Vec<usize>>,
+    /// Per rule, per entry of its `overrides`: whether that override fires somewhere.
+    fired: Vec<Vec<bool>>,
     /// Clashing deciding sets, with the first point found.
     conflicts: BTreeMap<Vec<usize>, Point>,
 }
@@ -177,8 +177,31 @@ fn witness(terms: &Terms, point: &Point, terms_flag: Option<&str>) -> Witness {
     }
 }
 
+/// The facts and disputes that `candidates` (rules of `version`) test: the only
+/// dimensions that can change an answer where just these rules could apply.
+fn local_dimensions(terms: &Terms, version: &Version, candidates: &[usize]) -> Dimensions {
+    let mut facts = vec![false; terms.vocabulary.facts.len()];
+    let mut disputes = vec![false; terms.vocabulary.disputes.len()];
+    for &index in candidates {
+        let rule = &version.rules[index];
+        for (fact, _) in &rule.condition {
+            facts[*fact] = true;
+        }
+        if let Some(reading) = rule.reading {
+            disputes[reading.dispute] = true;
+        }
+    }
+    Dimensions {
+        facts: (0..facts.len()).filter(|&f| facts[f]).collect(),
+        disputes: (0..disputes.len()).filter(|&d| disputes[d]).collect(),
+    }
+}
+
 /// Visits every point of `version` and records what applies, decides, fires and clashes;
 /// also marks in `dispute_matters` every dispute whose reading changes a verdict.
+///
+/// At each parameter value and piece of time only the facts and disputes that
+/// the rules valid there test are varied: the others cannot change anything there.
 fn observe(
     terms: &Terms,
     version_index: usize,
@@ -190,25 +213,26 @@ fn observe(
     let mut seen = Observations {
         applies: vec![None; rule_count],
         decides: vec![false; rule_count],
-        shadowed_by: vec![BTreeSet::new(); rule_count],
+        shadowed_by: vec![Vec::new(); rule_count],
+        fired: version
+            .rules
+            .iter()
+            .map(|r| vec![false; r.overrides.len()])
+            .collect(),
         ..Observations::default()
     };
-    let no_facts = vec![None; terms.vocabulary.facts.len()];
-    let no_readings = vec![None; terms.vocabulary.disputes.len()];
     let mut facts = vec![0; terms.vocabulary.facts.len()];
     let mut readings = terms.default_readings();
     let mut applicable: Vec<usize> = Vec::new();
+    let mut deciding: Vec<usize> = Vec::new();
+    let mut verdicts: Vec<Verdict> = Vec::new();
     for (action_index, action) in terms.vocabulary.actions.iter().enumerate() {
         if version.rules_for(action_index).is_empty() {
             continue;
         }
         let pieces = partition(DateInterval::ALWAYS, boundaries(&[version], action_index));
         let valid = rules_by_piece(version, action_index, &pieces);
-        let dimensions = Dimensions::of(terms, &[version], action_index, &no_facts, &no_readings);
-        let sizes = dimensions.sizes(terms);
-        let conditions = combinations(&sizes);
         let param_sizes: Vec<usize> = action.params.iter().map(|p| p.values.len()).collect();
-        let mut verdicts = vec![Verdict::Permitted; conditions.len()];
         for params in combinations(&param_sizes) {
             for (piece, valid_rules) in valid.iter().enumerate() {
                 let candidates: Vec<usize> = valid_rules
@@ -219,11 +243,16 @@ fn observe(
                 if candidates.is_empty() {
                     continue;
                 }
+                let dimensions = local_dimensions(terms, version, &candidates);
+                let sizes = dimensions.sizes(terms);
+                let conditions = combinations(&sizes);
+                verdicts.clear();
                 // A witness date inside the version's life when the piece meets it.
                 let date = pieces[piece]
                     .intersect(&life)
                     .unwrap_or(pieces[piece])
                     .representative();
+                let in_life = life.contains(date);
                 let point = |condition: &[usize]| Point {
                     version: version_index,
                     action: action_index,
@@ -242,7 +271,7 @@ fn observe(
                         .map(|(&d, &r)| (d, r))
                         .collect(),
                 };
-                for (slot, condition) in conditions.iter().enumerate() {
+                for condition in &conditions {
                     dimensions.apply(condition, &mut facts, &mut readings);
                     applicable.clear();
                     applicable.extend(candidates.iter().copied().filter(|&i| {
@@ -251,27 +280,31 @@ fn observe(
                             .is_none_or(|r| readings[r.dispute] == r.reading)
                             && rule.condition_holds(&facts)
                     }));
-                    let mut deciding = Vec::new();
+                    deciding.clear();
                     for &rule in &applicable {
-                        if seen.applies[rule].is_none() {
+                        let better = match &seen.applies[rule] {
+                            None => true,
+                            Some(found) => in_life && !life.contains(found.date),
+                        };
+                        if better {
                             seen.applies[rule] = Some(point(condition));
                         }
-                        let beaters: Vec<usize> = applicable
-                            .iter()
-                            .copied()
-                            .filter(|&other| {
-                                version.rules[other].beats.binary_search(&rule).is_ok()
-                            })
-                            .collect();
-                        if beaters.is_empty() {
+                        let mut beaten = false;
+                        for &other in &applicable {
+                            if version.rules[other].beats.binary_search(&rule).is_ok() {
+                                beaten = true;
+                                if !seen.shadowed_by[rule].contains(&other) {
+                                    seen.shadowed_by[rule].push(other);
+                                }
+                            }
+                        }
+                        if !beaten {
                             seen.decides[rule] = true;
                             deciding.push(rule);
-                        } else {
-                            seen.shadowed_by[rule].extend(beaters);
                         }
-                        for &target in &version.rules[rule].overrides {
-                            if applicable.contains(&target) {
-                                seen.fired.insert((rule, target));
+                        for (slot, target) in version.rules[rule].overrides.iter().enumerate() {
+                            if !seen.fired[rule][slot] && applicable.contains(target) {
+                                seen.fired[rule][slot] = true;
                             }
                         }
                     }
@@ -279,11 +312,15 @@ fn observe(
                         Verdict::combine(deciding.iter().map(|&i| version.rules[i].effect))
                             .unwrap_or(action.default);
                     if verdict == Verdict::Conflict {
-                        seen.conflicts
-                            .entry(deciding.clone())
-                            .or_insert_with(|| point(condition));
+                        let better = match seen.conflicts.get(&deciding) {
+                            None => true,
+                            Some(found) => in_life && !life.contains(found.date),
+                        };
+                        if better {
+                            seen.conflicts.insert(deciding.clone(), point(condition));
+                        }
                     }
-                    verdicts[slot] = verdict;
+                    verdicts.push(verdict);
                 }
                 // A dispute matters where changing only its reading changes the verdict.
                 for (k, &dispute) in dimensions.disputes.iter().enumerate() {
@@ -442,7 +479,11 @@ pub fn check(terms: &Terms, loading: &[LoadError], terms_flag: Option<&str>) -> 
                     format!(
                         "rule `{}` never decides an answer: wherever it applies it is overridden, by {}",
                         rule.id,
-                        names(version, seen.shadowed_by[index].iter().copied())
+                        names(version, {
+                            let mut by = seen.shadowed_by[index].clone();
+                            by.sort_unstable();
+                            by
+                        })
                     ),
                     location.clone(),
                     Some("remove it, or narrow the rules that shadow it".into()),
@@ -450,8 +491,8 @@ pub fn check(terms: &Terms, loading: &[LoadError], terms_flag: Option<&str>) -> 
                 ),
                 Some(_) => {}
             }
-            for &target in &rule.overrides {
-                if !seen.fired.contains(&(index, target)) {
+            for (slot, &target) in rule.overrides.iter().enumerate() {
+                if !seen.fired[index][slot] {
                     finding(
                         Severity::Warning,
                         ("override-never-fires", rule.id.0.clone()),
@@ -559,7 +600,7 @@ pub fn check(terms: &Terms, loading: &[LoadError], terms_flag: Option<&str>) -> 
         })
         .collect();
     findings.extend(stale);
-    findings.sort_by(|a, b| a.severity.cmp(&b.severity));
+    findings.sort_by_key(|f| f.severity);
     let errors = findings
         .iter()
         .filter(|f| f.severity == Severity::Error)
