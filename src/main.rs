@@ -165,13 +165,13 @@ Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 the terms cannot b
 
 fn run(cli: Cli) -> Result<(String, u8), BadInput> {
     let format = Format::from(cli.format);
-    if let Command::Check = cli.command {
-        let (output, passed) = command::check(cli.terms.as_deref(), format)?;
-        return Ok((output, if passed { ANSWERED } else { EXPECTATION_FAILED }));
-    }
-    let terms = command::load_terms(cli.terms.as_deref())?;
+    // `check` loads the terms itself, leniently; every other command loads them here.
+    let load = || command::load_terms(cli.terms.as_deref());
     Ok(match cli.command {
-        Command::Check => unreachable!("handled above: check loads the terms itself"),
+        Command::Check => {
+            let (output, passed) = command::check(cli.terms.as_deref(), format)?;
+            (output, if passed { ANSWERED } else { EXPECTATION_FAILED })
+        }
         Command::Ask {
             query,
             on,
@@ -188,10 +188,10 @@ fn run(cli: Cli) -> Result<(String, u8), BadInput> {
                 facts,
                 readings,
             };
-            (command::ask(&terms, &args, format)?, ANSWERED)
+            (command::ask(&load()?, &args, format)?, ANSWERED)
         }
-        Command::Versions => (command::versions(&terms, format)?, ANSWERED),
-        Command::Actions => (command::actions(&terms, format)?, ANSWERED),
+        Command::Versions => (command::versions(&load()?, format)?, ANSWERED),
+        Command::Actions => (command::actions(&load()?, format)?, ANSWERED),
         Command::Diff {
             versions,
             from,
@@ -209,7 +209,7 @@ fn run(cli: Cli) -> Result<(String, u8), BadInput> {
                 readings,
                 every_reading,
             };
-            let (output, differences) = command::diff(&terms, &args, format)?;
+            let (output, differences) = command::diff(&load()?, &args, format)?;
             let code = if exit_code && differences {
                 EXPECTATION_FAILED
             } else {
@@ -229,10 +229,10 @@ fn run(cli: Cli) -> Result<(String, u8), BadInput> {
                 facts,
                 readings,
             };
-            (command::timeline(&terms, &args, format)?, ANSWERED)
+            (command::timeline(&load()?, &args, format)?, ANSWERED)
         }
         Command::Test { files } => {
-            let (output, passed) = command::test(&terms, &files, format)?;
+            let (output, passed) = command::test(&load()?, &files, format)?;
             (output, if passed { ANSWERED } else { EXPECTATION_FAILED })
         }
     })

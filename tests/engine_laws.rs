@@ -28,6 +28,9 @@ fn shapes() -> impl Strategy<Value = Shape> {
         })
 }
 
+/// A fully specified question: action, parameter values, date, fact values, readings.
+type Point = (usize, Vec<usize>, NaiveDate, Vec<usize>, Vec<usize>);
+
 fn load(source: &TermsSource) -> Terms {
     terms::load(source).unwrap_or_else(|e| panic!("generated terms load: {e:?}"))
 }
@@ -35,10 +38,7 @@ fn load(source: &TermsSource) -> Terms {
 /// Every fully specified question of version `version`: each action, each
 /// parameter value, a date in every piece between the generated boundaries
 /// (each 1 January from 2000), each combination of facts and of readings.
-fn every_point(
-    terms: &Terms,
-    shape: &Shape,
-) -> Vec<(usize, Vec<usize>, NaiveDate, Vec<usize>, Vec<usize>)> {
+fn every_point(terms: &Terms, shape: &Shape) -> Vec<Point> {
     let vocabulary = &terms.vocabulary;
     let dates: Vec<NaiveDate> = (0..=shape.dates + 1)
         .flat_map(|n| {

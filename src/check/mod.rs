@@ -432,10 +432,15 @@ pub fn check(terms: &Terms, loading: &[LoadError], terms_flag: Option<&str>) -> 
                     parts.join(" and ")
                 ),
                 Some(version.rules[clash[0]].location.to_string()),
-                Some(format!(
-                    "make one an exception to the other (`overrides = [\"{}\"]` on the rule that should win), or narrow one of them",
-                    version.rules[clash[clash.len() - 1]].id
-                )),
+                Some({
+                    let (a, b) = (
+                        &version.rules[clash[0]].id,
+                        &version.rules[clash[clash.len() - 1]].id,
+                    );
+                    format!(
+                        "make one an exception to the other: `overrides = [\"{a}\"]` on `{b}`, or `overrides = [\"{b}\"]` on `{a}`; or narrow one of them"
+                    )
+                }),
                 Some(witness(terms, point, terms_flag)),
             );
         }
