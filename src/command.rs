@@ -111,6 +111,23 @@ fn on_command_line<T>(
     result.map_err(|error| error.on_command_line(origin, text))
 }
 
+/// Parses each value of a repeatable flag, collecting the mistakes in `errors`.
+fn parse_each<T>(
+    origin: &str,
+    values: &[String],
+    parse: impl Fn(&str) -> Result<T, InputError>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<T> {
+    values
+        .iter()
+        .filter_map(|value| {
+            on_command_line(origin, value, parse(value))
+                .map_err(|d| errors.push(d))
+                .ok()
+        })
+        .collect()
+}
+
 fn request_from_flags(
     terms: &Terms,
     query_text: &str,
@@ -128,20 +145,18 @@ fn request_from_flags(
         query::parse_under(terms, &args.under),
     )
     .map_err(|d| errors.push(d));
-    let mut facts = Vec::new();
-    for fact in &args.facts {
-        match on_command_line("--fact", fact, query::parse_fact(terms, fact)) {
-            Ok(pair) => facts.push(pair),
-            Err(d) => errors.push(d),
-        }
-    }
-    let mut readings = Vec::new();
-    for reading in &args.readings {
-        match on_command_line("--reading", reading, query::parse_reading(terms, reading)) {
-            Ok(pair) => readings.push(pair),
-            Err(d) => errors.push(d),
-        }
-    }
+    let facts = parse_each(
+        "--fact",
+        &args.facts,
+        |t| query::parse_fact(terms, t),
+        &mut errors,
+    );
+    let readings = parse_each(
+        "--reading",
+        &args.readings,
+        |t| query::parse_reading(terms, t),
+        &mut errors,
+    );
     match (query, date, under) {
         (Ok(query), Ok(date), Ok(under)) if errors.is_empty() => Ok(AskRequest {
             text: query_text.to_string(),
@@ -391,11 +406,13 @@ fn diff_request(terms: &Terms, args: &DiffArgs) -> Result<DiffRequest, BadInput>
     let from = date("--from", &args.from);
     let to = date("--to", &args.to);
     let mut request_facts = vec![None; terms.vocabulary.facts.len()];
-    for fact in &args.facts {
-        match on_command_line("--fact", fact, query::parse_fact(terms, fact)) {
-            Ok((fact, value)) => request_facts[fact] = Some(value),
-            Err(d) => errors.push(d),
-        }
+    for (fact, value) in parse_each(
+        "--fact",
+        &args.facts,
+        |t| query::parse_fact(terms, t),
+        &mut errors,
+    ) {
+        request_facts[fact] = Some(value);
     }
     let every_reading = match args.every_reading.as_deref() {
         None => false,
@@ -417,11 +434,14 @@ fn diff_request(terms: &Terms, args: &DiffArgs) -> Result<DiffRequest, BadInput>
     } else {
         terms.default_readings().into_iter().map(Some).collect()
     };
-    for reading in &args.readings {
-        match on_command_line("--reading", reading, query::parse_reading(terms, reading)) {
-            Ok((dispute, chosen)) => readings[dispute] = Some(chosen),
-            Err(d) => errors.push(d),
-        }
+    let given = parse_each(
+        "--reading",
+        &args.readings,
+        |t| query::parse_reading(terms, t),
+        &mut errors,
+    );
+    for (dispute, chosen) in given {
+        readings[dispute] = Some(chosen);
     }
     if !errors.is_empty() {
         return Err(errors.into());
@@ -501,20 +521,18 @@ pub fn timeline(terms: &Terms, args: &TimelineArgs, format: Format) -> Result<St
         query::parse_under(terms, &args.under),
     )
     .map_err(|d| errors.push(d));
-    let mut facts = Vec::new();
-    for fact in &args.facts {
-        match on_command_line("--fact", fact, query::parse_fact(terms, fact)) {
-            Ok(pair) => facts.push(pair),
-            Err(d) => errors.push(d),
-        }
-    }
-    let mut readings = Vec::new();
-    for reading in &args.readings {
-        match on_command_line("--reading", reading, query::parse_reading(terms, reading)) {
-            Ok(pair) => readings.push(pair),
-            Err(d) => errors.push(d),
-        }
-    }
+    let facts = parse_each(
+        "--fact",
+        &args.facts,
+        |t| query::parse_fact(terms, t),
+        &mut errors,
+    );
+    let readings = parse_each(
+        "--reading",
+        &args.readings,
+        |t| query::parse_reading(terms, t),
+        &mut errors,
+    );
     let (Ok(query), Ok(under), true) = (query, under, errors.is_empty()) else {
         return Err(errors.into());
     };

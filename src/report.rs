@@ -336,6 +336,17 @@ fn reading_report(terms: &Terms, dispute: usize, reading: usize) -> ReadingRepor
     }
 }
 
+/// (fact, value) index pairs by name, for a report.
+pub(crate) fn named_facts(terms: &Terms, facts: &[(usize, usize)]) -> BTreeMap<String, String> {
+    facts
+        .iter()
+        .map(|&(f, v)| {
+            let fact = &terms.vocabulary.facts[f];
+            (fact.name.clone(), fact.values[v].clone())
+        })
+        .collect()
+}
+
 /// Describes rule `index` of `version` for a report.
 pub fn rule_report(terms: &Terms, version: &Version, index: usize) -> RuleReport {
     let rule = &version.rules[index];
@@ -476,14 +487,7 @@ pub fn ask(terms: &Terms, request: &AskRequest) -> Result<AskReport, NoVersionIn
         params: action.params.iter().map(|p| p.name.clone()).collect(),
         date: request.date,
         under,
-        facts: request
-            .facts
-            .iter()
-            .map(|&(f, v)| {
-                let fact = &terms.vocabulary.facts[f];
-                (fact.name.clone(), fact.values[v].clone())
-            })
-            .collect(),
+        facts: named_facts(terms, &request.facts),
         readings: request
             .readings
             .iter()

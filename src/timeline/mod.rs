@@ -14,7 +14,7 @@ use crate::diff::boundaries;
 use crate::eval::{self, Outcome, Question};
 use crate::interval::{DateInterval, partition};
 use crate::query::{Query, Under};
-use crate::report::parameter_combinations;
+use crate::report::{named_facts, parameter_combinations};
 use crate::terms::{Terms, Version};
 use crate::verdict::Verdict;
 use chrono::NaiveDate;
@@ -281,14 +281,7 @@ pub fn timeline(terms: &Terms, request: &TimelineRequest) -> TimelineReport {
             Under::All => "all".to_string(),
             Under::Version(v) => terms.versions[v].id.clone(),
         },
-        facts: request
-            .facts
-            .iter()
-            .map(|&(f, v)| {
-                let fact = &terms.vocabulary.facts[f];
-                (fact.name.clone(), fact.values[v].clone())
-            })
-            .collect(),
+        facts: named_facts(terms, &request.facts),
         readings: readings
             .iter()
             .enumerate()
