@@ -23,7 +23,7 @@ the passage of a source document it rests on. The Microsoft–OpenAI partnership
 agreement and the 2026 rework) are built in; --terms DIR loads another agreement written in the \
 same format.\n\nEvery answer names the rule that decided it, the exact passage behind that rule, \
 and warns where the sources disagree.",
-    after_help = "Examples:\n  covenant ask 'openai.host_models(cloud=aws)' --on 2027-03-01\n  covenant ask 'openai.host_models' --on 2025-01-01 --under all\n  covenant ask 'microsoft.pay_revenue_share' --on 2028-06-01 --reading microsoft_share_end=after_2030\n  covenant test scenarios/news.toml\n\nExit codes: 0 answered, 1 a `test` expectation failed, 2 bad input."
+    after_help = "Examples:\n  covenant ask 'openai.host_models(cloud=aws)' --on 2027-03-01\n  covenant ask 'openai.host_models' --on 2025-01-01 --under all\n  covenant ask 'microsoft.pay_revenue_share' --on 2028-06-01 --reading microsoft_share_end=after_2030\n  covenant test scenarios/news.toml\n  covenant diff\n  covenant timeline 'openai.pay_revenue_share'\n  covenant check\n\nExit codes: 0 answered, 1 a `test` expectation failed (or `diff --exit-code` found differences, or `check` found errors), 2 bad input."
 )]
 struct Cli {
     #[command(subcommand)]
