@@ -110,11 +110,6 @@ fn could_apply(rule: &Rule, question: &Question) -> bool {
     rule.valid_on(question.date) && rule.covers(question.params)
 }
 
-fn reading_matches(rule: &Rule, readings: &[usize]) -> bool {
-    rule.reading
-        .is_none_or(|r| readings[r.dispute] == r.reading)
-}
-
 /// Decides a question whose facts are all known (`facts` has one value index per fact).
 pub fn decide(terms: &Terms, question: &Question, facts: &[usize]) -> Decision {
     let version: &Version = &terms.versions[question.version];
@@ -145,18 +140,11 @@ pub fn decide_among(
 ) -> Decision {
     let applicable: Vec<usize> = candidates
         .into_iter()
-        .filter(|&index| {
-            let rule = &version.rules[index];
-            reading_matches(rule, readings) && rule.condition_holds(facts)
-        })
+        .filter(|&index| version.rules[index].holds(facts, readings))
         .collect();
-    let beaten = |index: &usize| {
-        applicable
-            .iter()
-            .any(|&other| version.rules[other].beats.binary_search(index).is_ok())
-    };
-    let (overridden, deciding): (Vec<usize>, Vec<usize>) =
-        applicable.iter().partition(|i| beaten(i));
+    let (overridden, deciding): (Vec<usize>, Vec<usize>) = applicable
+        .iter()
+        .partition(|&&index| is_beaten(version, &applicable, index));
     let verdict =
         Verdict::combine(deciding.iter().map(|&i| version.rules[i].effect)).unwrap_or(default);
     Decision {
@@ -178,17 +166,22 @@ pub(crate) fn verdict_among(
     scratch: &mut Vec<usize>,
 ) -> Verdict {
     scratch.clear();
-    scratch.extend(candidates.iter().copied().filter(|&index| {
-        let rule = &version.rules[index];
-        reading_matches(rule, readings) && rule.condition_holds(facts)
-    }));
-    let applicable = scratch.as_slice();
-    let deciding = applicable.iter().filter(|index| {
-        !applicable
+    scratch.extend(
+        candidates
             .iter()
-            .any(|&other| version.rules[other].beats.binary_search(index).is_ok())
-    });
+            .copied()
+            .filter(|&index| version.rules[index].holds(facts, readings)),
+    );
+    let applicable = scratch.as_slice();
+    let deciding = applicable
+        .iter()
+        .filter(|&&index| !is_beaten(version, applicable, index));
     Verdict::combine(deciding.map(|&i| version.rules[i].effect)).unwrap_or(default)
+}
+
+/// Whether another rule of `applicable` beats rule `index`, setting it aside.
+pub(crate) fn is_beaten(version: &Version, applicable: &[usize], index: usize) -> bool {
+    applicable.iter().any(|&other| version.beats(other, index))
 }
 
 /// The unknown facts that rules which could apply under `readings` depend on, in vocabulary order.
@@ -197,7 +190,7 @@ fn unknown_facts_relevant(terms: &Terms, question: &Question) -> Vec<usize> {
     let mut relevant = vec![false; terms.vocabulary.facts.len()];
     for &index in version.rules_for(question.action) {
         let rule = &version.rules[index];
-        if could_apply(rule, question) && reading_matches(rule, question.readings) {
+        if could_apply(rule, question) && rule.reading_matches(question.readings) {
             for (fact, _) in &rule.condition {
                 if question.facts[*fact].is_none() {
                     relevant[*fact] = true;

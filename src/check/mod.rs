@@ -274,12 +274,12 @@ fn observe(
                 for condition in &conditions {
                     dimensions.apply(condition, &mut facts, &mut readings);
                     applicable.clear();
-                    applicable.extend(candidates.iter().copied().filter(|&i| {
-                        let rule = &version.rules[i];
-                        rule.reading
-                            .is_none_or(|r| readings[r.dispute] == r.reading)
-                            && rule.condition_holds(&facts)
-                    }));
+                    applicable.extend(
+                        candidates
+                            .iter()
+                            .copied()
+                            .filter(|&i| version.rules[i].holds(&facts, &readings)),
+                    );
                     deciding.clear();
                     for &rule in &applicable {
                         let better = match &seen.applies[rule] {
@@ -291,7 +291,7 @@ fn observe(
                         }
                         let mut beaten = false;
                         for &other in &applicable {
-                            if version.rules[other].beats.binary_search(&rule).is_ok() {
+                            if version.beats(other, rule) {
                                 beaten = true;
                                 if !seen.shadowed_by[rule].contains(&other) {
                                     seen.shadowed_by[rule].push(other);

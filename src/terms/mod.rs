@@ -216,6 +216,11 @@ impl Version {
         .expect("superseded after effective is checked at load")
     }
 
+    /// Whether rule `winner` beats rule `loser` (directly or through a chain of overrides).
+    pub fn beats(&self, winner: usize, loser: usize) -> bool {
+        self.rules[winner].beats.binary_search(&loser).is_ok()
+    }
+
     /// Position of the rule called `id`.
     pub fn rule_index(&self, id: &str) -> Option<usize> {
         self.rules.iter().position(|r| r.id.0 == id)
@@ -374,6 +379,18 @@ impl Rule {
         self.condition
             .iter()
             .all(|(fact, allowed)| allowed.contains(facts[*fact]))
+    }
+
+    /// Whether the rule belongs to no reading, or to the one `readings` (one per dispute) uses.
+    pub fn reading_matches(&self, readings: &[usize]) -> bool {
+        self.reading
+            .is_none_or(|r| readings[r.dispute] == r.reading)
+    }
+
+    /// Whether the rule applies, given that it is valid on the date and covers
+    /// the parameters: its reading is in use and its condition holds.
+    pub fn holds(&self, facts: &[usize], readings: &[usize]) -> bool {
+        self.reading_matches(readings) && self.condition_holds(facts)
     }
 }
 
