@@ -177,26 +177,6 @@ fn witness(terms: &Terms, point: &Point, terms_flag: Option<&str>) -> Witness {
     }
 }
 
-/// The facts and disputes that `candidates` (rules of `version`) test: the only
-/// dimensions that can change an answer where just these rules could apply.
-fn local_dimensions(terms: &Terms, version: &Version, candidates: &[usize]) -> Dimensions {
-    let mut facts = vec![false; terms.vocabulary.facts.len()];
-    let mut disputes = vec![false; terms.vocabulary.disputes.len()];
-    for &index in candidates {
-        let rule = &version.rules[index];
-        for (fact, _) in &rule.condition {
-            facts[*fact] = true;
-        }
-        if let Some(reading) = rule.reading {
-            disputes[reading.dispute] = true;
-        }
-    }
-    Dimensions {
-        facts: (0..facts.len()).filter(|&f| facts[f]).collect(),
-        disputes: (0..disputes.len()).filter(|&d| disputes[d]).collect(),
-    }
-}
-
 /// Visits every point of `version` and records what applies, decides, fires and clashes;
 /// also marks in `dispute_matters` every dispute whose reading changes a verdict.
 ///
@@ -221,6 +201,8 @@ fn observe(
             .collect(),
         ..Observations::default()
     };
+    let no_facts_fixed = vec![None; terms.vocabulary.facts.len()];
+    let no_readings_fixed = vec![None; terms.vocabulary.disputes.len()];
     let mut facts = vec![0; terms.vocabulary.facts.len()];
     let mut readings = terms.default_readings();
     let mut applicable: Vec<usize> = Vec::new();
@@ -243,7 +225,13 @@ fn observe(
                 if candidates.is_empty() {
                     continue;
                 }
-                let dimensions = local_dimensions(terms, version, &candidates);
+                // Only what the rules valid here test can change an answer here.
+                let dimensions = Dimensions::of(
+                    terms,
+                    candidates.iter().map(|&i| &version.rules[i]),
+                    &no_facts_fixed,
+                    &no_readings_fixed,
+                );
                 let sizes = dimensions.sizes(terms);
                 let conditions = combinations(&sizes);
                 verdicts.clear();

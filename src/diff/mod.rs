@@ -20,7 +20,7 @@ pub mod report;
 use crate::cube::{self, Cube};
 use crate::eval::{Decision, decide_among, verdict_among};
 use crate::interval::{DateInterval, partition};
-use crate::terms::{Terms, ValueSet, Version};
+use crate::terms::{Rule, Terms, ValueSet, Version};
 use crate::verdict::Verdict;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
@@ -165,24 +165,21 @@ pub(crate) struct Dimensions {
 }
 
 impl Dimensions {
-    pub(crate) fn of(
+    /// The facts and disputes that `rules` test, leaving out those the request fixes.
+    pub(crate) fn of<'r>(
         terms: &Terms,
-        versions: &[&Version],
-        action: usize,
+        rules: impl IntoIterator<Item = &'r Rule>,
         fixed_facts: &[Option<usize>],
         fixed_readings: &[Option<usize>],
     ) -> Dimensions {
         let mut facts = vec![false; terms.vocabulary.facts.len()];
         let mut disputes = vec![false; terms.vocabulary.disputes.len()];
-        for version in versions {
-            for &index in version.rules_for(action) {
-                let rule = &version.rules[index];
-                for (fact, _) in &rule.condition {
-                    facts[*fact] |= fixed_facts[*fact].is_none();
-                }
-                if let Some(reading) = rule.reading {
-                    disputes[reading.dispute] |= fixed_readings[reading.dispute].is_none();
-                }
+        for rule in rules {
+            for (fact, _) in &rule.condition {
+                facts[*fact] |= fixed_facts[*fact].is_none();
+            }
+            if let Some(reading) = rule.reading {
+                disputes[reading.dispute] |= fixed_readings[reading.dispute].is_none();
             }
         }
         Dimensions {
@@ -266,13 +263,10 @@ pub fn diff(terms: &Terms, request: &DiffRequest) -> Diff {
         let pieces = partition(request.window, boundaries(&[old, new], action_index));
         let old_rules = rules_by_piece(old, action_index, &pieces);
         let new_rules = rules_by_piece(new, action_index, &pieces);
-        let dimensions = Dimensions::of(
-            terms,
-            &[old, new],
-            action_index,
-            &request.facts,
-            &request.readings,
-        );
+        let action_rules = [old, new]
+            .into_iter()
+            .flat_map(|v| v.rules_for(action_index).iter().map(|&i| &v.rules[i]));
+        let dimensions = Dimensions::of(terms, action_rules, &request.facts, &request.readings);
         let conditions = combinations(&dimensions.sizes(terms));
         let reading_count: usize = dimensions
             .disputes
