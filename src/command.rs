@@ -79,11 +79,15 @@ impl From<Diagnostic> for BadInput {
 
 /// Loads the terms: the embedded ones, or those in `dir`.
 pub fn load_terms(dir: Option<&Path>) -> Result<Terms, BadInput> {
-    let source = match dir {
+    terms::load(&terms_source(dir)).map_err(|errors| errors.diagnostics().into())
+}
+
+/// The terms in `dir`, or the embedded ones.
+fn terms_source(dir: Option<&Path>) -> TermsSource {
+    match dir {
         Some(dir) => TermsSource::Directory(dir.to_path_buf()),
         None => TermsSource::Embedded,
-    };
-    terms::load(&source).map_err(|errors| errors.diagnostics().into())
+    }
 }
 
 /// What `covenant ask` was given.
@@ -128,43 +132,78 @@ fn parse_each<T>(
         .collect()
 }
 
+/// The flags `ask` and `timeline` share, resolved against the terms.
+struct QuestionFlags {
+    query: Option<query::Query>,
+    /// The `--on` date, when the command takes one.
+    date: Option<chrono::NaiveDate>,
+    under: Option<query::Under>,
+    facts: Vec<(usize, usize)>,
+    readings: Vec<(usize, usize)>,
+}
+
+/// Resolves a query, `--on` (when given), `--under`, `--fact`s and
+/// `--reading`s, collecting every mistake in `errors`, in that order.
+fn question_flags(
+    terms: &Terms,
+    query_text: &str,
+    on: Option<&str>,
+    under_text: &str,
+    facts: &[String],
+    readings: &[String],
+    errors: &mut Vec<Diagnostic>,
+) -> QuestionFlags {
+    let query = on_command_line("query", query_text, query::parse_query(terms, query_text))
+        .map_err(|d| errors.push(d))
+        .ok();
+    let date = on.and_then(|on| {
+        on_command_line("--on", on, query::parse_on(on))
+            .map_err(|d| errors.push(d))
+            .ok()
+    });
+    let under = on_command_line("--under", under_text, query::parse_under(terms, under_text))
+        .map_err(|d| errors.push(d))
+        .ok();
+    let facts = parse_each("--fact", facts, |t| query::parse_fact(terms, t), errors);
+    let readings = parse_each(
+        "--reading",
+        readings,
+        |t| query::parse_reading(terms, t),
+        errors,
+    );
+    QuestionFlags {
+        query,
+        date,
+        under,
+        facts,
+        readings,
+    }
+}
+
 fn request_from_flags(
     terms: &Terms,
     query_text: &str,
     args: &AskArgs,
 ) -> Result<AskRequest, BadInput> {
     let mut errors = Vec::new();
-    let query = on_command_line("query", query_text, query::parse_query(terms, query_text))
-        .map_err(|d| errors.push(d));
     let today = chrono::Local::now().date_naive().to_string();
-    let on = args.on.as_deref().unwrap_or(&today);
-    let date = on_command_line("--on", on, query::parse_on(on)).map_err(|d| errors.push(d));
-    let under = on_command_line(
-        "--under",
+    let flags = question_flags(
+        terms,
+        query_text,
+        Some(args.on.as_deref().unwrap_or(&today)),
         &args.under,
-        query::parse_under(terms, &args.under),
-    )
-    .map_err(|d| errors.push(d));
-    let facts = parse_each(
-        "--fact",
         &args.facts,
-        |t| query::parse_fact(terms, t),
-        &mut errors,
-    );
-    let readings = parse_each(
-        "--reading",
         &args.readings,
-        |t| query::parse_reading(terms, t),
         &mut errors,
     );
-    match (query, date, under) {
-        (Ok(query), Ok(date), Ok(under)) if errors.is_empty() => Ok(AskRequest {
+    match (flags.query, flags.date, flags.under) {
+        (Some(query), Some(date), Some(under)) if errors.is_empty() => Ok(AskRequest {
             text: query_text.to_string(),
             query,
             date,
             under,
-            facts,
-            readings,
+            facts: flags.facts,
+            readings: flags.readings,
         }),
         _ => Err(errors.into()),
     }
@@ -513,35 +552,24 @@ pub fn timeline(terms: &Terms, args: &TimelineArgs, format: Format) -> Result<St
         &[Format::Text, Format::Json, Format::Svg],
     )?;
     let mut errors = Vec::new();
-    let query = on_command_line("query", &args.query, query::parse_query(terms, &args.query))
-        .map_err(|d| errors.push(d));
-    let under = on_command_line(
-        "--under",
+    let flags = question_flags(
+        terms,
+        &args.query,
+        None,
         &args.under,
-        query::parse_under(terms, &args.under),
-    )
-    .map_err(|d| errors.push(d));
-    let facts = parse_each(
-        "--fact",
         &args.facts,
-        |t| query::parse_fact(terms, t),
-        &mut errors,
-    );
-    let readings = parse_each(
-        "--reading",
         &args.readings,
-        |t| query::parse_reading(terms, t),
         &mut errors,
     );
-    let (Ok(query), Ok(under), true) = (query, under, errors.is_empty()) else {
+    let (Some(query), Some(under), true) = (flags.query, flags.under, errors.is_empty()) else {
         return Err(errors.into());
     };
     let request = crate::timeline::TimelineRequest {
         text: args.query.clone(),
         query,
         under,
-        facts,
-        readings,
+        facts: flags.facts,
+        readings: flags.readings,
     };
     let report = crate::timeline::timeline(terms, &request);
     Ok(match format {
@@ -555,12 +583,8 @@ pub fn timeline(terms: &Terms, args: &TimelineArgs, format: Format) -> Result<St
 /// Terms that cannot be loaded at all are bad input (exit 2).
 pub fn check(dir: Option<&Path>, format: Format) -> Result<(String, bool), BadInput> {
     only_formats("check", format, &[Format::Text, Format::Json])?;
-    let source = match dir {
-        Some(dir) => TermsSource::Directory(dir.to_path_buf()),
-        None => TermsSource::Embedded,
-    };
-    let (terms, loading) =
-        terms::load_for_check(&source).map_err(|errors| BadInput::from(errors.diagnostics()))?;
+    let (terms, loading) = terms::load_for_check(&terms_source(dir))
+        .map_err(|errors| BadInput::from(errors.diagnostics()))?;
     let flag = dir.map(|d| d.display().to_string());
     let report = crate::check::check(&terms, &loading, flag.as_deref());
     let output = match format {
