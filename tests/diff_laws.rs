@@ -2,36 +2,15 @@
 //! exactly the questions whose verdicts differ, a version does not differ from
 //! itself, and swapping the versions swaps the sides of the same regions.
 
+mod common;
+
 use chrono::NaiveDate;
+use common::{generated, shapes};
 use covenant::diff::{self, Diff, DiffRequest};
 use covenant::eval::{self, Question};
-use covenant::generate::{Shape, generate};
 use covenant::interval::DateInterval;
-use covenant::terms::{self, Terms};
+use covenant::terms::Terms;
 use proptest::prelude::*;
-
-fn shapes() -> impl Strategy<Value = Shape> {
-    (
-        1usize..5,
-        0usize..24,
-        0usize..3,
-        0usize..3,
-        1usize..6,
-        any::<u64>(),
-    )
-        .prop_map(|(actions, rules, facts, disputes, dates, seed)| Shape {
-            actions,
-            rules,
-            facts,
-            disputes,
-            dates,
-            seed,
-        })
-}
-
-fn load(shape: &Shape) -> Terms {
-    terms::load(&generate(shape)).unwrap_or_else(|e| panic!("generated terms load: {e:?}"))
-}
 
 /// Compares `a` with `b` over all time, every fact and every reading varied.
 fn full_diff(terms: &Terms, a: usize, b: usize) -> Diff {
@@ -102,10 +81,10 @@ proptest! {
 
     #[test]
     fn a_point_is_in_a_region_if_and_only_if_the_verdicts_differ_there(
-        shape in shapes(),
+        shape in shapes(5, 24, 6),
         raws in prop::collection::vec(prop::collection::vec(any::<u32>(), 7), 64),
     ) {
-        let terms = load(&shape);
+        let terms = generated(&shape);
         let diff = full_diff(&terms, 0, 1);
         for raw in &raws {
             let point = point(&terms, raw);
@@ -124,15 +103,15 @@ proptest! {
     }
 
     #[test]
-    fn a_version_does_not_differ_from_itself(shape in shapes()) {
-        let terms = load(&shape);
+    fn a_version_does_not_differ_from_itself(shape in shapes(5, 24, 6)) {
+        let terms = generated(&shape);
         prop_assert!(full_diff(&terms, 0, 0).is_empty());
         prop_assert!(full_diff(&terms, 1, 1).is_empty());
     }
 
     #[test]
-    fn swapping_the_versions_swaps_the_sides_of_the_same_regions(shape in shapes()) {
-        let terms = load(&shape);
+    fn swapping_the_versions_swaps_the_sides_of_the_same_regions(shape in shapes(5, 24, 6)) {
+        let terms = generated(&shape);
         let forward = full_diff(&terms, 0, 1);
         let mut backward = full_diff(&terms, 1, 0);
         for region in &mut backward.regions {

@@ -1,39 +1,19 @@
 //! Laws of the evaluator and of `check`, on generated agreements. Each test's
 //! name states its law.
 
+mod common;
+
 use chrono::NaiveDate;
+use common::{load_generated as load, shapes};
 use covenant::check::{self, Severity};
 use covenant::eval::{self, Question};
 use covenant::generate::{Shape, generate};
-use covenant::terms::{self, Terms, TermsSource};
+use covenant::terms::{Terms, TermsSource};
 use covenant::verdict::Verdict;
 use proptest::prelude::*;
 
-fn shapes() -> impl Strategy<Value = Shape> {
-    (
-        1usize..4,
-        0usize..20,
-        0usize..3,
-        0usize..3,
-        1usize..5,
-        any::<u64>(),
-    )
-        .prop_map(|(actions, rules, facts, disputes, dates, seed)| Shape {
-            actions,
-            rules,
-            facts,
-            disputes,
-            dates,
-            seed,
-        })
-}
-
 /// A fully specified question: action, parameter values, date, fact values, readings.
 type Point = (usize, Vec<usize>, NaiveDate, Vec<usize>, Vec<usize>);
-
-fn load(source: &TermsSource) -> Terms {
-    terms::load(source).unwrap_or_else(|e| panic!("generated terms load: {e:?}"))
-}
 
 /// Every fully specified question of version `version`: each action, each
 /// parameter value, a date in every piece between the generated boundaries
@@ -172,7 +152,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
 
     #[test]
-    fn evaluation_is_total_and_deterministic(shape in shapes()) {
+    fn evaluation_is_total_and_deterministic(shape in shapes(4, 20, 5)) {
         let terms = load(&generate(&shape));
         for point in every_point(&terms, &shape).iter().step_by(7) {
             for version in 0..terms.versions.len() {
@@ -188,7 +168,7 @@ proptest! {
     }
 
     #[test]
-    fn a_rule_that_overrides_every_rule_applying_at_a_point_decides_it(shape in shapes()) {
+    fn a_rule_that_overrides_every_rule_applying_at_a_point_decides_it(shape in shapes(4, 20, 5)) {
         let terms = load(&generate(&shape));
         for point in every_point(&terms, &shape).iter().step_by(3) {
             for (version_index, version) in terms.versions.iter().enumerate() {
@@ -209,7 +189,7 @@ proptest! {
     }
 
     #[test]
-    fn removing_a_rule_that_check_calls_dead_changes_no_answer(shape in shapes()) {
+    fn removing_a_rule_that_check_calls_dead_changes_no_answer(shape in shapes(4, 20, 5)) {
         let source = generate(&shape);
         let terms = load(&source);
         let report = check::check(&terms, &[], None);
@@ -251,7 +231,7 @@ proptest! {
     }
 
     #[test]
-    fn check_reports_a_conflict_if_and_only_if_brute_force_finds_one(shape in shapes()) {
+    fn check_reports_a_conflict_if_and_only_if_brute_force_finds_one(shape in shapes(4, 20, 5)) {
         let terms = load(&generate(&shape));
         let report = check::check(&terms, &[], None);
         let points = every_point(&terms, &shape);
@@ -268,7 +248,7 @@ proptest! {
     }
 
     #[test]
-    fn loading_is_independent_of_the_order_of_rules_in_the_file(shape in shapes(), rotate in 0usize..20) {
+    fn loading_is_independent_of_the_order_of_rules_in_the_file(shape in shapes(4, 20, 5), rotate in 0usize..20) {
         let source = generate(&shape);
         let (header, mut rules) = split_rules(&version_text(&source, "b.toml"));
         if !rules.is_empty() {

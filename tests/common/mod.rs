@@ -3,6 +3,9 @@
 
 #![allow(dead_code)]
 
+use covenant::generate::{Shape, generate};
+use covenant::terms::{self, Terms, TermsSource};
+use proptest::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -65,4 +68,36 @@ impl Drop for TempDir {
 /// Replaces the temp directory's path in `text`, so snapshots do not depend on it.
 pub fn scrub(text: &str, dir: &TempDir) -> String {
     text.replace(&dir.0.display().to_string(), "[TMP]")
+}
+
+/// Shapes of generated agreements for property tests: up to `actions` − 1
+/// actions, `rules` − 1 rules per version and `dates` − 1 boundary dates, with
+/// up to two facts and two disputes.
+pub fn shapes(actions: usize, rules: usize, dates: usize) -> impl Strategy<Value = Shape> {
+    (
+        1..actions,
+        0..rules,
+        0usize..3,
+        0usize..3,
+        1..dates,
+        any::<u64>(),
+    )
+        .prop_map(|(actions, rules, facts, disputes, dates, seed)| Shape {
+            actions,
+            rules,
+            facts,
+            disputes,
+            dates,
+            seed,
+        })
+}
+
+/// Loads terms the generator wrote, which are always well-formed.
+pub fn load_generated(source: &TermsSource) -> Terms {
+    terms::load(source).unwrap_or_else(|e| panic!("generated terms load: {e:?}"))
+}
+
+/// Generates and loads an agreement of `shape`.
+pub fn generated(shape: &Shape) -> Terms {
+    load_generated(&generate(shape))
 }
