@@ -12,6 +12,41 @@ use std::collections::BTreeMap;
 /// A box of the grid: one set of values per dimension; the points it holds are their product.
 pub type Cube = Vec<ValueSet>;
 
+/// Every point of the grid whose dimensions have the given sizes, counting
+/// like an odometer: the last dimension fastest.
+pub fn points(sizes: &[usize]) -> Vec<Vec<usize>> {
+    if sizes.contains(&0) {
+        return Vec::new();
+    }
+    let mut all = Vec::with_capacity(sizes.iter().product());
+    let mut current = vec![0; sizes.len()];
+    loop {
+        all.push(current.clone());
+        let mut dimension = sizes.len();
+        loop {
+            if dimension == 0 {
+                return all;
+            }
+            dimension -= 1;
+            current[dimension] += 1;
+            if current[dimension] < sizes[dimension] {
+                break;
+            }
+            current[dimension] = 0;
+        }
+    }
+}
+
+/// Every point whose value in each dimension is one of that dimension's
+/// `choices`, in the same odometer order.
+pub fn product(choices: &[Vec<usize>]) -> Vec<Vec<usize>> {
+    let sizes: Vec<usize> = choices.iter().map(Vec::len).collect();
+    points(&sizes)
+        .into_iter()
+        .map(|pick| pick.iter().zip(choices).map(|(&i, c)| c[i]).collect())
+        .collect()
+}
+
 /// Whether `point` (one value index per dimension) lies in `cube`.
 pub fn contains(cube: &[ValueSet], point: &[usize]) -> bool {
     cube.iter()
@@ -82,6 +117,32 @@ mod tests {
         all.into_iter()
             .filter(|p| cubes.iter().any(|c| contains(c, p)))
             .collect()
+    }
+
+    #[test]
+    fn points_count_like_an_odometer() {
+        assert_eq!(
+            points(&[2, 3]),
+            vec![
+                vec![0, 0],
+                vec![0, 1],
+                vec![0, 2],
+                vec![1, 0],
+                vec![1, 1],
+                vec![1, 2]
+            ]
+        );
+        assert_eq!(points(&[]), vec![Vec::<usize>::new()]);
+        assert!(points(&[2, 0]).is_empty());
+    }
+
+    #[test]
+    fn a_product_picks_from_each_dimension_s_choices_in_order() {
+        assert_eq!(
+            product(&[vec![4], vec![0, 2]]),
+            vec![vec![4, 0], vec![4, 2]]
+        );
+        assert!(product(&[vec![1], vec![]]).is_empty());
     }
 
     #[test]

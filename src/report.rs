@@ -374,24 +374,16 @@ pub fn rule_report(terms: &Terms, version: &Version, index: usize) -> RuleReport
 /// Every combination of values for the parameters a query left open, in domain order.
 pub(crate) fn parameter_combinations(terms: &Terms, query: &Query) -> Vec<Vec<usize>> {
     let action = &terms.vocabulary.actions[query.action];
-    let mut combinations = vec![Vec::new()];
-    for (param, given) in action.params.iter().zip(&query.params) {
-        let choices: Vec<usize> = match given {
+    let choices: Vec<Vec<usize>> = action
+        .params
+        .iter()
+        .zip(&query.params)
+        .map(|(param, given)| match given {
             Some(value) => vec![*value],
             None => (0..param.values.len()).collect(),
-        };
-        combinations = combinations
-            .into_iter()
-            .flat_map(|prefix| {
-                choices.iter().map(move |&c| {
-                    let mut next = prefix.clone();
-                    next.push(c);
-                    next
-                })
-            })
-            .collect();
-    }
-    combinations
+        })
+        .collect();
+    crate::cube::product(&choices)
 }
 
 /// Answers a question under the version(s) it names.

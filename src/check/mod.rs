@@ -21,7 +21,8 @@
 
 pub mod render;
 
-use crate::diff::{Dimensions, boundaries, combinations, rules_by_piece};
+use crate::cube;
+use crate::diff::{Dimensions, boundaries, rules_by_piece};
 use crate::interval::{DateInterval, partition};
 use crate::terms::{LoadError, Terms, Version};
 use crate::verdict::{Effect, Verdict};
@@ -215,7 +216,7 @@ fn observe(
         let pieces = partition(DateInterval::ALWAYS, boundaries(&[version], action_index));
         let valid = rules_by_piece(version, action_index, &pieces);
         let param_sizes: Vec<usize> = action.params.iter().map(|p| p.values.len()).collect();
-        for params in combinations(&param_sizes) {
+        for params in cube::points(&param_sizes) {
             for (piece, valid_rules) in valid.iter().enumerate() {
                 let candidates: Vec<usize> = valid_rules
                     .iter()
@@ -233,7 +234,7 @@ fn observe(
                     &no_readings_fixed,
                 );
                 let sizes = dimensions.sizes(terms);
-                let conditions = combinations(&sizes);
+                let conditions = cube::points(&sizes);
                 verdicts.clear();
                 // A witness date inside the version's life when the piece meets it.
                 let date = pieces[piece]

@@ -132,30 +132,6 @@ impl Diff {
     }
 }
 
-/// Counts through every combination of values of dimensions of the given sizes, last fastest.
-pub(crate) fn combinations(sizes: &[usize]) -> Vec<Vec<usize>> {
-    if sizes.contains(&0) {
-        return Vec::new();
-    }
-    let mut all = Vec::with_capacity(sizes.iter().product());
-    let mut current = vec![0; sizes.len()];
-    loop {
-        all.push(current.clone());
-        let mut dimension = sizes.len();
-        loop {
-            if dimension == 0 {
-                return all;
-            }
-            dimension -= 1;
-            current[dimension] += 1;
-            if current[dimension] < sizes[dimension] {
-                break;
-            }
-            current[dimension] = 0;
-        }
-    }
-}
-
 /// The facts and disputes an action's rules in `versions` test, which a diff or check must vary.
 pub(crate) struct Dimensions {
     /// Facts to vary (indices), in vocabulary order.
@@ -267,7 +243,7 @@ pub fn diff(terms: &Terms, request: &DiffRequest) -> Diff {
             .into_iter()
             .flat_map(|v| v.rules_for(action_index).iter().map(|&i| &v.rules[i]));
         let dimensions = Dimensions::of(terms, action_rules, &request.facts, &request.readings);
-        let conditions = combinations(&dimensions.sizes(terms));
+        let conditions = cube::points(&dimensions.sizes(terms));
         let reading_count: usize = dimensions
             .disputes
             .iter()
@@ -283,7 +259,7 @@ pub fn diff(terms: &Terms, request: &DiffRequest) -> Diff {
         let mut changed_readings: HashMap<(Vec<usize>, Vec<usize>, usize), usize> = HashMap::new();
         let mut scratch = Vec::new();
         let mut changed_questions = 0;
-        for params in combinations(&param_sizes) {
+        for params in cube::points(&param_sizes) {
             let covering = |version: &Version, valid: &[Vec<usize>]| -> Vec<Vec<usize>> {
                 valid
                     .iter()
@@ -464,9 +440,7 @@ fn every_point_changes_under_every_reading(
         .iter()
         .map(|set| set.indices().collect())
         .collect();
-    let lengths: Vec<usize> = choices.iter().map(Vec::len).collect();
-    for pick in combinations(&lengths) {
-        let values: Vec<usize> = pick.iter().zip(&choices).map(|(&i, c)| c[i]).collect();
+    for values in cube::product(&choices) {
         let (params, facts) = values.split_at(param_sizes.len());
         for (piece, range) in pieces.iter().enumerate() {
             if interval.intersect(range) != Some(*range) {
@@ -482,26 +456,4 @@ fn every_point_changes_under_every_reading(
         }
     }
     true
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn combinations_count_like_an_odometer() {
-        assert_eq!(
-            combinations(&[2, 3]),
-            vec![
-                vec![0, 0],
-                vec![0, 1],
-                vec![0, 2],
-                vec![1, 0],
-                vec![1, 1],
-                vec![1, 2]
-            ]
-        );
-        assert_eq!(combinations(&[]), vec![Vec::<usize>::new()]);
-        assert!(combinations(&[2, 0]).is_empty());
-    }
 }
