@@ -4,6 +4,7 @@
 use covenant::eval::{self, Question};
 use covenant::interval::parse_date;
 use covenant::query;
+use covenant::space::Budget;
 use covenant::terms::{self, TermsSource};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -35,7 +36,13 @@ fn answer_one_question(c: &mut Criterion) {
         readings: &readings,
     };
     c.bench_function("answer openai.host_models(cloud=aws) on 2027-03-01", |b| {
-        b.iter(|| eval::answer(black_box(&terms), black_box(&question)))
+        b.iter(|| {
+            eval::answer(
+                black_box(&terms),
+                black_box(&question),
+                &mut Budget::default(),
+            )
+        })
     });
     let pay = query::parse_query(&terms, "openai.pay_revenue_share").expect("query parses");
     let disputed = Question {
@@ -45,7 +52,15 @@ fn answer_one_question(c: &mut Criterion) {
     };
     c.bench_function(
         "answer openai.pay_revenue_share (unknown fact, dispute)",
-        |b| b.iter(|| eval::answer(black_box(&terms), black_box(&disputed))),
+        |b| {
+            b.iter(|| {
+                eval::answer(
+                    black_box(&terms),
+                    black_box(&disputed),
+                    &mut Budget::default(),
+                )
+            })
+        },
     );
 }
 

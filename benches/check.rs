@@ -3,6 +3,7 @@
 
 use covenant::check;
 use covenant::generate::{Shape, generate};
+use covenant::space::Budget;
 use covenant::terms::{self, TermsSource};
 use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -10,7 +11,7 @@ use std::hint::black_box;
 fn check_shipped_terms(c: &mut Criterion) {
     let terms = terms::load(&TermsSource::Embedded).expect("shipped terms load");
     c.bench_function("check shipped terms", |b| {
-        b.iter(|| check::check(black_box(&terms), &[], None))
+        b.iter(|| check::check(black_box(&terms), &[], None, &mut Budget::default()))
     });
 }
 
@@ -27,7 +28,7 @@ fn check_generated(c: &mut Criterion) {
     let mut group = c.benchmark_group("check generated");
     group.sample_size(10);
     group.bench_function("10000 rules, 500 actions", |b| {
-        b.iter(|| check::check(black_box(&terms), &[], None))
+        b.iter(|| check::check(black_box(&terms), &[], None, &mut Budget::default()))
     });
     group.finish();
 }

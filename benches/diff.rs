@@ -6,6 +6,7 @@
 use covenant::diff::{self, DiffRequest};
 use covenant::generate::{Shape, generate};
 use covenant::interval::DateInterval;
+use covenant::space::Budget;
 use covenant::terms::{self, TermsSource};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -14,14 +15,26 @@ fn diff_shipped_versions(c: &mut Criterion) {
     let terms = terms::load(&TermsSource::Embedded).expect("shipped terms load");
     let request = DiffRequest::new(&terms, 0, 1, DateInterval::ALWAYS);
     c.bench_function("diff old new (shipped terms)", |b| {
-        b.iter(|| diff::diff(black_box(&terms), black_box(&request)))
+        b.iter(|| {
+            diff::diff(
+                black_box(&terms),
+                black_box(&request),
+                &mut Budget::default(),
+            )
+        })
     });
     let every_reading = DiffRequest {
         readings: vec![None; terms.vocabulary.disputes.len()],
         ..request.clone()
     };
     c.bench_function("diff old new --readings all (shipped terms)", |b| {
-        b.iter(|| diff::diff(black_box(&terms), black_box(&every_reading)))
+        b.iter(|| {
+            diff::diff(
+                black_box(&terms),
+                black_box(&every_reading),
+                &mut Budget::default(),
+            )
+        })
     });
 }
 
@@ -42,7 +55,15 @@ fn diff_generated(c: &mut Criterion) {
         group.bench_with_input(
             BenchmarkId::from_parameter(rules),
             &request,
-            |b, request| b.iter(|| diff::diff(black_box(&terms), black_box(request))),
+            |b, request| {
+                b.iter(|| {
+                    diff::diff(
+                        black_box(&terms),
+                        black_box(request),
+                        &mut Budget::default(),
+                    )
+                })
+            },
         );
     }
     group.finish();

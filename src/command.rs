@@ -6,8 +6,9 @@ use crate::diff::DiffRequest;
 use crate::interval::DateInterval;
 use crate::query::{self, InputError};
 use crate::render;
-use crate::report::{self, AskReport, AskRequest};
+use crate::report::{self, AskError, AskReport, AskRequest};
 use crate::scenario::{self, TestResult};
+use crate::space::{Budget, DEFAULT_MAX_CASES, TooLarge};
 use crate::terms::{self, Terms, TermsSource};
 use serde_json::json;
 use std::path::{Path, PathBuf};
@@ -91,7 +92,7 @@ fn terms_source(dir: Option<&Path>) -> TermsSource {
 }
 
 /// What `covenant ask` was given.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct AskArgs {
     /// The query, unless a scenario file is given.
     pub query: Option<String>,
@@ -105,6 +106,48 @@ pub struct AskArgs {
     pub facts: Vec<String>,
     /// `--reading DISPUTE=READING`, each.
     pub readings: Vec<String>,
+    /// `--max-cases`: the budget of cases for each question.
+    pub max_cases: u64,
+}
+
+impl Default for AskArgs {
+    fn default() -> AskArgs {
+        AskArgs {
+            query: None,
+            scenario: None,
+            on: None,
+            under: "in-force".into(),
+            facts: Vec::new(),
+            readings: Vec::new(),
+            max_cases: DEFAULT_MAX_CASES,
+        }
+    }
+}
+
+impl Default for DiffArgs {
+    fn default() -> DiffArgs {
+        DiffArgs {
+            versions: Vec::new(),
+            from: None,
+            to: None,
+            facts: Vec::new(),
+            readings: Vec::new(),
+            every_reading: None,
+            max_cases: DEFAULT_MAX_CASES,
+        }
+    }
+}
+
+impl Default for TimelineArgs {
+    fn default() -> TimelineArgs {
+        TimelineArgs {
+            query: String::new(),
+            under: "all".into(),
+            facts: Vec::new(),
+            readings: Vec::new(),
+            max_cases: DEFAULT_MAX_CASES,
+        }
+    }
 }
 
 fn on_command_line<T>(
@@ -209,15 +252,30 @@ fn request_from_flags(
     }
 }
 
-fn answer(terms: &Terms, request: &AskRequest, on_text: &str) -> Result<AskReport, BadInput> {
-    report::ask(terms, request).map_err(|error| {
-        let origin_error = InputError {
-            message: error.to_string(),
-            span: 0..on_text.len(),
-            hint: Some(error.hint.clone()),
-        };
-        origin_error.on_command_line("--on", on_text).into()
+fn answer(
+    terms: &Terms,
+    request: &AskRequest,
+    on_text: &str,
+    max_cases: u64,
+) -> Result<AskReport, BadInput> {
+    report::ask(terms, request, &mut Budget::new(max_cases)).map_err(|error| match error {
+        AskError::NoVersionInForce(error) => {
+            let origin_error = InputError {
+                message: error.to_string(),
+                span: 0..on_text.len(),
+                hint: Some(error.hint.clone()),
+            };
+            origin_error.on_command_line("--on", on_text).into()
+        }
+        AskError::TooLarge(error) => too_large(&error),
     })
+}
+
+/// The error a user sees when a command passes its budget of cases (exit 2).
+fn too_large(error: &TooLarge) -> BadInput {
+    Diagnostic::error(error.to_string(), None)
+        .with_hint(Some(error.hint()))
+        .into()
 }
 
 fn read_file(path: &Path) -> Result<std::sync::Arc<SourceFile>, BadInput> {
@@ -238,6 +296,7 @@ fn read_file(path: &Path) -> Result<std::sync::Arc<SourceFile>, BadInput> {
 
 /// `covenant ask`: answers a query, or every question of a scenario file.
 pub fn ask(terms: &Terms, args: &AskArgs, format: Format) -> Result<String, BadInput> {
+    let max_cases = args.max_cases;
     only_formats("ask", format, &[Format::Text, Format::Json])?;
     if let Some(path) = &args.scenario {
         let file = read_file(path)?;
@@ -247,7 +306,7 @@ pub fn ask(terms: &Terms, args: &AskArgs, format: Format) -> Result<String, BadI
             let on = question.request.date.to_string();
             reports.push((
                 question.name.clone(),
-                answer(terms, &question.request, &on)?,
+                answer(terms, &question.request, &on, max_cases)?,
             ));
         }
         return Ok(match format {
@@ -273,7 +332,7 @@ pub fn ask(terms: &Terms, args: &AskArgs, format: Format) -> Result<String, BadI
     };
     let request = request_from_flags(terms, query_text, args)?;
     let on = args.on.clone().unwrap_or_else(|| request.date.to_string());
-    let report = answer(terms, &request, &on)?;
+    let report = answer(terms, &request, &on, max_cases)?;
     Ok(match format {
         Format::Json => to_json(&report),
         Format::Text | Format::Markdown | Format::Svg => render::ask(&report),
@@ -288,7 +347,12 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
 }
 
 /// `covenant test`: checks every question with an expectation; `Ok((output, all_passed))`.
-pub fn test(terms: &Terms, files: &[PathBuf], format: Format) -> Result<(String, bool), BadInput> {
+pub fn test(
+    terms: &Terms,
+    files: &[PathBuf],
+    format: Format,
+    max_cases: u64,
+) -> Result<(String, bool), BadInput> {
     only_formats("test", format, &[Format::Text, Format::Json])?;
     let mut results: Vec<TestResult> = Vec::new();
     let mut errors = Vec::new();
@@ -301,7 +365,7 @@ pub fn test(terms: &Terms, files: &[PathBuf], format: Format) -> Result<(String,
                         continue;
                     }
                     let on = question.request.date.to_string();
-                    let report = answer(terms, &question.request, &on)?;
+                    let report = answer(terms, &question.request, &on, max_cases)?;
                     results.push(scenario::check(question, &report));
                 }
             }
@@ -391,7 +455,7 @@ pub fn render_bad_input(bad: &BadInput, format: Format) -> String {
 }
 
 /// What `covenant diff` was given.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct DiffArgs {
     /// `OLD NEW`, or nothing for the first and last versions.
     pub versions: Vec<String>,
@@ -405,6 +469,8 @@ pub struct DiffArgs {
     pub readings: Vec<String>,
     /// `--readings all`: compare every reading of the disputes not given with `--reading`.
     pub every_reading: Option<String>,
+    /// `--max-cases`: the budget of cases.
+    pub max_cases: u64,
 }
 
 fn diff_request(terms: &Terms, args: &DiffArgs) -> Result<DiffRequest, BadInput> {
@@ -521,7 +587,8 @@ pub fn diff(terms: &Terms, args: &DiffArgs, format: Format) -> Result<(String, b
         &[Format::Text, Format::Json, Format::Markdown],
     )?;
     let request = diff_request(terms, args)?;
-    let found = crate::diff::diff(terms, &request);
+    let found = crate::diff::diff(terms, &request, &mut Budget::new(args.max_cases))
+        .map_err(|e| too_large(&e))?;
     let report = crate::diff::report::report(terms, &request, &found);
     let output = match format {
         Format::Json => to_json(&report),
@@ -532,7 +599,7 @@ pub fn diff(terms: &Terms, args: &DiffArgs, format: Format) -> Result<(String, b
 }
 
 /// What `covenant timeline` was given.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct TimelineArgs {
     /// The query: an action with parameters fixed or left open.
     pub query: String,
@@ -542,6 +609,8 @@ pub struct TimelineArgs {
     pub facts: Vec<String>,
     /// `--reading DISPUTE=READING`, each.
     pub readings: Vec<String>,
+    /// `--max-cases`: the budget of cases.
+    pub max_cases: u64,
 }
 
 /// `covenant timeline`: the verdict on one action over time, under each version.
@@ -571,7 +640,8 @@ pub fn timeline(terms: &Terms, args: &TimelineArgs, format: Format) -> Result<St
         facts: flags.facts,
         readings: flags.readings,
     };
-    let report = crate::timeline::timeline(terms, &request);
+    let report = crate::timeline::timeline(terms, &request, &mut Budget::new(args.max_cases))
+        .map_err(|e| too_large(&e))?;
     Ok(match format {
         Format::Json => to_json(&report),
         Format::Svg => crate::timeline::svg::svg(&report),
@@ -581,12 +651,22 @@ pub fn timeline(terms: &Terms, args: &TimelineArgs, format: Format) -> Result<St
 
 /// `covenant check`: loads the terms leniently and checks them; `Ok((output, passed))`.
 /// Terms that cannot be loaded at all are bad input (exit 2).
-pub fn check(dir: Option<&Path>, format: Format) -> Result<(String, bool), BadInput> {
+pub fn check(
+    dir: Option<&Path>,
+    format: Format,
+    max_cases: u64,
+) -> Result<(String, bool), BadInput> {
     only_formats("check", format, &[Format::Text, Format::Json])?;
     let (terms, loading) = terms::load_for_check(&terms_source(dir))
         .map_err(|errors| BadInput::from(errors.diagnostics()))?;
     let flag = dir.map(|d| d.display().to_string());
-    let report = crate::check::check(&terms, &loading, flag.as_deref());
+    let report = crate::check::check(
+        &terms,
+        &loading,
+        flag.as_deref(),
+        &mut Budget::new(max_cases),
+    )
+    .map_err(|e| too_large(&e))?;
     let output = match format {
         Format::Json => to_json(&report),
         _ => crate::check::render::text(&report),

@@ -9,12 +9,14 @@
 //! applies, the action's default decides.
 //!
 //! Facts a question leaves out are unknown. When a rule that could apply depends
-//! on one, the evaluator answers for every value of the unknown facts
+//! on one, the evaluator answers for every value of the unknown facts, as a
+//! decision tree that splits only the facts that matter on each branch
 //! ([`Outcome::DependsOnFacts`]), unless every value gives the same decision.
 //! Every dispute a rule that could apply belongs to is re-evaluated under each
 //! of its other readings. Evaluation is pure, total and deterministic.
 
-use crate::terms::{Rule, Terms, Version};
+use crate::space::{self, Budget, Constraint, Cube, Exhausted};
+use crate::terms::{Rule, Terms, ValueSet, Version};
 use crate::verdict::Verdict;
 use chrono::NaiveDate;
 
@@ -53,17 +55,39 @@ impl Decision {
     }
 }
 
+/// One branch of an answer that depends on facts not given: the facts'
+/// values on that branch, and the decision there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Case {
+    /// The facts that matter on this branch, each with the values it covers
+    /// (indices into the vocabulary's facts, in vocabulary order); a fact not
+    /// listed may take any value.
+    pub facts: Vec<(usize, ValueSet)>,
+    /// The decision on this branch.
+    pub decision: Decision,
+}
+
+impl Case {
+    /// Whether the fully known `facts` (one value index per fact) fall on this branch.
+    pub fn holds_for(&self, facts: &[usize]) -> bool {
+        self.facts
+            .iter()
+            .all(|(fact, values)| values.contains(facts[*fact]))
+    }
+}
+
 /// The answer to a question whose facts may be partly unknown.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
     /// The same decision whatever the unknown facts are.
     Decided(Decision),
-    /// The decision depends on facts the question did not give.
+    /// The decision depends on facts the question did not give: a decision
+    /// tree over them, as its branches.
     DependsOnFacts {
-        /// The unknown facts it depends on (indices into the vocabulary's facts).
+        /// The unknown facts it depends on (indices into the vocabulary's facts, in vocabulary order).
         facts: Vec<usize>,
-        /// For each combination of their values (indices, in the order of `facts`), the decision.
-        cases: Vec<(Vec<usize>, Decision)>,
+        /// The branches: disjoint, and together they cover every value of those facts.
+        cases: Vec<Case>,
     },
 }
 
@@ -74,9 +98,9 @@ impl Outcome {
             Outcome::Decided(decision) => vec![decision.verdict],
             Outcome::DependsOnFacts { cases, .. } => {
                 let mut verdicts = Vec::new();
-                for (_, decision) in cases {
-                    if !verdicts.contains(&decision.verdict) {
-                        verdicts.push(decision.verdict);
+                for case in cases {
+                    if !verdicts.contains(&case.decision.verdict) {
+                        verdicts.push(case.decision.verdict);
                     }
                 }
                 verdicts
@@ -108,6 +132,76 @@ pub struct Answer {
 /// Whether `rule` could apply to the question whatever the facts and readings.
 fn could_apply(rule: &Rule, question: &Question) -> bool {
     rule.valid_on(question.date) && rule.covers(question.params)
+}
+
+/// Which applicable rules are beaten, found by following overrides from the
+/// applicable rules: reusable scratch space, so that hot loops (a diff, a
+/// check) allocate nothing per question. Override chains are followed once per
+/// question, whatever their length: the cost is the part of the override graph
+/// reachable from the applicable rules, never rules × rules.
+#[derive(Debug, Default)]
+pub(crate) struct Overrides {
+    /// Per rule: the stamp of the last question that found it beaten.
+    marks: Vec<u32>,
+    /// Per rule: the applicable rule whose overrides reached it first.
+    by: Vec<usize>,
+    stamp: u32,
+    stack: Vec<(usize, usize)>,
+}
+
+impl Overrides {
+    /// Finds the rules of `version` that some rule of `applicable` beats,
+    /// directly or through a chain of overrides; false when none is.
+    pub(crate) fn mark(&mut self, version: &Version, applicable: &[usize]) -> bool {
+        if applicable
+            .iter()
+            .all(|&r| version.rules[r].overrides.is_empty())
+        {
+            self.stamp_next(version.rules.len());
+            return false;
+        }
+        self.stamp_next(version.rules.len());
+        for &root in applicable {
+            for &target in &version.rules[root].overrides {
+                self.visit(target, root);
+            }
+        }
+        while let Some((rule, root)) = self.stack.pop() {
+            for &target in &version.rules[rule].overrides {
+                self.visit(target, root);
+            }
+        }
+        true
+    }
+
+    fn stamp_next(&mut self, rules: usize) {
+        if self.marks.len() < rules {
+            self.marks.resize(rules, 0);
+            self.by.resize(rules, 0);
+        }
+        self.stamp = self.stamp.wrapping_add(1);
+        if self.stamp == 0 {
+            self.marks.iter_mut().for_each(|m| *m = 0);
+            self.stamp = 1;
+        }
+    }
+
+    fn visit(&mut self, rule: usize, root: usize) {
+        if self.marks[rule] != self.stamp {
+            self.marks[rule] = self.stamp;
+            self.by[rule] = root;
+            self.stack.push((rule, root));
+        }
+    }
+
+    /// The applicable rule that beats `rule`, if the last [`Overrides::mark`] found one.
+    pub(crate) fn beaten_by(&self, rule: usize) -> Option<usize> {
+        (self.marks.get(rule) == Some(&self.stamp)).then(|| self.by[rule])
+    }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Overrides> = std::cell::RefCell::new(Overrides::default());
 }
 
 /// Decides a question whose facts are all known (`facts` has one value index per fact).
@@ -142,9 +236,24 @@ pub fn decide_among(
         .into_iter()
         .filter(|&index| version.rules[index].holds(facts, readings))
         .collect();
-    let (overridden, deciding): (Vec<usize>, Vec<usize>) = applicable
-        .iter()
-        .partition(|&&index| is_beaten(version, &applicable, index));
+    SCRATCH.with(|scratch| settle(version, default, &applicable, &mut scratch.borrow_mut()))
+}
+
+/// The decision when exactly the rules `applicable` (ascending) apply: those
+/// no other applicable rule beats decide together, or `default` when none applies.
+pub(crate) fn settle(
+    version: &Version,
+    default: Verdict,
+    applicable: &[usize],
+    scratch: &mut Overrides,
+) -> Decision {
+    let (deciding, overridden): (Vec<usize>, Vec<usize>) = if scratch.mark(version, applicable) {
+        applicable
+            .iter()
+            .partition(|&&index| scratch.beaten_by(index).is_none())
+    } else {
+        (applicable.to_vec(), Vec::new())
+    };
     let verdict =
         Verdict::combine(deciding.iter().map(|&i| version.rules[i].effect)).unwrap_or(default);
     Decision {
@@ -154,97 +263,130 @@ pub fn decide_among(
     }
 }
 
-/// The verdict [`decide_among`] would give, without building the decision:
-/// `scratch` holds the applicable rules, so that hot loops (a diff, a check)
-/// allocate nothing per point.
-pub(crate) fn verdict_among(
-    version: &Version,
-    default: Verdict,
-    candidates: &[usize],
-    facts: &[usize],
-    readings: &[usize],
-    scratch: &mut Vec<usize>,
-) -> Verdict {
-    scratch.clear();
-    scratch.extend(
-        candidates
-            .iter()
-            .copied()
-            .filter(|&index| version.rules[index].holds(facts, readings)),
-    );
-    let applicable = scratch.as_slice();
-    let deciding = applicable
-        .iter()
-        .filter(|&&index| !is_beaten(version, applicable, index));
-    Verdict::combine(deciding.map(|&i| version.rules[i].effect)).unwrap_or(default)
-}
-
-/// Whether another rule of `applicable` beats rule `index`, setting it aside.
-pub(crate) fn is_beaten(version: &Version, applicable: &[usize], index: usize) -> bool {
-    applicable.iter().any(|&other| version.beats(other, index))
-}
-
-/// The unknown facts that rules which could apply under `readings` depend on, in vocabulary order.
-fn unknown_facts_relevant(terms: &Terms, question: &Question) -> Vec<usize> {
+/// The rules of `version` about the question's action that could apply to it
+/// under its readings and the facts it gives, with what each still asks of the
+/// facts it does not give, as constraints on `unknown` (the dimensions: unknown facts).
+fn fact_constraints(
+    terms: &Terms,
+    question: &Question,
+) -> (Vec<usize>, Vec<usize>, Vec<Vec<Constraint>>) {
     let version = &terms.versions[question.version];
-    let mut relevant = vec![false; terms.vocabulary.facts.len()];
+    let mut candidates = Vec::new();
     for &index in version.rules_for(question.action) {
         let rule = &version.rules[index];
-        if could_apply(rule, question) && rule.reading_matches(question.readings) {
-            for (fact, _) in &rule.condition {
-                if question.facts[*fact].is_none() {
-                    relevant[*fact] = true;
-                }
-            }
+        let known_hold = rule.condition.iter().all(|(fact, allowed)| {
+            question.facts[*fact].is_none_or(|value| allowed.contains(value))
+        });
+        if could_apply(rule, question) && rule.reading_matches(question.readings) && known_hold {
+            candidates.push(index);
         }
     }
-    (0..relevant.len()).filter(|&f| relevant[f]).collect()
-}
-
-/// The outcome of a question, answering for every value of the unknown facts it depends on.
-pub fn outcome(terms: &Terms, question: &Question) -> Outcome {
-    let unknown = unknown_facts_relevant(terms, question);
-    // Unknown facts no rule here depends on cannot change the decision; any value will do.
-    let mut facts: Vec<usize> = question.facts.iter().map(|f| f.unwrap_or(0)).collect();
-    if unknown.is_empty() {
-        return Outcome::Decided(decide(terms, question, &facts));
-    }
-    let sizes: Vec<usize> = unknown
+    let mut unknown: Vec<usize> = candidates
         .iter()
-        .map(|&f| terms.vocabulary.facts[f].values.len())
+        .flat_map(|&i| version.rules[i].condition.iter().map(|(fact, _)| *fact))
+        .filter(|&fact| question.facts[fact].is_none())
         .collect();
-    let mut cases = Vec::new();
-    let mut values = vec![0usize; unknown.len()];
-    loop {
-        for (slot, &fact) in unknown.iter().enumerate() {
-            facts[fact] = values[slot];
-        }
-        cases.push((values.clone(), decide(terms, question, &facts)));
-        // Count through the combinations like an odometer, last fact fastest.
-        let mut slot = unknown.len();
-        loop {
-            if slot == 0 {
-                let first = &cases[0].1;
-                if cases.iter().all(|(_, d)| d == first) {
-                    return Outcome::Decided(first.clone());
-                }
-                return Outcome::DependsOnFacts {
-                    facts: unknown,
-                    cases,
-                };
-            }
-            slot -= 1;
-            values[slot] += 1;
-            if values[slot] < sizes[slot] {
-                break;
-            }
-            values[slot] = 0;
-        }
-    }
+    unknown.sort_unstable();
+    unknown.dedup();
+    let constraints = candidates
+        .iter()
+        .map(|&i| {
+            version.rules[i]
+                .condition
+                .iter()
+                .filter_map(|(fact, allowed)| {
+                    let dimension = unknown.binary_search(fact).ok()?;
+                    Some(Constraint {
+                        dimension,
+                        allowed: *allowed,
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    (candidates, unknown, constraints)
 }
 
-/// Answers a question: its outcome, and how each dispute that touches it would change it.
-pub fn answer(terms: &Terms, question: &Question) -> Answer {
+/// The outcome of a question, answering for every value of the unknown facts
+/// it depends on, as a decision tree over them: only the facts a rule still
+/// undecided on a branch tests are split, so `n` facts in one conjunction cost
+/// `n + 1` branches, not 2ⁿ. Fails when the tree would pass `budget`.
+pub fn outcome(
+    terms: &Terms,
+    question: &Question,
+    budget: &mut Budget,
+) -> Result<Outcome, Exhausted> {
+    let version = &terms.versions[question.version];
+    let default = terms.vocabulary.actions[question.action].default;
+    let (candidates, unknown, constraints) = fact_constraints(terms, question);
+    let root: Vec<ValueSet> = unknown
+        .iter()
+        .map(|&f| ValueSet::full(terms.vocabulary.facts[f].values.len()))
+        .collect();
+    let refs: Vec<&[Constraint]> = constraints.iter().map(Vec::as_slice).collect();
+    let mut leaves: Vec<(Cube, Decision)> = Vec::new();
+    let mut scratch = Overrides::default();
+    let mut applicable = Vec::new();
+    space::explore(root.clone(), &refs, budget, |leaf| {
+        applicable.clear();
+        applicable.extend(leaf.applicable.iter().map(|&c| candidates[c]));
+        let decision = settle(version, default, &applicable, &mut scratch);
+        leaves.push((leaf.values.to_vec(), decision));
+    })
+    .map_err(|exhausted| Exhausted {
+        dimensions: exhausted.dimensions.iter().map(|&d| unknown[d]).collect(),
+        ..exhausted
+    })?;
+    if leaves.iter().all(|(_, d)| *d == leaves[0].1) {
+        let (_, decision) = leaves.swap_remove(0);
+        return Ok(Outcome::Decided(decision));
+    }
+    // Branches with the same decision that differ in one fact are one branch.
+    let mut by_decision: Vec<(Decision, Vec<Cube>)> = Vec::new();
+    for (cube, decision) in leaves {
+        match by_decision.iter_mut().find(|(d, _)| *d == decision) {
+            Some((_, cubes)) => cubes.push(cube),
+            None => by_decision.push((decision, vec![cube])),
+        }
+    }
+    let mut cases: Vec<(Vec<Option<usize>>, Case)> = Vec::new();
+    for (decision, cubes) in by_decision {
+        for cube in space::merge(cubes) {
+            let order: Vec<Option<usize>> = cube.iter().map(|set| set.indices().next()).collect();
+            let facts = cube
+                .iter()
+                .zip(&root)
+                .zip(&unknown)
+                .filter(|((set, full), _)| set != full)
+                .map(|((set, _), &fact)| (fact, *set))
+                .collect();
+            cases.push((
+                order,
+                Case {
+                    facts,
+                    decision: decision.clone(),
+                },
+            ));
+        }
+    }
+    cases.sort_by(|a, b| a.0.cmp(&b.0));
+    let cases: Vec<Case> = cases.into_iter().map(|(_, case)| case).collect();
+    let mut facts: Vec<usize> = cases
+        .iter()
+        .flat_map(|case| case.facts.iter().map(|(fact, _)| *fact))
+        .collect();
+    facts.sort_unstable();
+    facts.dedup();
+    Ok(Outcome::DependsOnFacts { facts, cases })
+}
+
+/// Answers a question: its outcome, and how each dispute that touches it would
+/// change it. Fails when the outcomes would pass `budget`.
+pub fn answer(
+    terms: &Terms,
+    question: &Question,
+    budget: &mut Budget,
+) -> Result<Answer, Exhausted> {
     let version = &terms.versions[question.version];
     let mut touched = vec![false; terms.vocabulary.disputes.len()];
     for &index in version.rules_for(question.action) {
@@ -268,7 +410,7 @@ pub fn answer(terms: &Terms, question: &Question) -> Answer {
                 readings: &readings,
                 ..*question
             };
-            alternatives.push((reading, outcome(terms, &alternative)));
+            alternatives.push((reading, outcome(terms, &alternative, budget)?));
         }
         disputes.push(DisputeEffect {
             dispute,
@@ -276,8 +418,8 @@ pub fn answer(terms: &Terms, question: &Question) -> Answer {
             alternatives,
         });
     }
-    Answer {
-        outcome: outcome(terms, question),
+    Ok(Answer {
+        outcome: outcome(terms, question, budget)?,
         disputes,
-    }
+    })
 }

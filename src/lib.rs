@@ -10,7 +10,6 @@
 
 pub mod check;
 pub mod command;
-pub mod cube;
 pub mod diagnostic;
 pub mod diff;
 pub mod eval;
@@ -20,6 +19,7 @@ pub mod query;
 pub mod render;
 pub mod report;
 pub mod scenario;
+pub mod space;
 pub mod syntax;
 pub mod terms;
 pub mod timeline;

@@ -34,6 +34,11 @@ struct Cli {
     /// Output for people (text) or for scripts (json); `diff` also writes markdown, `timeline` svg.
     #[arg(long, global = true, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
+    /// The most cases `check`, `diff`, `timeline` and `ask` may visit before they
+    /// stop with an error (exit 2) instead of running for hours: a case is one
+    /// class of questions that no rule tells apart, on one piece of time.
+    #[arg(long, global = true, value_name = "N", default_value_t = covenant::space::DEFAULT_MAX_CASES)]
+    max_cases: u64,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -169,7 +174,7 @@ fn run(cli: Cli) -> Result<(String, u8), BadInput> {
     let load = || command::load_terms(cli.terms.as_deref());
     Ok(match cli.command {
         Command::Check => {
-            let (output, passed) = command::check(cli.terms.as_deref(), format)?;
+            let (output, passed) = command::check(cli.terms.as_deref(), format, cli.max_cases)?;
             (output, if passed { ANSWERED } else { EXPECTATION_FAILED })
         }
         Command::Ask {
@@ -187,6 +192,7 @@ fn run(cli: Cli) -> Result<(String, u8), BadInput> {
                 under,
                 facts,
                 readings,
+                max_cases: cli.max_cases,
             };
             (command::ask(&load()?, &args, format)?, ANSWERED)
         }
@@ -208,6 +214,7 @@ fn run(cli: Cli) -> Result<(String, u8), BadInput> {
                 facts,
                 readings,
                 every_reading,
+                max_cases: cli.max_cases,
             };
             let (output, differences) = command::diff(&load()?, &args, format)?;
             let code = if exit_code && differences {
@@ -228,11 +235,12 @@ fn run(cli: Cli) -> Result<(String, u8), BadInput> {
                 under,
                 facts,
                 readings,
+                max_cases: cli.max_cases,
             };
             (command::timeline(&load()?, &args, format)?, ANSWERED)
         }
         Command::Test { files } => {
-            let (output, passed) = command::test(&load()?, &files, format)?;
+            let (output, passed) = command::test(&load()?, &files, format, cli.max_cases)?;
             (output, if passed { ANSWERED } else { EXPECTATION_FAILED })
         }
     })

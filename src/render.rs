@@ -1,8 +1,8 @@
 //! Text output for people: answers, versions and the vocabulary.
 
 use crate::report::{
-    AskReport, DecidedBy, DecisionReport, DisputeReport, OutcomeReport, RuleReport, Standing,
-    VersionAnswers,
+    AskReport, CaseReport, DecidedBy, DecisionReport, DisputeReport, OutcomeReport, RuleReport,
+    Standing, VersionAnswers,
 };
 use crate::terms::{Citation, Terms};
 use std::fmt::Write as _;
@@ -26,6 +26,55 @@ fn decision_line(decision: &DecisionReport) -> String {
     line
 }
 
+/// A fact or parameter and its values as a condition: `agi_achieved=true`, `region ∈ {eu, us}`.
+pub(crate) fn condition_text(name: &str, values: &[String]) -> String {
+    match values {
+        [one] => format!("{name}={one}"),
+        _ => format!("{name} ∈ {{{}}}", values.join(", ")),
+    }
+}
+
+/// A class of parameter values for a table cell: `aws`, `aws | oracle`, or the
+/// first few and how many when there are many.
+fn values_cell(values: &[String]) -> String {
+    const SHOWN: usize = 6;
+    if values.len() <= SHOWN {
+        values.join(" | ")
+    } else {
+        format!(
+            "{} | … ({} values)",
+            values[..SHOWN - 1].join(" | "),
+            values.len()
+        )
+    }
+}
+
+fn case_text(case: &CaseReport) -> String {
+    let parts: Vec<String> = case
+        .facts
+        .iter()
+        .map(|(name, values)| condition_text(name, values))
+        .collect();
+    parts.join(", ")
+}
+
+/// The branches of a decision tree in reading order: every branch but those of
+/// the most common decision, each with its condition, then that decision as
+/// "otherwise". Branches are disjoint and cover every case, so this is exact.
+fn branches(cases: &[CaseReport]) -> (Vec<&CaseReport>, &DecisionReport) {
+    let mut best = &cases[0].decision;
+    let mut best_count = 0;
+    for case in cases {
+        let count = cases.iter().filter(|c| c.decision == case.decision).count();
+        if count > best_count {
+            best = &case.decision;
+            best_count = count;
+        }
+    }
+    let explicit = cases.iter().filter(|c| c.decision != *best).collect();
+    (explicit, best)
+}
+
 fn outcome_lines(outcome: &OutcomeReport) -> Vec<String> {
     match outcome {
         OutcomeReport::Decided { decision } => vec![decision_line(decision)],
@@ -38,19 +87,27 @@ fn outcome_lines(outcome: &OutcomeReport) -> Vec<String> {
                     .collect::<Vec<_>>()
                     .join(", ")
             )];
-            let assumed: Vec<String> = cases
+            let (explicit, otherwise) = branches(cases);
+            let conditions: Vec<String> = explicit
                 .iter()
-                .map(|case| {
-                    let pairs: Vec<String> =
-                        case.facts.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                    pairs.join(" ")
-                })
+                .map(|case| format!("if {}", case_text(case)))
+                .chain(["otherwise".to_string()])
                 .collect();
-            let width = assumed.iter().map(String::len).max().unwrap_or(0);
-            for (case, assumed) in cases.iter().zip(&assumed) {
+            let width = conditions
+                .iter()
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0);
+            let decisions = explicit
+                .iter()
+                .map(|case| &case.decision)
+                .chain([otherwise]);
+            for (condition, decision) in conditions.iter().zip(decisions) {
+                let pad = width - condition.chars().count();
                 lines.push(format!(
-                    "  if {assumed:<width$}  {}",
-                    decision_line(&case.decision)
+                    "  {condition}{}  {}",
+                    " ".repeat(pad),
+                    decision_line(decision)
                 ));
             }
             lines
@@ -59,14 +116,12 @@ fn outcome_lines(outcome: &OutcomeReport) -> Vec<String> {
 }
 
 fn outcome_summary(outcome: &OutcomeReport) -> String {
+    let by = |decision: &DecisionReport| match decision.decided_by {
+        DecidedBy::Default => "by default".to_string(),
+        DecidedBy::Rule => format!("by {}", decision.rules.join(", ")),
+    };
     match outcome {
-        OutcomeReport::Decided { decision } => {
-            let by = match decision.decided_by {
-                DecidedBy::Default => "by default".to_string(),
-                DecidedBy::Rule => format!("by {}", decision.rules.join(", ")),
-            };
-            format!("{} {by}", decision.verdict)
-        }
+        OutcomeReport::Decided { decision } => format!("{} {}", decision.verdict, by(decision)),
         OutcomeReport::DependsOnFacts { cases, .. }
             if cases
                 .iter()
@@ -74,15 +129,15 @@ fn outcome_summary(outcome: &OutcomeReport) -> String {
         {
             format!("{} whatever the facts", cases[0].decision.verdict)
         }
-        OutcomeReport::DependsOnFacts { cases, .. } => cases
-            .iter()
-            .map(|case| {
-                let assumed: Vec<String> =
-                    case.facts.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                format!("{} if {}", case.decision.verdict, assumed.join(" "))
-            })
-            .collect::<Vec<_>>()
-            .join("; "),
+        OutcomeReport::DependsOnFacts { cases, .. } => {
+            let (explicit, otherwise) = branches(cases);
+            explicit
+                .iter()
+                .map(|case| format!("{} if {}", case.decision.verdict, case_text(case)))
+                .chain([format!("otherwise {}", otherwise.verdict)])
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
     }
 }
 
@@ -207,7 +262,13 @@ fn side_by_side(out: &mut String, report: &AskReport) {
             report
                 .params
                 .iter()
-                .map(|p| first.params.get(p).cloned().unwrap_or_default())
+                .map(|p| {
+                    first
+                        .params
+                        .get(p)
+                        .map(|v| values_cell(v))
+                        .unwrap_or_default()
+                })
                 .chain(
                     report
                         .versions
@@ -266,7 +327,11 @@ pub fn ask(report: &AskReport) -> String {
                 answers
                     .answers
                     .iter()
-                    .map(|a| a.params.get(p).map_or(0, String::len))
+                    .map(|a| {
+                        a.params
+                            .get(p)
+                            .map_or(0, |v| values_cell(v).chars().count())
+                    })
                     .chain([p.len()])
                     .max()
                     .unwrap_or(0)
@@ -284,13 +349,18 @@ pub fn ask(report: &AskReport) -> String {
             let _ = writeln!(out, "  {header}verdict    decided by");
         }
         for answer in &answers.answers {
-            let cells = prefix(
-                report
-                    .params
-                    .iter()
-                    .map(|p| answer.params.get(p).map_or("", String::as_str))
-                    .collect(),
-            );
+            let texts: Vec<String> = report
+                .params
+                .iter()
+                .map(|p| {
+                    answer
+                        .params
+                        .get(p)
+                        .map(|v| values_cell(v))
+                        .unwrap_or_default()
+                })
+                .collect();
+            let cells = prefix(texts.iter().map(String::as_str).collect());
             let blank = " ".repeat(cells.chars().count());
             for (i, line) in outcome_lines(&answer.outcome).iter().enumerate() {
                 let lead = if i == 0 { &cells } else { &blank };
@@ -322,7 +392,7 @@ pub fn ask(report: &AskReport) -> String {
             let row: Vec<String> = answer
                 .params
                 .iter()
-                .map(|(k, v)| format!("{k}={v}"))
+                .map(|(k, v)| condition_text(k, v))
                 .collect();
             let row = if row.is_empty() || answers.answers.len() == 1 {
                 String::new()

@@ -4,7 +4,8 @@
 use crate::eval::{self, Answer, Decision, Outcome, Question};
 use crate::interval::DateInterval;
 use crate::query::{Query, Under};
-use crate::terms::{Citation, Terms, Version};
+use crate::space::{self, Budget, Constraint, Cube, Dimension, Exhausted, TooLarge};
+use crate::terms::{Citation, Rule, Terms, ValueSet, Version};
 use crate::verdict::{Effect, Verdict};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -43,6 +44,17 @@ pub enum Standing {
     NotYetInForce,
 }
 
+/// Why `covenant ask` could not answer.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AskError {
+    /// No version is in force on the date (under `in-force`).
+    #[error(transparent)]
+    NoVersionInForce(#[from] NoVersionInForce),
+    /// The answer needs more cases than the budget allows.
+    #[error(transparent)]
+    TooLarge(#[from] TooLarge),
+}
+
 /// The answers under one version.
 #[derive(Debug, Clone, Serialize)]
 pub struct VersionAnswers {
@@ -56,17 +68,17 @@ pub struct VersionAnswers {
     pub superseded: Option<NaiveDate>,
     /// Whether it was in force on the date asked about.
     pub standing: Standing,
-    /// One answer per combination of the parameters left open.
+    /// One answer per class of the parameters left open: values no rule tells apart share one.
     pub answers: Vec<AnswerReport>,
     /// Every rule the answers mention, by id.
     pub rules: BTreeMap<String, RuleReport>,
 }
 
-/// The answer for one fully specified question.
+/// The answer for one class of questions: parameter values the rules treat alike.
 #[derive(Debug, Clone, Serialize)]
 pub struct AnswerReport {
-    /// The parameter values.
-    pub params: BTreeMap<String, String>,
+    /// Each parameter and its values in this class (one value when the query fixes it).
+    pub params: BTreeMap<String, Vec<String>>,
     /// The verdict, or the verdicts for each value of unknown facts.
     pub outcome: OutcomeReport,
     /// Disputes that touch this answer.
@@ -82,11 +94,11 @@ pub enum OutcomeReport {
         /// The decision.
         decision: DecisionReport,
     },
-    /// The decision depends on facts not given.
+    /// The decision depends on facts not given: a decision tree over them, as its branches.
     DependsOnFacts {
         /// The unknown facts it depends on.
         facts: Vec<String>,
-        /// The decision for each combination of their values.
+        /// The branches, disjoint, together covering every value of those facts.
         cases: Vec<CaseReport>,
     },
 }
@@ -101,11 +113,12 @@ impl OutcomeReport {
     }
 }
 
-/// One combination of unknown facts and its decision.
+/// One branch of a decision tree over unknown facts, and its decision.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct CaseReport {
-    /// The facts assumed.
-    pub facts: BTreeMap<String, String>,
+    /// The facts that matter on this branch, each with the values it covers;
+    /// a fact the answer depends on but not listed here may take any value.
+    pub facts: BTreeMap<String, Vec<String>>,
     /// The decision under them.
     pub decision: DecisionReport,
 }
@@ -273,16 +286,9 @@ impl Builder<'_> {
                     .collect();
                 let cases = cases
                     .iter()
-                    .map(|(values, decision)| CaseReport {
-                        facts: facts
-                            .iter()
-                            .zip(values)
-                            .map(|(&f, &v)| {
-                                let fact = &self.terms.vocabulary.facts[f];
-                                (fact.name.clone(), fact.values[v].clone())
-                            })
-                            .collect(),
-                        decision: self.decision(decision, action),
+                    .map(|case| CaseReport {
+                        facts: named_fact_sets(self.terms, &case.facts),
+                        decision: self.decision(&case.decision, action),
                     })
                     .collect();
                 OutcomeReport::DependsOnFacts {
@@ -347,6 +353,23 @@ pub(crate) fn named_facts(terms: &Terms, facts: &[(usize, usize)]) -> BTreeMap<S
         .collect()
 }
 
+/// (fact, values) pairs by name, for a report.
+pub(crate) fn named_fact_sets(
+    terms: &Terms,
+    facts: &[(usize, ValueSet)],
+) -> BTreeMap<String, Vec<String>> {
+    facts
+        .iter()
+        .map(|&(f, values)| {
+            let fact = &terms.vocabulary.facts[f];
+            (
+                fact.name.clone(),
+                values.indices().map(|v| fact.values[v].clone()).collect(),
+            )
+        })
+        .collect()
+}
+
 /// Describes rule `index` of `version` for a report.
 pub fn rule_report(terms: &Terms, version: &Version, index: usize) -> RuleReport {
     let rule = &version.rules[index];
@@ -371,23 +394,126 @@ pub fn rule_report(terms: &Terms, version: &Version, index: usize) -> RuleReport
     }
 }
 
-/// Every combination of values for the parameters a query left open, in domain order.
-pub(crate) fn parameter_combinations(terms: &Terms, query: &Query) -> Vec<Vec<usize>> {
+/// Splits the parameters a query left open into classes: boxes of parameter
+/// values that every rule of `rules` treats alike (it covers all of a box or
+/// none of it), in the order of their lowest values. A parameter no rule
+/// constrains stays whole; one the query fixes holds its one value.
+pub(crate) fn parameter_classes<'r>(
+    terms: &Terms,
+    query: &Query,
+    rules: impl IntoIterator<Item = &'r Rule>,
+    budget: &mut Budget,
+) -> Result<Vec<Cube>, Exhausted> {
     let action = &terms.vocabulary.actions[query.action];
-    let choices: Vec<Vec<usize>> = action
+    let root: Cube = action
         .params
         .iter()
         .zip(&query.params)
         .map(|(param, given)| match given {
-            Some(value) => vec![*value],
-            None => (0..param.values.len()).collect(),
+            Some(value) => ValueSet::single(*value),
+            None => ValueSet::full(param.values.len()),
         })
         .collect();
-    crate::cube::product(&choices)
+    let full: Vec<ValueSet> = action
+        .params
+        .iter()
+        .map(|p| ValueSet::full(p.values.len()))
+        .collect();
+    let mut constraints: Vec<Vec<Constraint>> = rules
+        .into_iter()
+        .map(|rule| {
+            rule.params
+                .iter()
+                .enumerate()
+                .filter(|(p, set)| **set != full[*p])
+                .map(|(dimension, &allowed)| Constraint { dimension, allowed })
+                .collect::<Vec<_>>()
+        })
+        .filter(|c| !c.is_empty())
+        .collect();
+    constraints.sort();
+    constraints.dedup();
+    let refs: Vec<&[Constraint]> = constraints.iter().map(Vec::as_slice).collect();
+    let mut classes = Vec::new();
+    space::explore(root, &refs, budget, |leaf| {
+        classes.push(leaf.values.to_vec())
+    })?;
+    Ok(classes)
 }
 
-/// Answers a question under the version(s) it names.
-pub fn ask(terms: &Terms, request: &AskRequest) -> Result<AskReport, NoVersionInForce> {
+/// The first value of each parameter's class: the question that stands for the class.
+pub(crate) fn representative(class: &[ValueSet]) -> Vec<usize> {
+    class
+        .iter()
+        .map(|set| set.indices().next().expect("classes are never empty"))
+        .collect()
+}
+
+/// Each parameter and its values in `class`, by name.
+pub(crate) fn named_params(
+    terms: &Terms,
+    action: usize,
+    class: &[ValueSet],
+) -> BTreeMap<String, Vec<String>> {
+    terms.vocabulary.actions[action]
+        .params
+        .iter()
+        .zip(class)
+        .map(|(p, set)| {
+            (
+                p.name.clone(),
+                set.indices().map(|v| p.values[v].clone()).collect(),
+            )
+        })
+        .collect()
+}
+
+fn param_dimensions(terms: &Terms, action: usize) -> Vec<Dimension> {
+    (0..terms.vocabulary.actions[action].params.len())
+        .map(Dimension::Param)
+        .collect()
+}
+
+/// Turns an exhausted walk over facts into the error a user sees.
+pub(crate) fn too_large_over_facts(
+    command: &'static str,
+    terms: &Terms,
+    action: usize,
+    exhausted: &Exhausted,
+) -> TooLarge {
+    // The walk over facts names facts by vocabulary index already.
+    let dimensions: Vec<Dimension> = (0..terms.vocabulary.facts.len())
+        .map(Dimension::Fact)
+        .collect();
+    TooLarge::new(command, terms, action, exhausted, &dimensions)
+}
+
+/// Turns an exhausted walk over parameters into the error a user sees.
+pub(crate) fn too_large_over_params(
+    command: &'static str,
+    terms: &Terms,
+    action: usize,
+    exhausted: &Exhausted,
+) -> TooLarge {
+    TooLarge::new(
+        command,
+        terms,
+        action,
+        exhausted,
+        &param_dimensions(terms, action),
+    )
+}
+
+/// Answers a question under the version(s) it names, within `budget`.
+///
+/// Parameters the query leaves open are answered per class: values that no
+/// rule valid on the date tells apart share one answer, and classes with the
+/// same answers under every version asked are joined into one row.
+pub fn ask(
+    terms: &Terms,
+    request: &AskRequest,
+    budget: &mut Budget,
+) -> Result<AskReport, AskError> {
     let versions: Vec<usize> = match request.under {
         Under::All => (0..terms.versions.len()).collect(),
         Under::Version(v) => vec![v],
@@ -401,7 +527,8 @@ pub fn ask(terms: &Terms, request: &AskRequest) -> Result<AskReport, NoVersionIn
                         "the earliest version, `{}`, took effect on {}; pass `--under {}` to apply its terms anyway",
                         first.id, first.effective.date, first.id
                     ),
-                });
+                }
+                .into());
             }
         },
     };
@@ -415,36 +542,68 @@ pub fn ask(terms: &Terms, request: &AskRequest) -> Result<AskReport, NoVersionIn
         readings[dispute] = reading;
         given[dispute] = true;
     }
-    let action = &terms.vocabulary.actions[request.query.action];
-    let combinations = parameter_combinations(terms, &request.query);
+    let action_index = request.query.action;
+    let action = &terms.vocabulary.actions[action_index];
+    let valid_rules = versions.iter().flat_map(|&v| {
+        let version = &terms.versions[v];
+        version
+            .rules_for(action_index)
+            .iter()
+            .map(move |&i| &version.rules[i])
+            .filter(|rule| rule.valid_on(request.date))
+    });
+    let classes = parameter_classes(terms, &request.query, valid_rules, budget)
+        .map_err(|e| too_large_over_params("ask", terms, action_index, &e))?;
+    // Each class's answers under every version asked; classes answered alike are joined.
+    let mut rows: Vec<(Vec<Answer>, Vec<Cube>)> = Vec::new();
+    for class in classes {
+        let params = representative(&class);
+        let mut answers = Vec::with_capacity(versions.len());
+        for &v in &versions {
+            let question = Question {
+                version: v,
+                action: action_index,
+                params: &params,
+                date: request.date,
+                facts: &facts,
+                readings: &readings,
+            };
+            let answer = eval::answer(terms, &question, budget)
+                .map_err(|e| too_large_over_facts("ask", terms, action_index, &e))?;
+            answers.push(answer);
+        }
+        match rows.iter_mut().find(|(same, _)| *same == answers) {
+            Some((_, cubes)) => cubes.push(class),
+            None => rows.push((answers, vec![class])),
+        }
+    }
+    let mut joined: Vec<(Cube, usize)> = Vec::new();
+    for (row, (_, cubes)) in rows.iter().enumerate() {
+        joined.extend(
+            space::merge(cubes.clone())
+                .into_iter()
+                .map(|cube| (cube, row)),
+        );
+    }
+    joined.sort_by_key(|(cube, _)| {
+        cube.iter()
+            .map(|set| set.indices().next())
+            .collect::<Vec<_>>()
+    });
     let mut reports = Vec::new();
-    for v in versions {
+    for (slot, &v) in versions.iter().enumerate() {
         let version = &terms.versions[v];
         let mut builder = Builder {
             terms,
             version,
             rules: BTreeMap::new(),
         };
-        let answers = combinations
+        let answers = joined
             .iter()
-            .map(|params| {
-                let question = Question {
-                    version: v,
-                    action: request.query.action,
-                    params,
-                    date: request.date,
-                    facts: &facts,
-                    readings: &readings,
-                };
-                let answer = eval::answer(terms, &question);
-                let (outcome, disputes) = builder.answer(&answer, request.query.action, &given);
+            .map(|(cube, row)| {
+                let (outcome, disputes) = builder.answer(&rows[*row].0[slot], action_index, &given);
                 AnswerReport {
-                    params: action
-                        .params
-                        .iter()
-                        .zip(params)
-                        .map(|(p, &value)| (p.name.clone(), p.values[value].clone()))
-                        .collect(),
+                    params: named_params(terms, action_index, cube),
                     outcome,
                     disputes,
                 }

@@ -241,7 +241,7 @@ pub fn check(question: &ScenarioQuestion, report: &AskReport) -> TestResult {
             let row: Vec<String> = answer
                 .params
                 .iter()
-                .map(|(k, v)| format!("{k}={v}"))
+                .map(|(k, v)| crate::render::condition_text(k, v))
                 .collect();
             let at = if row.is_empty() {
                 format!("under `{}`", version.version)

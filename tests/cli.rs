@@ -23,7 +23,7 @@ fn readme_question_hosting_on_aws_in_march_2027_is_permitted_with_its_passage() 
 }
 
 #[test]
-fn an_open_parameter_is_answered_for_every_value_under_each_version() {
+fn an_open_parameter_is_answered_per_class_of_values_under_each_version() {
     let run = covenant(&[
         "ask",
         "openai.host_models",
@@ -37,7 +37,7 @@ fn an_open_parameter_is_answered_for_every_value_under_each_version() {
 }
 
 #[test]
-fn an_unknown_fact_the_answer_depends_on_is_answered_for_each_value() {
+fn an_unknown_fact_the_answer_depends_on_is_answered_as_a_tree_over_it() {
     let run = covenant(&[
         "ask",
         "openai.restrict_microsoft_access",
@@ -52,13 +52,13 @@ fn an_unknown_fact_the_answer_depends_on_is_answered_for_each_value() {
     );
     assert!(
         run.stdout
-            .contains("if agi_achieved=false  forbidden  default"),
+            .contains("if agi_achieved=true  permitted  rule old.agi.right_to_restrict"),
         "{}",
         run.stdout
     );
     assert!(
         run.stdout
-            .contains("if agi_achieved=true   permitted  rule old.agi.right_to_restrict"),
+            .contains("otherwise             forbidden  default"),
         "{}",
         run.stdout
     );
@@ -257,7 +257,7 @@ fn another_agreement_loads_with_terms_dir() {
     ]);
     assert!(
         ask.stdout.contains(
-            "if landlord_consented=true   permitted  rule cat_with_consent (overrides no_pets)"
+            "if landlord_consented=true  permitted  rule cat_with_consent (overrides no_pets)"
         ),
         "{}",
         ask.stdout

@@ -319,7 +319,7 @@ fn the_in_force_timeline_switches_versions_on_the_effective_dates() {
 }
 
 #[test]
-fn the_svg_timeline_is_well_formed_xml_with_a_lane_per_version_and_cloud() {
+fn the_svg_timeline_is_well_formed_xml_with_a_lane_per_version_and_class_of_clouds() {
     let run = covenant(&["timeline", "openai.host_models", "--format", "svg"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let document = roxmltree::Document::parse(&run.stdout).expect("the SVG is well-formed XML");
@@ -334,11 +334,29 @@ fn the_svg_timeline_is_well_formed_xml_with_a_lane_per_version_and_cloud() {
             )
         })
         .collect();
-    // Two versions × five clouds, one span each: hosting does not move within a version.
-    assert_eq!(spans.len(), 10);
-    assert_eq!(spans.iter().filter(|s| s.2 == "forbidden").count(), 4);
+    // Both versions tell azure from the other clouds (by different rules under
+    // `new`): two classes a version, one span each, as hosting does not move
+    // within a version.
+    assert_eq!(spans.len(), 4);
+    assert_eq!(spans.iter().filter(|s| s.2 == "forbidden").count(), 1);
     assert_eq!(spans.iter().filter(|s| s.2 == "required").count(), 1);
-    assert_eq!(spans.iter().filter(|s| s.2 == "permitted").count(), 5);
+    assert_eq!(spans.iter().filter(|s| s.2 == "permitted").count(), 2);
+    let lane_labels: Vec<String> = document
+        .descendants()
+        .filter(|n| n.tag_name().name() == "text")
+        .filter_map(|n| n.text())
+        .filter(|t| t.starts_with('`'))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(
+        lane_labels,
+        [
+            "`old` cloud=azure",
+            "`old` cloud ∈ {aws, google_cloud, oracle, other}",
+            "`new` cloud=azure",
+            "`new` cloud ∈ {aws, google_cloud, oracle, other}"
+        ]
+    );
     let marks: Vec<&str> = document
         .descendants()
         .filter(|n| n.attribute("class") == Some("mark"))

@@ -9,6 +9,7 @@ use common::{generated, shapes};
 use covenant::diff::{self, Diff, DiffRequest};
 use covenant::eval::{self, Question};
 use covenant::interval::DateInterval;
+use covenant::space::Budget;
 use covenant::terms::Terms;
 use proptest::prelude::*;
 
@@ -19,7 +20,8 @@ fn full_diff(terms: &Terms, a: usize, b: usize) -> Diff {
         readings: vec![None; terms.vocabulary.disputes.len()],
         ..DiffRequest::new(terms, a, b, DateInterval::ALWAYS)
     };
-    diff::diff(terms, &request)
+    diff::diff(terms, &request, &mut Budget::default())
+        .expect("small generated terms fit the budget")
 }
 
 /// A point of the question space, drawn from raw numbers.

@@ -8,6 +8,7 @@ use common::{load_generated as load, shapes};
 use covenant::check::{self, Severity};
 use covenant::eval::{self, Question};
 use covenant::generate::{Shape, generate};
+use covenant::space::Budget;
 use covenant::terms::{Terms, TermsSource};
 use covenant::verdict::Verdict;
 use proptest::prelude::*;
@@ -192,7 +193,7 @@ proptest! {
     fn removing_a_rule_that_check_calls_dead_changes_no_answer(shape in shapes(4, 20, 5)) {
         let source = generate(&shape);
         let terms = load(&source);
-        let report = check::check(&terms, &[], None);
+        let report = check::check(&terms, &[], None, &mut Budget::default()).expect("small generated terms fit the budget");
         for finding in report.findings.iter().filter(|f| f.code == "never-decides") {
             let dead = &finding.subject;
             let file = if dead.starts_with('a') { "a.toml" } else { "b.toml" };
@@ -233,7 +234,7 @@ proptest! {
     #[test]
     fn check_reports_a_conflict_if_and_only_if_brute_force_finds_one(shape in shapes(4, 20, 5)) {
         let terms = load(&generate(&shape));
-        let report = check::check(&terms, &[], None);
+        let report = check::check(&terms, &[], None, &mut Budget::default()).expect("small generated terms fit the budget");
         let points = every_point(&terms, &shape);
         for (version_index, version) in terms.versions.iter().enumerate() {
             let reported = report.findings.iter().any(|f| {

@@ -1,11 +1,14 @@
 //! `covenant check`: prove the rules consistent, or show where they are not.
 //!
 //! Like the diff, the check is exhaustive over the finite domains and the date
-//! partition: for each version and action it visits every parameter value,
-//! every piece of time between rule boundaries, every combination of the facts
-//! the action's rules test and every reading of the disputes they belong to.
-//! At each point it records which rules apply, which decide, which overrides
-//! fire and whether the deciding rules clash. From that it reports, each with a
+//! partition, and never walks questions one by one: for each version and
+//! action it cuts time at the rules' boundaries and, on each piece, splits the
+//! questions (parameter values, the facts the rules test, the readings of the
+//! disputes they belong to) into the classes the rules valid there tell apart
+//! ([`crate::space`]). In each class it records which rules apply, which
+//! decide, which overrides fire and whether the deciding rules clash. The walk
+//! is bounded by a budget of cases; past it, `check` stops with an error
+//! naming what made the space large. From that it reports, each with a
 //! location and a witness a person can paste into `covenant ask`:
 //!
 //! - errors: rules that clash with no override between them; and, from loading,
@@ -21,10 +24,11 @@
 
 pub mod render;
 
-use crate::cube;
-use crate::diff::{Dimensions, boundaries, rules_by_piece};
-use crate::interval::{DateInterval, partition};
-use crate::terms::{LoadError, Terms, Version};
+use crate::diff::ActionSpace;
+use crate::eval::{Overrides, settle};
+use crate::interval::DateInterval;
+use crate::space::{self, Budget, Constraint, Dimension, Exhausted, TooLarge};
+use crate::terms::{LoadError, Terms, ValueSet, Version};
 use crate::verdict::{Effect, Verdict};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -53,8 +57,9 @@ pub struct Witness {
     pub facts: BTreeMap<String, String>,
     /// The readings that matter here.
     pub readings: BTreeMap<String, String>,
-    /// The `covenant ask` command that shows it.
-    pub command: String,
+    /// The `covenant ask` command that shows it, quoted for a POSIX shell;
+    /// `null` when no question `ask` accepts can show it (a date before year 0).
+    pub command: Option<String>,
 }
 
 /// One thing `check` found.
@@ -154,20 +159,27 @@ fn witness(terms: &Terms, point: &Point, terms_flag: Option<&str>) -> Witness {
         })
         .collect();
     let version = terms.versions[point.version].id.clone();
-    let mut command = String::from("covenant");
+    let mut words: Vec<String> = vec!["covenant".into()];
     if let Some(dir) = terms_flag {
-        command.push_str(&format!(" --terms {dir}"));
+        words.extend(["--terms".into(), dir.to_string()]);
     }
-    command.push_str(&format!(
-        " ask '{query}' --on {} --under {version}",
-        point.date
-    ));
+    words.extend([
+        "ask".into(),
+        query.clone(),
+        "--on".into(),
+        point.date.to_string(),
+        "--under".into(),
+        version.clone(),
+    ]);
     for (fact, value) in &facts {
-        command.push_str(&format!(" --fact {fact}={value}"));
+        words.extend(["--fact".into(), format!("{fact}={value}")]);
     }
     for (dispute, reading) in &readings {
-        command.push_str(&format!(" --reading {dispute}={reading}"));
+        words.extend(["--reading".into(), format!("{dispute}={reading}")]);
     }
+    // `ask` takes dates written YYYY-MM-DD only.
+    let expressible = crate::interval::parse_date(&point.date.to_string()).is_ok();
+    let command = expressible.then(|| shell_words(&words)).flatten();
     Witness {
         version,
         query,
@@ -178,16 +190,52 @@ fn witness(terms: &Terms, point: &Point, terms_flag: Option<&str>) -> Witness {
     }
 }
 
-/// Visits every point of `version` and records what applies, decides, fires and clashes;
-/// also marks in `dispute_matters` every dispute whose reading changes a verdict.
+/// The question standing for a leaf of the walk: the first value of each
+/// parameter's class, and the facts and readings the leaf is limited to.
+fn leaf_point(
+    space: &ActionSpace,
+    version: usize,
+    action: usize,
+    date: NaiveDate,
+    values: &[ValueSet],
+) -> Point {
+    let first = |set: &ValueSet| set.indices().next().expect("a leaf is never empty");
+    let mut point = Point {
+        version,
+        action,
+        params: Vec::new(),
+        date,
+        facts: Vec::new(),
+        readings: Vec::new(),
+    };
+    for (position, dimension) in space.dimensions.iter().enumerate() {
+        let set = &values[position];
+        match *dimension {
+            Dimension::Param(_) => point.params.push(first(set)),
+            Dimension::Fact(f) if *set != space.root[position] => {
+                point.facts.push((f, first(set)));
+            }
+            Dimension::Dispute(d) if *set != space.root[position] => {
+                point.readings.push((d, first(set)));
+            }
+            _ => {}
+        }
+    }
+    point
+}
+
+/// Walks every class of questions of `version` and records what applies,
+/// decides, fires and clashes; also marks in `dispute_matters` every dispute
+/// whose reading changes a verdict.
 ///
-/// At each parameter value and piece of time only the facts and disputes that
-/// the rules valid there test are varied: the others cannot change anything there.
+/// Time is cut at the rules' boundaries; on each piece, the questions are split
+/// only as far as the rules valid there tell them apart ([`space::explore`]).
 fn observe(
     terms: &Terms,
     version_index: usize,
     dispute_matters: &mut [Option<Point>],
-) -> Observations {
+    budget: &mut Budget,
+) -> Result<Observations, TooLarge> {
     let version = &terms.versions[version_index];
     let life = version.life();
     let rule_count = version.rules.len();
@@ -204,135 +252,224 @@ fn observe(
     };
     let no_facts_fixed = vec![None; terms.vocabulary.facts.len()];
     let no_readings_fixed = vec![None; terms.vocabulary.disputes.len()];
-    let mut facts = vec![0; terms.vocabulary.facts.len()];
-    let mut readings = terms.default_readings();
-    let mut applicable: Vec<usize> = Vec::new();
-    let mut deciding: Vec<usize> = Vec::new();
-    let mut verdicts: Vec<Verdict> = Vec::new();
+    let mut scratch = Overrides::default();
     for (action_index, action) in terms.vocabulary.actions.iter().enumerate() {
-        if version.rules_for(action_index).is_empty() {
+        let space = ActionSpace::new(
+            terms,
+            action_index,
+            &[version],
+            &no_facts_fixed,
+            &no_readings_fixed,
+        );
+        if space.rules.is_empty() {
             continue;
         }
-        let pieces = partition(DateInterval::ALWAYS, boundaries(&[version], action_index));
-        let valid = rules_by_piece(version, action_index, &pieces);
-        let param_sizes: Vec<usize> = action.params.iter().map(|p| p.values.len()).collect();
-        for params in cube::points(&param_sizes) {
-            for (piece, valid_rules) in valid.iter().enumerate() {
-                let candidates: Vec<usize> = valid_rules
-                    .iter()
-                    .copied()
-                    .filter(|&i| version.rules[i].covers(&params))
-                    .collect();
-                if candidates.is_empty() {
-                    continue;
-                }
-                // Only what the rules valid here test can change an answer here.
-                let dimensions = Dimensions::of(
-                    terms,
-                    candidates.iter().map(|&i| &version.rules[i]),
-                    &no_facts_fixed,
-                    &no_readings_fixed,
-                );
-                let sizes = dimensions.sizes(terms);
-                let conditions = cube::points(&sizes);
-                verdicts.clear();
-                // A witness date inside the version's life when the piece meets it.
-                let date = pieces[piece]
-                    .intersect(&life)
-                    .unwrap_or(pieces[piece])
-                    .representative();
-                let in_life = life.contains(date);
-                let point = |condition: &[usize]| Point {
-                    version: version_index,
-                    action: action_index,
-                    params: params.clone(),
-                    date,
-                    facts: dimensions
-                        .facts
-                        .iter()
-                        .zip(condition)
-                        .map(|(&f, &v)| (f, v))
-                        .collect(),
-                    readings: dimensions
-                        .disputes
-                        .iter()
-                        .zip(&condition[dimensions.facts.len()..])
-                        .map(|(&d, &r)| (d, r))
-                        .collect(),
-                };
-                for condition in &conditions {
-                    dimensions.apply(condition, &mut facts, &mut readings);
-                    applicable.clear();
-                    applicable.extend(
-                        candidates
-                            .iter()
-                            .copied()
-                            .filter(|&i| version.rules[i].holds(&facts, &readings)),
-                    );
-                    deciding.clear();
-                    for &rule in &applicable {
-                        let better = match &seen.applies[rule] {
-                            None => true,
-                            Some(found) => in_life && !life.contains(found.date),
-                        };
-                        if better {
-                            seen.applies[rule] = Some(point(condition));
-                        }
-                        let mut beaten = false;
-                        for &other in &applicable {
-                            if version.beats(other, rule) {
-                                beaten = true;
-                                if !seen.shadowed_by[rule].contains(&other) {
-                                    seen.shadowed_by[rule].push(other);
-                                }
+        let intervals: Vec<DateInterval> = space
+            .rules
+            .iter()
+            .map(|&(_, index)| version.rules[index].valid)
+            .collect();
+        let mut failure: Option<Exhausted> = None;
+        space::sweep(DateInterval::ALWAYS, &intervals, |piece, valid| {
+            if failure.is_some() || valid.is_empty() {
+                return;
+            }
+            // A witness date inside the version's life when the piece meets it.
+            let date = piece.intersect(&life).unwrap_or(piece).representative();
+            let in_life = life.contains(date);
+            let refs: Vec<&[Constraint]> = valid
+                .iter()
+                .map(|&c| space.constraints[c].as_slice())
+                .collect();
+            let rule_at = |c: usize| space.rules[valid[c]].1;
+            let mut applicable: Vec<usize> = Vec::new();
+            let walked = space::explore(space.root.clone(), &refs, budget, |leaf| {
+                applicable.clear();
+                applicable.extend(leaf.applicable.iter().map(|&c| rule_at(c)));
+                applicable.sort_unstable();
+                let point = || leaf_point(&space, version_index, action_index, date, leaf.values);
+                let any_beaten = scratch.mark(version, &applicable);
+                let mut deciding = Vec::new();
+                for &rule in &applicable {
+                    let better = match &seen.applies[rule] {
+                        None => true,
+                        Some(found) => in_life && !life.contains(found.date),
+                    };
+                    if better {
+                        seen.applies[rule] = Some(point());
+                    }
+                    match scratch.beaten_by(rule).filter(|_| any_beaten) {
+                        Some(by) => {
+                            if !seen.shadowed_by[rule].contains(&by) {
+                                seen.shadowed_by[rule].push(by);
                             }
                         }
-                        if !beaten {
+                        None => {
                             seen.decides[rule] = true;
                             deciding.push(rule);
                         }
-                        for (slot, target) in version.rules[rule].overrides.iter().enumerate() {
-                            if !seen.fired[rule][slot] && applicable.contains(target) {
-                                seen.fired[rule][slot] = true;
-                            }
+                    }
+                    for (slot, target) in version.rules[rule].overrides.iter().enumerate() {
+                        if !seen.fired[rule][slot] && applicable.binary_search(target).is_ok() {
+                            seen.fired[rule][slot] = true;
                         }
                     }
-                    let verdict =
-                        Verdict::combine(deciding.iter().map(|&i| version.rules[i].effect))
-                            .unwrap_or(action.default);
-                    if verdict == Verdict::Conflict {
-                        let better = match seen.conflicts.get(&deciding) {
-                            None => true,
-                            Some(found) => in_life && !life.contains(found.date),
-                        };
-                        if better {
-                            seen.conflicts.insert(deciding.clone(), point(condition));
-                        }
-                    }
-                    verdicts.push(verdict);
                 }
-                // A dispute matters where changing only its reading changes the verdict.
-                for (k, &dispute) in dimensions.disputes.iter().enumerate() {
-                    if dispute_matters[dispute].is_some() {
-                        continue;
+                let verdict = Verdict::combine(deciding.iter().map(|&i| version.rules[i].effect))
+                    .unwrap_or(action.default);
+                if verdict == Verdict::Conflict {
+                    let better = match seen.conflicts.get(&deciding) {
+                        None => true,
+                        Some(found) => in_life && !life.contains(found.date),
+                    };
+                    if better {
+                        seen.conflicts.insert(deciding, point());
                     }
-                    let dim = dimensions.facts.len() + k;
-                    let stride: usize = sizes[dim + 1..].iter().product();
-                    for (slot, condition) in conditions.iter().enumerate() {
-                        if condition[dim] == 0 {
-                            continue;
-                        }
-                        let base = slot - condition[dim] * stride;
-                        if verdicts[base] != verdicts[slot] {
-                            dispute_matters[dispute] = Some(point(condition));
-                            break;
-                        }
+                }
+            });
+            if let Err(exhausted) = walked {
+                failure = Some(exhausted);
+                return;
+            }
+            // A dispute matters where changing only its reading changes the verdict.
+            for position in space.dispute_positions() {
+                let Dimension::Dispute(dispute) = space.dimensions[position] else {
+                    continue;
+                };
+                if dispute_matters[dispute].is_some() {
+                    continue;
+                }
+                let touched = valid
+                    .iter()
+                    .any(|&c| space.constraints[c].iter().any(|k| k.dimension == position));
+                if !touched {
+                    continue;
+                }
+                match reading_that_matters(
+                    &space,
+                    version,
+                    action.default,
+                    valid,
+                    position,
+                    date,
+                    version_index,
+                    action_index,
+                    &mut scratch,
+                    budget,
+                ) {
+                    Ok(found) => dispute_matters[dispute] = found,
+                    Err(exhausted) => {
+                        failure = Some(exhausted);
+                        return;
                     }
                 }
             }
+        });
+        if let Some(exhausted) = failure {
+            return Err(space.too_large("check", terms, action_index, &exhausted));
         }
     }
-    seen
+    Ok(seen)
+}
+
+/// Looks for a question on one piece of time where the reading of the dispute
+/// at `position` alone changes the verdict: walks the classes the rules tell
+/// apart on every other dimension, and at each compares the verdict under
+/// every reading. Returns the question under the reading that differs.
+#[allow(clippy::too_many_arguments)]
+fn reading_that_matters(
+    space: &ActionSpace,
+    version: &Version,
+    default: Verdict,
+    valid: &[usize],
+    position: usize,
+    date: NaiveDate,
+    version_index: usize,
+    action_index: usize,
+    scratch: &mut Overrides,
+    budget: &mut Budget,
+) -> Result<Option<Point>, Exhausted> {
+    let others: Vec<Vec<Constraint>> = valid
+        .iter()
+        .map(|&c| {
+            space.constraints[c]
+                .iter()
+                .filter(|k| k.dimension != position)
+                .copied()
+                .collect()
+        })
+        .collect();
+    let needs: Vec<ValueSet> = valid
+        .iter()
+        .map(|&c| {
+            space.constraints[c]
+                .iter()
+                .find(|k| k.dimension == position)
+                .map_or(space.root[position], |k| k.allowed)
+        })
+        .collect();
+    let refs: Vec<&[Constraint]> = others.iter().map(Vec::as_slice).collect();
+    let readings: Vec<usize> = space.root[position].indices().collect();
+    let mut found: Option<Point> = None;
+    let mut applicable = Vec::new();
+    space::explore(space.root.clone(), &refs, budget, |leaf| {
+        if found.is_some() {
+            return;
+        }
+        let mut first: Option<Verdict> = None;
+        for &reading in &readings {
+            applicable.clear();
+            applicable.extend(
+                leaf.applicable
+                    .iter()
+                    .filter(|&&c| needs[c].contains(reading))
+                    .map(|&c| space.rules[valid[c]].1),
+            );
+            applicable.sort_unstable();
+            let verdict = settle(version, default, &applicable, scratch).verdict;
+            match first {
+                None => first = Some(verdict),
+                Some(verdict_first) if verdict_first != verdict => {
+                    let mut values = leaf.values.to_vec();
+                    values[position] = ValueSet::single(reading);
+                    found = Some(leaf_point(
+                        space,
+                        version_index,
+                        action_index,
+                        date,
+                        &values,
+                    ));
+                    return;
+                }
+                Some(_) => {}
+            }
+        }
+    })?;
+    Ok(found)
+}
+
+/// Joins `words` into one command line a POSIX shell reads back as the same
+/// words: a word of plain characters stays bare, any other is quoted (by
+/// `shlex`), so that a terms path holding `;` or `$(…)` runs nothing when pasted.
+/// `None` when a word cannot be quoted (it holds a NUL byte).
+fn shell_words(words: &[String]) -> Option<String> {
+    let plain = |word: &str| {
+        !word.is_empty()
+            && word
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-./=:,+@%".contains(c))
+    };
+    let quoted: Option<Vec<String>> = words
+        .iter()
+        .map(|word| {
+            if plain(word) {
+                Some(word.clone())
+            } else {
+                shlex::try_quote(word).ok().map(|q| q.into_owned())
+            }
+        })
+        .collect();
+    quoted.map(|words| words.join(" "))
 }
 
 fn rule_name(version: &Version, index: usize) -> String {
@@ -358,7 +495,12 @@ fn effect_word(effect: Effect) -> &'static str {
 /// Checks the terms; `findings` are the consistency mistakes found while loading
 /// ([`crate::terms::load_for_check`]); `terms_flag` is the `--terms` directory to
 /// repeat in witnesses' commands.
-pub fn check(terms: &Terms, loading: &[LoadError], terms_flag: Option<&str>) -> CheckReport {
+pub fn check(
+    terms: &Terms,
+    loading: &[LoadError],
+    terms_flag: Option<&str>,
+    budget: &mut Budget,
+) -> Result<CheckReport, TooLarge> {
     let vocabulary = &terms.vocabulary;
     let mut findings = Vec::new();
     let mut finding = |severity,
@@ -400,7 +542,7 @@ pub fn check(terms: &Terms, loading: &[LoadError], terms_flag: Option<&str>) -> 
     }
     let mut dispute_matters: Vec<Option<Point>> = vec![None; vocabulary.disputes.len()];
     for (version_index, version) in terms.versions.iter().enumerate() {
-        let seen = observe(terms, version_index, &mut dispute_matters);
+        let seen = observe(terms, version_index, &mut dispute_matters, budget)?;
         for (clash, point) in &seen.conflicts {
             let parts: Vec<String> = clash
                 .iter()
@@ -600,10 +742,10 @@ pub fn check(terms: &Terms, loading: &[LoadError], terms_flag: Option<&str>) -> 
         .filter(|f| f.severity == Severity::Error)
         .count();
     let explained = findings.iter().filter(|f| f.explained.is_some()).count();
-    CheckReport {
+    Ok(CheckReport {
         errors,
         warnings: findings.len() - errors - explained,
         explained,
         findings,
-    }
+    })
 }

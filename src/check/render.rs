@@ -17,7 +17,18 @@ pub fn text(report: &CheckReport) -> String {
             let _ = writeln!(out, "  at {location}");
         }
         if let Some(witness) = &finding.witness {
-            let _ = writeln!(out, "  witness: {}", witness.command);
+            match &witness.command {
+                Some(command) => {
+                    let _ = writeln!(out, "  witness: {command}");
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "  witness: `{}` under `{}` on {}, a date `covenant ask` cannot take",
+                        witness.query, witness.version, witness.date
+                    );
+                }
+            }
         }
         if let Some(why) = &finding.explained {
             let _ = writeln!(out, "  explained in the terms: {why}");

@@ -1,15 +1,16 @@
 //! The semantic diff of two versions: every question whose verdict differs,
 //! on which dates, under which facts and readings, with the rules on each side.
 //!
-//! The diff is exact, not sampled. For each action it enumerates every value
-//! of the finite parameter domains, every combination of the facts the action's
-//! rules test (facts a user fixes with `--fact` stay fixed) and, when asked,
-//! every reading of the disputes its rules belong to. Dates are never stepped
-//! day by day: the window is cut at every rule boundary of both versions
-//! ([`partition`]), and inside a piece no rule starts or ends, so one date
-//! stands for the whole piece. Points where the verdicts differ are then
-//! grouped into [`Region`]s: runs of adjacent pieces with the same change,
-//! and boxes of parameter, fact and reading values ([`crate::cube`]).
+//! The diff is exact, not sampled, and never walks questions one by one. Dates
+//! are cut at every rule boundary of both versions ([`space::sweep`]); inside a
+//! piece no rule starts or ends. On each piece, the questions about an action
+//! (its parameters, the facts its rules test — facts a user fixes with
+//! `--fact` stay fixed — and, when asked, the readings of the disputes its rules
+//! belong to) are split into classes no rule of either version tells apart
+//! ([`space::explore`]); one question answers for each class. Classes where the
+//! verdicts differ are grouped into [`Region`]s: boxes of parameter, fact and
+//! reading values, joined over runs of adjacent pieces with the same change.
+//! An action no rule of either version is about costs nothing.
 //!
 //! Both versions are read as written over the whole window, whatever their
 //! effective dates: "old, had it stayed in force" against "new".
@@ -17,13 +18,15 @@
 pub mod render;
 pub mod report;
 
-use crate::cube::{self, Cube};
-use crate::eval::{Decision, decide_among, verdict_among};
-use crate::interval::{DateInterval, partition};
-use crate::terms::{Rule, Terms, ValueSet, Version};
+use crate::eval::{Decision, Overrides, settle};
+use crate::interval::DateInterval;
+use crate::space::{
+    self, Budget, Constraint, Cube, Dimension, Exhausted, TooLarge, Union, intersection, volume,
+};
+use crate::terms::{Terms, ValueSet, Version};
 use crate::verdict::Verdict;
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// What to compare.
 #[derive(Debug, Clone)]
@@ -105,7 +108,7 @@ impl Region {
         facts: &[usize],
         readings: &[usize],
     ) -> bool {
-        cube::contains(&self.params, params)
+        space::contains(&self.params, params)
             && self.interval.contains(date)
             && self.facts.iter().all(|(f, set)| set.contains(facts[*f]))
             && self
@@ -122,7 +125,7 @@ pub struct Diff {
     pub regions: Vec<Region>,
     /// For each action, how many of its fully specified questions (parameter
     /// combinations) change somewhere in the window.
-    pub questions_changed: Vec<usize>,
+    pub questions_changed: Vec<u128>,
 }
 
 impl Diff {
@@ -130,84 +133,6 @@ impl Diff {
     pub fn is_empty(&self) -> bool {
         self.regions.is_empty()
     }
-}
-
-/// The facts and disputes an action's rules in `versions` test, which a diff or check must vary.
-pub(crate) struct Dimensions {
-    /// Facts to vary (indices), in vocabulary order.
-    pub facts: Vec<usize>,
-    /// Disputes to vary (indices), in vocabulary order.
-    pub disputes: Vec<usize>,
-}
-
-impl Dimensions {
-    /// The facts and disputes that `rules` test, leaving out those the request fixes.
-    pub(crate) fn of<'r>(
-        terms: &Terms,
-        rules: impl IntoIterator<Item = &'r Rule>,
-        fixed_facts: &[Option<usize>],
-        fixed_readings: &[Option<usize>],
-    ) -> Dimensions {
-        let mut facts = vec![false; terms.vocabulary.facts.len()];
-        let mut disputes = vec![false; terms.vocabulary.disputes.len()];
-        for rule in rules {
-            for (fact, _) in &rule.condition {
-                facts[*fact] |= fixed_facts[*fact].is_none();
-            }
-            if let Some(reading) = rule.reading {
-                disputes[reading.dispute] |= fixed_readings[reading.dispute].is_none();
-            }
-        }
-        Dimensions {
-            facts: (0..facts.len()).filter(|&f| facts[f]).collect(),
-            disputes: (0..disputes.len()).filter(|&d| disputes[d]).collect(),
-        }
-    }
-
-    /// The size of each dimension: facts first, then disputes.
-    pub(crate) fn sizes(&self, terms: &Terms) -> Vec<usize> {
-        let vocabulary = &terms.vocabulary;
-        self.facts
-            .iter()
-            .map(|&f| vocabulary.facts[f].values.len())
-            .chain(
-                self.disputes
-                    .iter()
-                    .map(|&d| vocabulary.disputes[d].readings.len()),
-            )
-            .collect()
-    }
-
-    /// Fills `facts` and `readings` from one combination of this dimension's values.
-    pub(crate) fn apply(&self, combination: &[usize], facts: &mut [usize], readings: &mut [usize]) {
-        let (fact_values, reading_values) = combination.split_at(self.facts.len());
-        for (&fact, &value) in self.facts.iter().zip(fact_values) {
-            facts[fact] = value;
-        }
-        for (&dispute, &reading) in self.disputes.iter().zip(reading_values) {
-            readings[dispute] = reading;
-        }
-    }
-}
-
-/// The rules of `version` about `action`, grouped by the piece of the window they are valid on.
-pub(crate) fn rules_by_piece(
-    version: &Version,
-    action: usize,
-    pieces: &[DateInterval],
-) -> Vec<Vec<usize>> {
-    pieces
-        .iter()
-        .map(|piece| {
-            let date = piece.representative();
-            version
-                .rules_for(action)
-                .iter()
-                .copied()
-                .filter(|&i| version.rules[i].valid_on(date))
-                .collect()
-        })
-        .collect()
 }
 
 /// The dates where a rule of `versions` about `action` starts or stops.
@@ -223,151 +148,281 @@ pub(crate) fn boundaries(versions: &[&Version], action: usize) -> Vec<NaiveDate>
     cuts
 }
 
-/// A change found at one point, before points are grouped into regions.
+/// The dimensions of an action's question space for a walk, and each rule
+/// translated into constraints on them.
+pub(crate) struct ActionSpace {
+    /// What each dimension stands for: the action's parameters first, then
+    /// facts and disputes in vocabulary order.
+    pub dimensions: Vec<Dimension>,
+    /// The box of every question: each dimension whole, or the one value fixed.
+    pub root: Cube,
+    /// The rules that can apply under the fixed facts and readings, as (version slot, rule index).
+    pub rules: Vec<(usize, usize)>,
+    /// Each of those rules' constraints.
+    pub constraints: Vec<Vec<Constraint>>,
+}
+
+impl ActionSpace {
+    /// The space of `action` under the rules of `versions`, facts and readings
+    /// fixed where `fixed_facts` and `fixed_readings` say (`None`: varied).
+    /// Rules with an empty interval, or that the fixed values rule out, are left out.
+    pub(crate) fn new(
+        terms: &Terms,
+        action: usize,
+        versions: &[&Version],
+        fixed_facts: &[Option<usize>],
+        fixed_readings: &[Option<usize>],
+    ) -> ActionSpace {
+        let vocabulary = &terms.vocabulary;
+        let params = &vocabulary.actions[action].params;
+        let mut rules = Vec::new();
+        for (slot, version) in versions.iter().enumerate() {
+            for &index in version.rules_for(action) {
+                let rule = &version.rules[index];
+                let facts_allow = rule
+                    .condition
+                    .iter()
+                    .all(|(f, allowed)| fixed_facts[*f].is_none_or(|v| allowed.contains(v)));
+                let reading_allows = rule.reading.is_none_or(|r| {
+                    fixed_readings[r.dispute].is_none_or(|fixed| fixed == r.reading)
+                });
+                if !rule.empty_interval && facts_allow && reading_allows {
+                    rules.push((slot, index));
+                }
+            }
+        }
+        let rule_of = |&(slot, index): &(usize, usize)| &versions[slot].rules[index];
+        let mut facts: Vec<usize> = rules
+            .iter()
+            .flat_map(|r| rule_of(r).condition.iter().map(|(f, _)| *f))
+            .filter(|&f| fixed_facts[f].is_none())
+            .collect();
+        facts.sort_unstable();
+        facts.dedup();
+        let mut disputes: Vec<usize> = rules
+            .iter()
+            .filter_map(|r| rule_of(r).reading.map(|reading| reading.dispute))
+            .filter(|&d| fixed_readings[d].is_none())
+            .collect();
+        disputes.sort_unstable();
+        disputes.dedup();
+        let dimensions: Vec<Dimension> = (0..params.len())
+            .map(Dimension::Param)
+            .chain(facts.iter().map(|&f| Dimension::Fact(f)))
+            .chain(disputes.iter().map(|&d| Dimension::Dispute(d)))
+            .collect();
+        let root: Cube = dimensions
+            .iter()
+            .map(|dimension| match *dimension {
+                Dimension::Param(p) => ValueSet::full(params[p].values.len()),
+                Dimension::Fact(f) => ValueSet::full(vocabulary.facts[f].values.len()),
+                Dimension::Dispute(d) => ValueSet::full(vocabulary.disputes[d].readings.len()),
+            })
+            .collect();
+        let fact_base = params.len();
+        let dispute_base = fact_base + facts.len();
+        let constraints = rules
+            .iter()
+            .map(|r| {
+                let rule = rule_of(r);
+                let mut constraints: Vec<Constraint> = rule
+                    .params
+                    .iter()
+                    .enumerate()
+                    .filter(|(p, set)| **set != root[*p])
+                    .map(|(dimension, &allowed)| Constraint { dimension, allowed })
+                    .collect();
+                for (fact, allowed) in &rule.condition {
+                    if let Ok(at) = facts.binary_search(fact) {
+                        constraints.push(Constraint {
+                            dimension: fact_base + at,
+                            allowed: *allowed,
+                        });
+                    }
+                }
+                if let Some(reading) = rule.reading {
+                    if let Ok(at) = disputes.binary_search(&reading.dispute) {
+                        constraints.push(Constraint {
+                            dimension: dispute_base + at,
+                            allowed: ValueSet::single(reading.reading),
+                        });
+                    }
+                }
+                constraints
+            })
+            .collect();
+        ActionSpace {
+            dimensions,
+            root,
+            rules,
+            constraints,
+        }
+    }
+
+    /// The dimensions that are disputes, as positions.
+    pub(crate) fn dispute_positions(&self) -> impl Iterator<Item = usize> + '_ {
+        self.dimensions
+            .iter()
+            .enumerate()
+            .filter(|(_, d)| matches!(d, Dimension::Dispute(_)))
+            .map(|(i, _)| i)
+    }
+
+    /// Names the dimensions of an exhausted walk, for the error a user sees.
+    pub(crate) fn too_large(
+        &self,
+        command: &'static str,
+        terms: &Terms,
+        action: usize,
+        exhausted: &Exhausted,
+    ) -> TooLarge {
+        TooLarge::new(command, terms, action, exhausted, &self.dimensions)
+    }
+}
+
+/// A change found on one piece of time, before pieces are joined into runs.
 type Change = (Side, Side);
 
-/// Points of the grid of parameters, facts and readings, one value index per dimension.
-type Points = Vec<Vec<usize>>;
+/// A run of adjacent pieces with the same change over the same box: where it
+/// started, and whether every piece so far changed under every reading.
+struct Run {
+    from: Option<NaiveDate>,
+    under_every_reading: bool,
+}
 
-/// Compares two versions exactly over the request's window.
-pub fn diff(terms: &Terms, request: &DiffRequest) -> Diff {
+/// Compares two versions exactly over the request's window, within `budget`.
+pub fn diff(terms: &Terms, request: &DiffRequest, budget: &mut Budget) -> Result<Diff, TooLarge> {
     let old = &terms.versions[request.old];
     let new = &terms.versions[request.new];
     let mut regions = Vec::new();
     let mut questions_changed = Vec::new();
+    let mut scratch = Overrides::default();
     for (action_index, action) in terms.vocabulary.actions.iter().enumerate() {
-        let pieces = partition(request.window, boundaries(&[old, new], action_index));
-        let old_rules = rules_by_piece(old, action_index, &pieces);
-        let new_rules = rules_by_piece(new, action_index, &pieces);
-        let action_rules = [old, new]
-            .into_iter()
-            .flat_map(|v| v.rules_for(action_index).iter().map(|&i| &v.rules[i]));
-        let dimensions = Dimensions::of(terms, action_rules, &request.facts, &request.readings);
-        let conditions = cube::points(&dimensions.sizes(terms));
-        let reading_count: usize = dimensions
-            .disputes
+        let space = ActionSpace::new(
+            terms,
+            action_index,
+            &[old, new],
+            &request.facts,
+            &request.readings,
+        );
+        if space.rules.is_empty() {
+            questions_changed.push(0);
+            continue;
+        }
+        let param_count = action.params.len();
+        let disputes: Vec<usize> = space.dispute_positions().collect();
+        let intervals: Vec<DateInterval> = space
+            .rules
             .iter()
-            .map(|&d| terms.vocabulary.disputes[d].readings.len())
-            .product();
-        let mut facts: Vec<usize> = request.facts.iter().map(|f| f.unwrap_or(0)).collect();
-        let mut readings: Vec<usize> = request.readings.iter().map(|r| r.unwrap_or(0)).collect();
-        let param_sizes: Vec<usize> = action.params.iter().map(|p| p.values.len()).collect();
-        // (change, from, until) → the points of parameters and condition where it holds.
-        let mut by_change: BTreeMap<(Change, Option<NaiveDate>, Option<NaiveDate>), Points> =
-            BTreeMap::new();
-        // (params, facts part of the condition, piece) → how many reading combinations change it.
-        let mut changed_readings: HashMap<(Vec<usize>, Vec<usize>, usize), usize> = HashMap::new();
-        let mut scratch = Vec::new();
-        let mut changed_questions = 0;
-        for params in cube::points(&param_sizes) {
-            let covering = |version: &Version, valid: &[Vec<usize>]| -> Vec<Vec<usize>> {
-                valid
-                    .iter()
-                    .map(|rules| {
-                        rules
-                            .iter()
-                            .copied()
-                            .filter(|&i| version.rules[i].covers(&params))
-                            .collect()
-                    })
-                    .collect()
-            };
-            let old_candidates = covering(old, &old_rules);
-            let new_candidates = covering(new, &new_rules);
-            let mut question_changed = false;
-            for condition in &conditions {
-                dimensions.apply(condition, &mut facts, &mut readings);
-                let mut run: Option<(usize, Change)> = None;
-                for piece in 0..=pieces.len() {
-                    let change = if piece == pieces.len()
-                        || (old_candidates[piece].is_empty() && new_candidates[piece].is_empty())
-                    {
-                        None // past the end, or the same default on both sides
-                    } else {
-                        let (before, after) = (&old_candidates[piece], &new_candidates[piece]);
-                        let old_verdict = verdict_among(
-                            old,
-                            action.default,
-                            before,
-                            &facts,
-                            &readings,
-                            &mut scratch,
+            .map(|&(slot, index)| [old, new][slot].rules[index].valid)
+            .collect();
+        let mut open: BTreeMap<(Change, Cube), Run> = BTreeMap::new();
+        let mut closed: Vec<(Change, Cube, DateInterval, bool)> = Vec::new();
+        let mut changed_params = Union::default();
+        let mut params_seen: std::collections::BTreeSet<Cube> = Default::default();
+        let mut failure: Option<Exhausted> = None;
+        let mut last_until = request.window.from();
+        space::sweep(request.window, &intervals, |piece, valid| {
+            if failure.is_some() {
+                return;
+            }
+            last_until = piece.until();
+            let refs: Vec<&[Constraint]> = valid
+                .iter()
+                .map(|&c| space.constraints[c].as_slice())
+                .collect();
+            let mut changes: BTreeMap<Change, Vec<Cube>> = BTreeMap::new();
+            let mut changed_leaves: Vec<Cube> = Vec::new();
+            let mut applicable = [Vec::new(), Vec::new()];
+            let walked = space::explore(space.root.clone(), &refs, budget, |leaf| {
+                applicable[0].clear();
+                applicable[1].clear();
+                for &c in leaf.applicable {
+                    let (slot, index) = space.rules[valid[c]];
+                    applicable[slot].push(index);
+                }
+                applicable[0].sort_unstable();
+                applicable[1].sort_unstable();
+                let before = settle(old, action.default, &applicable[0], &mut scratch);
+                let after = settle(new, action.default, &applicable[1], &mut scratch);
+                if before.verdict != after.verdict {
+                    changes
+                        .entry((before.into(), after.into()))
+                        .or_default()
+                        .push(leaf.values.to_vec());
+                    if !disputes.is_empty() {
+                        changed_leaves.push(leaf.values.to_vec());
+                    }
+                }
+            });
+            if let Err(exhausted) = walked {
+                failure = Some(exhausted);
+                return;
+            }
+            let mut here: BTreeMap<(Change, Cube), bool> = BTreeMap::new();
+            for (change, cubes) in changes {
+                for cube in space::merge(cubes) {
+                    let robust = disputes.is_empty()
+                        || changes_under_every_reading(
+                            &cube,
+                            &disputes,
+                            &space.root,
+                            &changed_leaves,
                         );
-                        let new_verdict = verdict_among(
-                            new,
-                            action.default,
-                            after,
-                            &facts,
-                            &readings,
-                            &mut scratch,
-                        );
-                        (old_verdict != new_verdict).then(|| {
-                            let side = |version, candidates: &[usize]| -> Side {
-                                decide_among(
-                                    version,
-                                    action.default,
-                                    candidates.iter().copied(),
-                                    &facts,
-                                    &readings,
-                                )
-                                .into()
-                            };
-                            (side(old, before), side(new, after))
-                        })
-                    };
-                    if change.is_some() {
-                        question_changed = true;
-                        if !dimensions.disputes.is_empty() {
-                            let fact_part = condition[..dimensions.facts.len()].to_vec();
-                            *changed_readings
-                                .entry((params.clone(), fact_part, piece))
-                                .or_default() += 1;
+                    let params: Cube = cube[..param_count].to_vec();
+                    if params_seen.insert(params.clone()) {
+                        if let Err(exhausted) = changed_params.add(&params, budget) {
+                            failure = Some(exhausted);
+                            return;
                         }
                     }
-                    if run.as_ref().map(|(_, current)| current) == change.as_ref() {
-                        continue; // the run goes on (or there is none and still none)
-                    }
-                    if let Some((start, current)) = run.take() {
-                        let point: Vec<usize> = params.iter().chain(condition).copied().collect();
-                        by_change
-                            .entry((current, pieces[start].from(), pieces[piece - 1].until()))
-                            .or_default()
-                            .push(point);
-                    }
-                    run = change.map(|change| (piece, change));
+                    here.insert((change.clone(), cube), robust);
                 }
             }
-            changed_questions += usize::from(question_changed);
+            // Runs that do not go on end where this piece starts.
+            let ended: Vec<(Change, Cube)> = open
+                .keys()
+                .filter(|key| !here.contains_key(*key))
+                .cloned()
+                .collect();
+            for key in ended {
+                let run = open.remove(&key).expect("the key was just listed");
+                let interval =
+                    DateInterval::new(run.from, piece.from()).expect("a run ends after it starts");
+                closed.push((key.0, key.1, interval, run.under_every_reading));
+            }
+            for (key, robust) in here {
+                let run = open.entry(key).or_insert(Run {
+                    from: piece.from(),
+                    under_every_reading: true,
+                });
+                run.under_every_reading &= robust;
+            }
+        });
+        if let Some(exhausted) = failure {
+            return Err(space.too_large("diff", terms, action_index, &exhausted));
         }
-        questions_changed.push(changed_questions);
-
-        let mut action_regions = Vec::new();
-        for ((change, from, until), points) in by_change {
-            let interval = DateInterval::new(from, until).expect("built from a valid interval");
-            for cube in cube::cover(&points) {
-                let region = region_from_cube(
+        for (key, run) in open {
+            let interval =
+                DateInterval::new(run.from, last_until).expect("a run ends after it starts");
+            closed.push((key.0, key.1, interval, run.under_every_reading));
+        }
+        questions_changed.push(changed_params.volume());
+        let mut action_regions: Vec<Region> = closed
+            .into_iter()
+            .map(|((before, after), cube, interval, robust)| {
+                region_from_cube(
                     terms,
                     action_index,
-                    &dimensions,
+                    &space,
                     &cube,
                     interval,
-                    change.clone(),
-                );
-                let robust = every_point_changes_under_every_reading(
-                    &cube,
-                    &param_sizes,
-                    &dimensions,
-                    &pieces,
-                    interval,
-                    &changed_readings,
-                    reading_count,
-                );
-                action_regions.push(Region {
-                    under_every_reading: robust,
-                    ..region
-                });
-            }
-        }
+                    before,
+                    after,
+                    robust,
+                )
+            })
+            .collect();
         action_regions.sort_by(|a, b| {
             (a.interval.from(), &a.params, &a.facts, &a.readings).cmp(&(
                 b.interval.from(),
@@ -378,82 +433,65 @@ pub fn diff(terms: &Terms, request: &DiffRequest) -> Diff {
         });
         regions.extend(action_regions);
     }
-    Diff {
+    Ok(Diff {
         regions,
         questions_changed,
-    }
+    })
 }
 
+/// Whether every question of `cube`, under every reading of the disputes
+/// compared, lies in one of the disjoint `changed` boxes: the change does not
+/// depend on how the sources are read.
+fn changes_under_every_reading(
+    cube: &[ValueSet],
+    disputes: &[usize],
+    root: &[ValueSet],
+    changed: &[Cube],
+) -> bool {
+    let mut every_reading = cube.to_vec();
+    for &d in disputes {
+        every_reading[d] = root[d];
+    }
+    let inside: u128 = changed
+        .iter()
+        .filter_map(|leaf| intersection(&every_reading, leaf))
+        .map(|part| volume(&part))
+        .fold(0, u128::saturating_add);
+    inside == volume(&every_reading)
+}
+
+#[allow(clippy::too_many_arguments)]
 fn region_from_cube(
     terms: &Terms,
     action: usize,
-    dimensions: &Dimensions,
-    cube: &Cube,
+    space: &ActionSpace,
+    cube: &[ValueSet],
     interval: DateInterval,
-    (old, new): Change,
+    old: Side,
+    new: Side,
+    under_every_reading: bool,
 ) -> Region {
     let param_count = terms.vocabulary.actions[action].params.len();
-    let (params, condition) = cube.split_at(param_count);
-    let (fact_sets, reading_sets) = condition.split_at(dimensions.facts.len());
-    let vocabulary = &terms.vocabulary;
-    let facts = dimensions
-        .facts
-        .iter()
-        .zip(fact_sets)
-        .filter(|(f, set)| set.len() < vocabulary.facts[**f].values.len())
-        .map(|(f, set)| (*f, *set))
-        .collect();
-    let readings = dimensions
-        .disputes
-        .iter()
-        .zip(reading_sets)
-        .filter(|(d, set)| set.len() < vocabulary.disputes[**d].readings.len())
-        .map(|(d, set)| (*d, *set))
-        .collect();
+    let mut facts = Vec::new();
+    let mut readings = Vec::new();
+    for (position, dimension) in space.dimensions.iter().enumerate() {
+        if cube[position] == space.root[position] {
+            continue;
+        }
+        match *dimension {
+            Dimension::Fact(f) => facts.push((f, cube[position])),
+            Dimension::Dispute(d) => readings.push((d, cube[position])),
+            Dimension::Param(_) => {}
+        }
+    }
     Region {
         action,
-        params: params.to_vec(),
+        params: cube[..param_count].to_vec(),
         interval,
         facts,
         readings,
-        under_every_reading: false,
+        under_every_reading,
         old,
         new,
     }
-}
-
-fn every_point_changes_under_every_reading(
-    cube: &Cube,
-    param_sizes: &[usize],
-    dimensions: &Dimensions,
-    pieces: &[DateInterval],
-    interval: DateInterval,
-    changed_readings: &HashMap<(Vec<usize>, Vec<usize>, usize), usize>,
-    reading_count: usize,
-) -> bool {
-    if dimensions.disputes.is_empty() {
-        return true;
-    }
-    let fact_count = dimensions.facts.len();
-    let params_and_facts: Vec<ValueSet> = cube[..param_sizes.len() + fact_count].to_vec();
-    let choices: Vec<Vec<usize>> = params_and_facts
-        .iter()
-        .map(|set| set.indices().collect())
-        .collect();
-    for values in cube::product(&choices) {
-        let (params, facts) = values.split_at(param_sizes.len());
-        for (piece, range) in pieces.iter().enumerate() {
-            if interval.intersect(range) != Some(*range) {
-                continue;
-            }
-            let count = changed_readings
-                .get(&(params.to_vec(), facts.to_vec(), piece))
-                .copied()
-                .unwrap_or(0);
-            if count < reading_count {
-                return false;
-            }
-        }
-    }
-    true
 }

@@ -47,9 +47,9 @@ pub struct VersionRef {
 #[derive(Debug, Clone, Serialize)]
 pub struct Summary {
     /// Fully specified questions (action and parameter values) whose verdict changes somewhere.
-    pub questions_changed: usize,
+    pub questions_changed: u128,
     /// All fully specified questions.
-    pub questions: usize,
+    pub questions: u128,
     /// How many regions follow.
     pub regions: usize,
     /// The actions with a change, in vocabulary order.
@@ -64,9 +64,9 @@ pub struct ActionSummary {
     /// The action.
     pub action: String,
     /// Its questions whose verdict changes somewhere.
-    pub questions_changed: usize,
+    pub questions_changed: u128,
     /// All its questions.
-    pub questions: usize,
+    pub questions: u128,
     /// One line per region, e.g. `cloud ∈ {aws, oracle} forbidden → permitted from 2026-04-27 onward`.
     pub changes: Vec<String>,
 }
@@ -163,6 +163,14 @@ fn region_report(terms: &Terms, request: &DiffRequest, region: &Region) -> Regio
         old: side_report(terms, request.old, &region.old),
         new: side_report(terms, request.new, &region.new),
     }
+}
+
+/// How many fully specified questions an action has: the product of its
+/// parameters' domain sizes, saturating rather than wrapping.
+fn questions_of(action: &crate::terms::Action) -> u128 {
+    action.params.iter().fold(1, |total: u128, p| {
+        total.saturating_mul(p.values.len() as u128)
+    })
 }
 
 /// Sets as people read them: `cloud = aws`, `cloud ∈ {aws, oracle}`.
@@ -275,7 +283,7 @@ pub fn report(terms: &Terms, request: &DiffRequest, diff: &Diff) -> DiffReport {
             changed.push(ActionSummary {
                 action: action.id.clone(),
                 questions_changed: diff.questions_changed[index],
-                questions: action.combinations(),
+                questions: questions_of(action),
                 changes,
             });
         }
@@ -310,8 +318,14 @@ pub fn report(terms: &Terms, request: &DiffRequest, diff: &Diff) -> DiffReport {
             .map(|(d, _)| vocabulary.disputes[d].id.clone())
             .collect(),
         summary: Summary {
-            questions_changed: diff.questions_changed.iter().sum(),
-            questions: vocabulary.actions.iter().map(|a| a.combinations()).sum(),
+            questions_changed: diff
+                .questions_changed
+                .iter()
+                .fold(0, |total: u128, n| total.saturating_add(*n)),
+            questions: vocabulary
+                .actions
+                .iter()
+                .fold(0, |total: u128, a| total.saturating_add(questions_of(a))),
             regions: regions.len(),
             changed,
             unchanged,

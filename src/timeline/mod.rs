@@ -14,7 +14,11 @@ use crate::diff::boundaries;
 use crate::eval::{self, Outcome, Question};
 use crate::interval::{DateInterval, partition};
 use crate::query::{Query, Under};
-use crate::report::{named_facts, parameter_combinations};
+use crate::report::{
+    named_fact_sets, named_facts, named_params, parameter_classes, representative,
+    too_large_over_facts, too_large_over_params,
+};
+use crate::space::{self, Budget, Cube, TooLarge};
 use crate::terms::{Terms, Version};
 use crate::verdict::Verdict;
 use chrono::NaiveDate;
@@ -49,7 +53,8 @@ pub struct TimelineReport {
     pub facts: BTreeMap<String, String>,
     /// The reading of every dispute used.
     pub readings: BTreeMap<String, String>,
-    /// One lane per version (or the version in force) and parameter combination.
+    /// One lane per version (or the version in force) and class of parameter
+    /// values: values that no rule tells apart, or that move alike, share a lane.
     pub lanes: Vec<Lane>,
     /// Effective and superseded dates of the versions, and the rule boundaries, in date order.
     pub marks: Vec<Mark>,
@@ -60,8 +65,8 @@ pub struct TimelineReport {
 pub struct Lane {
     /// The version, or `in force` for the version in force on each date.
     pub version: String,
-    /// The parameter values.
-    pub params: BTreeMap<String, String>,
+    /// Each parameter and its values in this lane.
+    pub params: BTreeMap<String, Vec<String>>,
     /// The spans, tiling the whole time line in order.
     pub spans: Vec<Span>,
 }
@@ -94,18 +99,18 @@ pub enum SpanOutcome {
     DependsOnFacts {
         /// Those facts.
         facts: Vec<String>,
-        /// Each combination of their values and its verdict.
+        /// The branches of the decision tree over them, disjoint, covering every value.
         cases: Vec<FactCase>,
     },
     /// No version was in force (under `in-force` only).
     NoAgreement,
 }
 
-/// One combination of unknown facts and its verdict.
+/// One branch of a decision tree over unknown facts, and its verdict.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FactCase {
-    /// The values assumed.
-    pub facts: BTreeMap<String, String>,
+    /// The facts that matter on this branch, each with the values it covers.
+    pub facts: BTreeMap<String, Vec<String>>,
     /// The verdict.
     pub verdict: Verdict,
     /// The deciding rules; empty when the default decided.
@@ -143,17 +148,10 @@ fn span_outcome(terms: &Terms, version: &Version, outcome: &Outcome) -> SpanOutc
                 .collect(),
             cases: cases
                 .iter()
-                .map(|(values, decision)| FactCase {
-                    facts: facts
-                        .iter()
-                        .zip(values)
-                        .map(|(&f, &v)| {
-                            let fact = &terms.vocabulary.facts[f];
-                            (fact.name.clone(), fact.values[v].clone())
-                        })
-                        .collect(),
-                    verdict: decision.verdict,
-                    rules: rule_names(version, &decision.deciding),
+                .map(|case| FactCase {
+                    facts: named_fact_sets(terms, &case.facts),
+                    verdict: case.decision.verdict,
+                    rules: rule_names(version, &case.decision.deciding),
                 })
                 .collect(),
         },
@@ -198,8 +196,15 @@ fn marks(terms: &Terms, action: usize) -> Vec<Mark> {
     marks
 }
 
-/// Builds the timeline of an action: for each lane, the spans of equal outcome over all time.
-pub fn timeline(terms: &Terms, request: &TimelineRequest) -> TimelineReport {
+/// Builds the timeline of an action: for each lane, the spans of equal outcome
+/// over all time. Parameters left open get a lane per class of values no rule
+/// tells apart; classes whose lanes are the same are joined. Fails when the
+/// answers would pass `budget`.
+pub fn timeline(
+    terms: &Terms,
+    request: &TimelineRequest,
+    budget: &mut Budget,
+) -> Result<TimelineReport, TooLarge> {
     let action_index = request.query.action;
     let action = &terms.vocabulary.actions[action_index];
     let all: Vec<&Version> = terms.versions.iter().collect();
@@ -223,9 +228,20 @@ pub fn timeline(terms: &Terms, request: &TimelineRequest) -> TimelineReport {
         Under::Version(v) => vec![Some(v)],
         Under::InForce => vec![None],
     };
+    let action_rules = terms.versions.iter().flat_map(|version| {
+        version
+            .rules_for(action_index)
+            .iter()
+            .map(move |&i| &version.rules[i])
+    });
+    let classes = parameter_classes(terms, &request.query, action_rules, budget)
+        .map_err(|e| too_large_over_params("timeline", terms, action_index, &e))?;
     let mut report_lanes = Vec::new();
     for lane in lanes {
-        for params in parameter_combinations(terms, &request.query) {
+        // Classes with the same spans share a lane.
+        let mut joined: Vec<(Vec<Span>, Vec<Cube>)> = Vec::new();
+        for class in &classes {
+            let params = representative(class);
             let mut spans: Vec<Span> = Vec::new();
             for piece in &pieces {
                 let date = piece.representative();
@@ -240,7 +256,9 @@ pub fn timeline(terms: &Terms, request: &TimelineRequest) -> TimelineReport {
                             facts: &facts,
                             readings: &readings,
                         };
-                        let outcome = eval::outcome(terms, &question);
+                        let outcome = eval::outcome(terms, &question, budget).map_err(|e| {
+                            too_large_over_facts("timeline", terms, action_index, &e)
+                        })?;
                         (
                             Some(terms.versions[v].id.clone()),
                             span_outcome(terms, &terms.versions[v], &outcome),
@@ -260,20 +278,30 @@ pub fn timeline(terms: &Terms, request: &TimelineRequest) -> TimelineReport {
                     }),
                 }
             }
+            match joined.iter_mut().find(|(same, _)| *same == spans) {
+                Some((_, cubes)) => cubes.push(class.clone()),
+                None => joined.push((spans, vec![class.clone()])),
+            }
+        }
+        let mut lane_rows: Vec<(Cube, usize)> = Vec::new();
+        for (row, (_, cubes)) in joined.iter().enumerate() {
+            lane_rows.extend(space::merge(cubes.clone()).into_iter().map(|c| (c, row)));
+        }
+        lane_rows.sort_by_key(|(cube, _)| {
+            cube.iter()
+                .map(|set| set.indices().next())
+                .collect::<Vec<_>>()
+        });
+        for (cube, row) in lane_rows {
             report_lanes.push(Lane {
                 version: lane
                     .map_or_else(|| "in force".to_string(), |v| terms.versions[v].id.clone()),
-                params: action
-                    .params
-                    .iter()
-                    .zip(&params)
-                    .map(|(p, &value)| (p.name.clone(), p.values[value].clone()))
-                    .collect(),
-                spans,
+                params: named_params(terms, action_index, &cube),
+                spans: joined[row].0.clone(),
             });
         }
     }
-    TimelineReport {
+    Ok(TimelineReport {
         query: request.text.clone(),
         action: action.id.clone(),
         under: match request.under {
@@ -292,7 +320,7 @@ pub fn timeline(terms: &Terms, request: &TimelineRequest) -> TimelineReport {
             .collect(),
         lanes: report_lanes,
         marks: marks(terms, action_index),
-    }
+    })
 }
 
 impl SpanOutcome {
@@ -316,20 +344,47 @@ impl SpanOutcome {
         };
         match self {
             SpanOutcome::Decided { rules: r, .. } => rules(r),
-            SpanOutcome::DependsOnFacts { cases, .. } => cases
-                .iter()
-                .map(|case| {
-                    let facts: Vec<String> =
-                        case.facts.iter().map(|(f, v)| format!("{f}={v}")).collect();
-                    format!(
-                        "if {}: {} ({})",
-                        facts.join(", "),
-                        case.verdict,
-                        rules(&case.rules)
-                    )
-                })
-                .collect::<Vec<_>>()
-                .join("; "),
+            SpanOutcome::DependsOnFacts { cases, .. } => {
+                // The most common branch reads last, as "otherwise".
+                let count = |case: &FactCase| {
+                    cases
+                        .iter()
+                        .filter(|c| c.verdict == case.verdict && c.rules == case.rules)
+                        .count()
+                };
+                let mut otherwise = &cases[0];
+                for case in cases {
+                    if count(case) > count(otherwise) {
+                        otherwise = case;
+                    }
+                }
+                let same = |case: &FactCase| {
+                    case.verdict == otherwise.verdict && case.rules == otherwise.rules
+                };
+                cases
+                    .iter()
+                    .filter(|case| !same(case))
+                    .map(|case| {
+                        let facts: Vec<String> = case
+                            .facts
+                            .iter()
+                            .map(|(f, v)| crate::render::condition_text(f, v))
+                            .collect();
+                        format!(
+                            "if {}: {} ({})",
+                            facts.join(", "),
+                            case.verdict,
+                            rules(&case.rules)
+                        )
+                    })
+                    .chain([format!(
+                        "otherwise: {} ({})",
+                        otherwise.verdict,
+                        rules(&otherwise.rules)
+                    )])
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            }
             SpanOutcome::NoAgreement => "no version in force".to_string(),
         }
     }

@@ -112,8 +112,8 @@ pub fn svg(report: &TimelineReport) -> String {
             "in force" => "in force".to_string(),
             version => format!("`{version}`"),
         };
-        for (param, value) in &lane.params {
-            let _ = write!(label, " {param}={value}");
+        for (param, values) in &lane.params {
+            let _ = write!(label, " {}", crate::render::condition_text(param, values));
         }
         let _ = writeln!(
             out,
