@@ -198,3 +198,199 @@ pub fn generate(shape: &Shape) -> TermsSource {
         seeds: vec![("source.txt".into(), "the generated source".into())],
     }
 }
+
+/// Small terms with a large question space: the shapes that once made
+/// covenant's exhaustive commands blow up, for benchmarks and for the fuzz
+/// properties that every command ends within its budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// One action with three parameters over 64 values; one rule whose
+    /// condition is a conjunction of `n` yes/no facts (the 883-byte case, with `n` = 13).
+    Conjunction(usize),
+    /// One action with `params` parameters over `values` values each, and rules
+    /// that constrain none of them.
+    WideParams {
+        /// How many parameters.
+        params: usize,
+        /// How many values each parameter's domain has (at most 64).
+        values: usize,
+    },
+    /// One action and `disputes` disputes of `readings` readings each, every
+    /// reading with a rule that clashes with the others.
+    Disputes {
+        /// How many disputes.
+        disputes: usize,
+        /// How many readings each has (at most 64).
+        readings: usize,
+    },
+    /// `n` rules on one action whose date intervals all overlap.
+    Overlapping(usize),
+    /// A chain of `n` rules, each overriding the one before.
+    OverrideChain(usize),
+    /// Independent facts, each tested by a rule of its own on one action.
+    IndependentFacts(usize),
+}
+
+fn header(title: &str) -> String {
+    format!(
+        "[agreement]\ntitle = \"{title}\"\nseeds = \"seeds\"\n\n[parties]\np = \"P\"\n\n[domains]\n"
+    )
+}
+
+fn version_header(id: &str, effective: &str, superseded: Option<&str>) -> String {
+    let mut out = format!(
+        "[version]\nid = \"{id}\"\ntitle = \"version {id}\"\n[version.effective]\ndate = \"{effective}\"\nsource = \"generated\"\n"
+    );
+    if let Some(superseded) = superseded {
+        let _ = writeln!(
+            out,
+            "[version.superseded]\ndate = \"{superseded}\"\nsource = \"generated\""
+        );
+    }
+    out
+}
+
+fn rule(out: &mut String, id: &str, action: &str, effect: &str, extra: &str) {
+    let _ = writeln!(
+        out,
+        "\n[[rules]]\nid = \"{id}\"\naction = \"{action}\"\neffect = \"{effect}\"\ncitations = [{{ seed = \"source.txt\", quote = \"source\" }}]\n{extra}"
+    );
+}
+
+fn values_of(prefix: &str, count: usize) -> String {
+    (0..count)
+        .map(|i| format!("\"{prefix}{i}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Writes an agreement of `family` with versions `a` and `b` that differ, as an
+/// in-memory terms source.
+pub fn family(family: Family) -> TermsSource {
+    let mut vocabulary = header("a large question space");
+    let mut a = version_header("a", "2000-01-01", Some("2010-01-01"));
+    let mut b = version_header("b", "2010-01-01", None);
+    match family {
+        Family::Conjunction(n) => {
+            let _ = writeln!(vocabulary, "v = [{}]", values_of("v", 64));
+            vocabulary.push_str("\n[actions.\"p.act\"]\ndescription = \"act\"\ndefault = \"forbidden\"\ndefault_reason = \"generated\"\nparams = { x = \"v\", y = \"v\", z = \"v\" }\n");
+            for fact in 0..n {
+                let _ = writeln!(
+                    vocabulary,
+                    "\n[facts.f{fact}]\ndescription = \"fact {fact}\""
+                );
+            }
+            let all: Vec<String> = (0..n).map(|f| format!("f{f}")).collect();
+            let when = format!("when = \"{}\"", all.join(" and "));
+            rule(&mut a, "a.all", "p.act", "permit", &when);
+            rule(&mut b, "b.all", "p.act", "permit", &when);
+            rule(
+                &mut b,
+                "b.first",
+                "p.act(x = v0)",
+                "forbid",
+                "when = \"f0\"",
+            );
+        }
+        Family::WideParams { params, values } => {
+            let _ = writeln!(vocabulary, "v = [{}]", values_of("v", values));
+            let list: Vec<String> = (0..params).map(|p| format!("p{p} = \"v\"")).collect();
+            let _ = writeln!(
+                vocabulary,
+                "\n[actions.\"p.act\"]\ndescription = \"act\"\ndefault = \"forbidden\"\ndefault_reason = \"generated\"\nparams = {{ {} }}",
+                list.join(", ")
+            );
+            rule(&mut a, "a.any", "p.act", "permit", "");
+            rule(&mut b, "b.any", "p.act", "oblige", "");
+        }
+        Family::Disputes { disputes, readings } => {
+            vocabulary.push_str("\n[actions.\"p.act\"]\ndescription = \"act\"\ndefault = \"forbidden\"\ndefault_reason = \"generated\"\n");
+            for d in 0..disputes {
+                let _ = writeln!(
+                    vocabulary,
+                    "\n[disputes.d{d}]\nquestion = \"dispute {d}\"\ndefault = \"r0\"\ndefault_reason = \"generated\""
+                );
+                for r in 0..readings {
+                    let _ = writeln!(
+                        vocabulary,
+                        "[disputes.d{d}.readings.r{r}]\nsummary = \"reading {r}\"\ncitations = [{{ seed = \"source.txt\", quote = \"source\" }}]"
+                    );
+                    let effect = if (d + r) % 2 == 0 { "permit" } else { "forbid" };
+                    for (version, id) in [(&mut a, "a"), (&mut b, "b")] {
+                        let effect = if id == "b" && r == 0 {
+                            "oblige"
+                        } else {
+                            effect
+                        };
+                        rule(
+                            version,
+                            &format!("{id}.d{d}.r{r}"),
+                            "p.act",
+                            effect,
+                            &format!("reading = \"d{d}.r{r}\""),
+                        );
+                    }
+                }
+            }
+        }
+        Family::Overlapping(n) => {
+            vocabulary.push_str("\n[actions.\"p.act\"]\ndescription = \"act\"\ndefault = \"forbidden\"\ndefault_reason = \"generated\"\n");
+            let day = |offset: usize| {
+                let date = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid date")
+                    + chrono::Duration::days(offset as i64);
+                date.to_string()
+            };
+            for i in 0..n {
+                let dates = format!("from = \"{}\"\nuntil = \"{}\"", day(i), day(i + n));
+                let effect = if i % 2 == 0 { "permit" } else { "oblige" };
+                rule(&mut a, &format!("a.r{i}"), "p.act", effect, &dates);
+                rule(&mut b, &format!("b.r{i}"), "p.act", "permit", &dates);
+            }
+        }
+        Family::OverrideChain(n) => {
+            vocabulary.push_str("\n[actions.\"p.act\"]\ndescription = \"act\"\ndefault = \"forbidden\"\ndefault_reason = \"generated\"\n");
+            for i in 0..n {
+                let effect = if i % 2 == 0 { "permit" } else { "forbid" };
+                let overrides = if i == 0 {
+                    String::new()
+                } else {
+                    format!("overrides = [\"a.r{}\"]", i - 1)
+                };
+                rule(&mut a, &format!("a.r{i}"), "p.act", effect, &overrides);
+            }
+            rule(&mut b, "b.any", "p.act", "permit", "");
+        }
+        Family::IndependentFacts(n) => {
+            vocabulary.push_str("\n[actions.\"p.act\"]\ndescription = \"act\"\ndefault = \"forbidden\"\ndefault_reason = \"generated\"\n");
+            for fact in 0..n {
+                let _ = writeln!(
+                    vocabulary,
+                    "\n[facts.f{fact}]\ndescription = \"fact {fact}\""
+                );
+                let effect = if fact % 2 == 0 { "permit" } else { "oblige" };
+                rule(
+                    &mut a,
+                    &format!("a.f{fact}"),
+                    "p.act",
+                    effect,
+                    &format!("when = \"f{fact}\""),
+                );
+                rule(
+                    &mut b,
+                    &format!("b.f{fact}"),
+                    "p.act",
+                    "permit",
+                    &format!("when = \"f{fact}\""),
+                );
+            }
+        }
+    }
+    TermsSource::InMemory {
+        terms: vec![
+            ("vocabulary.toml".into(), vocabulary),
+            ("a.toml".into(), a),
+            ("b.toml".into(), b),
+        ],
+        seeds: vec![("source.txt".into(), "the generated source".into())],
+    }
+}

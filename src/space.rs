@@ -24,6 +24,7 @@
 use crate::interval::{DateInterval, partition};
 use crate::terms::{Terms, ValueSet};
 use std::collections::{BTreeMap, BTreeSet};
+use std::ops::ControlFlow;
 
 /// How many cases an exhaustive command may visit unless told otherwise (`--max-cases`).
 pub const DEFAULT_MAX_CASES: u64 = 10_000_000;
@@ -280,6 +281,30 @@ pub fn explore(
     budget: &mut Budget,
     mut visit: impl FnMut(Leaf<'_>),
 ) -> Result<(), Exhausted> {
+    walk(
+        root,
+        candidates,
+        budget,
+        |_: &[usize], _: &[usize]| false,
+        |leaf: Leaf<'_>, _: &[usize]| {
+            visit(leaf);
+            ControlFlow::Continue(())
+        },
+    )
+}
+
+/// [`explore`], for a caller that needs less than every rule settled: a node
+/// where `enough(applicable, unsettled)` holds is visited as a leaf although
+/// the rules `unsettled` are not settled on it (they are passed to `visit`),
+/// and the walk stops as soon as `visit` breaks. The boxes visited are still
+/// disjoint and, unless the walk stops early, cover `root`.
+pub fn walk(
+    root: Vec<ValueSet>,
+    candidates: &[&[Constraint]],
+    budget: &mut Budget,
+    mut enough: impl FnMut(&[usize], &[usize]) -> bool,
+    mut visit: impl FnMut(Leaf<'_>, &[usize]) -> ControlFlow<()>,
+) -> Result<(), Exhausted> {
     let mut splits = vec![0u64; root.len()];
     if root.iter().any(|set| set.is_empty()) {
         return Ok(());
@@ -311,13 +336,19 @@ pub fn explore(
                 }
             }
         }
-        let Some(dimension) = first_undecided else {
-            node.applicable.sort_unstable();
-            visit(Leaf {
-                values: &node.values,
-                applicable: &node.applicable,
-            });
-            continue;
+        let dimension = match first_undecided {
+            Some(dimension) if !enough(&node.applicable, &still) => dimension,
+            _ => {
+                node.applicable.sort_unstable();
+                let leaf = Leaf {
+                    values: &node.values,
+                    applicable: &node.applicable,
+                };
+                if visit(leaf, &still).is_break() {
+                    return Ok(());
+                }
+                continue;
+            }
         };
         splits[dimension] += 1;
         let classes = classes_of(

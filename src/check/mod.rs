@@ -27,12 +27,13 @@ pub mod render;
 use crate::diff::ActionSpace;
 use crate::eval::{Overrides, settle};
 use crate::interval::DateInterval;
-use crate::space::{self, Budget, Constraint, Dimension, Exhausted, TooLarge};
+use crate::space::{self, Budget, Constraint, Cube, Dimension, Exhausted, TooLarge};
 use crate::terms::{LoadError, Terms, ValueSet, Version};
 use crate::verdict::{Effect, Verdict};
 use chrono::NaiveDate;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 
 /// How serious a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -125,8 +126,9 @@ struct Observations {
     shadowed_by: Vec<Vec<usize>>,
     /// Per rule, per entry of its `overrides`: whether that override fires somewhere.
     fired: Vec<Vec<bool>>,
-    /// Clashing deciding sets, with the first point found.
-    conflicts: BTreeMap<Vec<usize>, Point>,
+    /// Pairs of rules that clash where both decide (one forbids, the other
+    /// permits or obliges), in file order, with the first point found.
+    conflicts: BTreeMap<(usize, usize), Point>,
 }
 
 fn witness(terms: &Terms, point: &Point, terms_flag: Option<&str>) -> Witness {
@@ -224,12 +226,157 @@ fn leaf_point(
     point
 }
 
-/// Walks every class of questions of `version` and records what applies,
-/// decides, fires and clashes; also marks in `dispute_matters` every dispute
-/// whose reading changes a verdict.
+/// The rules of a version that beat each rule directly: its `overrides`, read backwards.
+fn overridden_by(version: &Version) -> Vec<Vec<usize>> {
+    let mut by = vec![Vec::new(); version.rules.len()];
+    for (index, rule) in version.rules.iter().enumerate() {
+        for &target in &rule.overrides {
+            by[target].push(index);
+        }
+    }
+    by
+}
+
+/// What `observe` knows about one action while it sweeps over time.
+struct ActionWalk<'a> {
+    space: ActionSpace,
+    version: &'a Version,
+    version_index: usize,
+    action: usize,
+    default: Verdict,
+    /// Per rule of the version: its position in `space.rules`, if it is about this action.
+    position: Vec<Option<usize>>,
+    /// Per position: the box of questions the rule applies to.
+    boxes: Vec<Cube>,
+    /// The rules that beat each rule directly.
+    overridden_by: &'a [Vec<usize>],
+}
+
+impl ActionWalk<'_> {
+    /// The rules valid on this piece (positions) that beat the rule at `position`,
+    /// directly or through a chain; stops early, with `covered` set, at one that
+    /// applies wherever the rule does (it is beaten on all of this piece).
+    fn beaters(
+        &self,
+        position: usize,
+        valid: &[bool],
+        budget: &mut Budget,
+        stop_at_cover: bool,
+    ) -> Result<(Vec<usize>, Option<usize>), Exhausted> {
+        let rule = self.space.rules[position].1;
+        let mut seen = std::collections::BTreeSet::from([rule]);
+        let mut queue = std::collections::VecDeque::from([rule]);
+        let mut found = Vec::new();
+        while let Some(next) = queue.pop_front() {
+            budget.spend(1)?;
+            for &winner in &self.overridden_by[next] {
+                if !seen.insert(winner) {
+                    continue;
+                }
+                queue.push_back(winner);
+                let Some(at) = self.position[winner] else {
+                    continue;
+                };
+                if !valid[at] {
+                    continue;
+                }
+                let covers = self.boxes[position]
+                    .iter()
+                    .zip(&self.boxes[at])
+                    .all(|(mine, theirs)| mine.intersect(*theirs) == *mine);
+                if covers && stop_at_cover {
+                    return Ok((found, Some(at)));
+                }
+                found.push(at);
+            }
+        }
+        found.sort_unstable();
+        Ok((found, None))
+    }
+
+    /// A question in `region` where none of `beaters` applies, settled down to a
+    /// leaf of every rule valid on the piece (`valid`), so that `ask` answers it
+    /// plainly; `None` when the beaters cover the region. `shadowed` collects the
+    /// beaters found applying in it.
+    fn unbeaten(
+        &self,
+        region: Cube,
+        beaters: &[usize],
+        valid: &[usize],
+        budget: &mut Budget,
+        shadowed: &mut Vec<usize>,
+    ) -> Result<Option<Cube>, Exhausted> {
+        let refs: Vec<&[Constraint]> = beaters
+            .iter()
+            .map(|&b| self.space.constraints[b].as_slice())
+            .collect();
+        let mut found = None;
+        space::walk(
+            region,
+            &refs,
+            budget,
+            |applicable, _| !applicable.is_empty(),
+            |leaf, _| {
+                if leaf.applicable.is_empty() {
+                    found = Some(leaf.values.to_vec());
+                    return ControlFlow::Break(());
+                }
+                for &b in leaf.applicable {
+                    if !shadowed.contains(&beaters[b]) {
+                        shadowed.push(beaters[b]);
+                    }
+                }
+                ControlFlow::Continue(())
+            },
+        )?;
+        match found {
+            Some(values) => Ok(Some(self.settled(values, valid, budget)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// The first leaf below `region` of the tree of the rules `valid`: a box where
+    /// every one of them is settled.
+    fn settled(
+        &self,
+        region: Cube,
+        valid: &[usize],
+        budget: &mut Budget,
+    ) -> Result<Cube, Exhausted> {
+        let refs: Vec<&[Constraint]> = valid
+            .iter()
+            .map(|&c| self.space.constraints[c].as_slice())
+            .collect();
+        let mut first = None;
+        space::walk(
+            region.clone(),
+            &refs,
+            budget,
+            |_, _| false,
+            |leaf, _| {
+                first = Some(leaf.values.to_vec());
+                ControlFlow::Break(())
+            },
+        )?;
+        Ok(first.unwrap_or(region))
+    }
+
+    fn point(&self, date: NaiveDate, values: &[ValueSet]) -> Point {
+        leaf_point(&self.space, self.version_index, self.action, date, values)
+    }
+}
+
+/// Walks the questions of `version` and records what applies, decides, fires
+/// and clashes; also marks in `dispute_matters` every dispute whose reading
+/// changes a verdict.
 ///
-/// Time is cut at the rules' boundaries; on each piece, the questions are split
-/// only as far as the rules valid there tell them apart ([`space::explore`]).
+/// Time is cut at the rules' boundaries ([`space::sweep`]). On each piece every
+/// finding is looked for where it can happen, never by walking every class of
+/// questions: a rule applies in its own box of questions; it decides where no
+/// rule that beats it applies (a decision tree over its box and its beaters
+/// only); two rules clash where their boxes meet and neither is beaten; a
+/// dispute matters where changing only its reading changes the verdict (a
+/// decision tree that stops splitting as soon as the verdict no longer depends on it).
 fn observe(
     terms: &Terms,
     version_index: usize,
@@ -252,7 +399,9 @@ fn observe(
     };
     let no_facts_fixed = vec![None; terms.vocabulary.facts.len()];
     let no_readings_fixed = vec![None; terms.vocabulary.disputes.len()];
+    let overridden_by = overridden_by(version);
     let mut scratch = Overrides::default();
+    let mut position: Vec<Option<usize>> = vec![None; rule_count];
     for (action_index, action) in terms.vocabulary.actions.iter().enumerate() {
         let space = ActionSpace::new(
             terms,
@@ -264,7 +413,33 @@ fn observe(
         if space.rules.is_empty() {
             continue;
         }
-        let intervals: Vec<DateInterval> = space
+        for (at, &(_, index)) in space.rules.iter().enumerate() {
+            position[index] = Some(at);
+        }
+        let boxes = space
+            .constraints
+            .iter()
+            .map(|constraints| {
+                let mut region = space.root.clone();
+                for constraint in constraints {
+                    region[constraint.dimension] =
+                        region[constraint.dimension].intersect(constraint.allowed);
+                }
+                region
+            })
+            .collect();
+        let walk = ActionWalk {
+            space,
+            version,
+            version_index,
+            action: action_index,
+            default: action.default,
+            position: std::mem::take(&mut position),
+            boxes,
+            overridden_by: &overridden_by,
+        };
+        let intervals: Vec<DateInterval> = walk
+            .space
             .rules
             .iter()
             .map(|&(_, index)| version.rules[index].valid)
@@ -274,121 +449,170 @@ fn observe(
             if failure.is_some() || valid.is_empty() {
                 return;
             }
-            // A witness date inside the version's life when the piece meets it.
-            let date = piece.intersect(&life).unwrap_or(piece).representative();
-            let in_life = life.contains(date);
-            let refs: Vec<&[Constraint]> = valid
-                .iter()
-                .map(|&c| space.constraints[c].as_slice())
-                .collect();
-            let rule_at = |c: usize| space.rules[valid[c]].1;
-            let mut applicable: Vec<usize> = Vec::new();
-            let walked = space::explore(space.root.clone(), &refs, budget, |leaf| {
-                applicable.clear();
-                applicable.extend(leaf.applicable.iter().map(|&c| rule_at(c)));
-                applicable.sort_unstable();
-                let point = || leaf_point(&space, version_index, action_index, date, leaf.values);
-                let any_beaten = scratch.mark(version, &applicable);
-                let mut deciding = Vec::new();
-                for &rule in &applicable {
-                    let better = match &seen.applies[rule] {
-                        None => true,
-                        Some(found) => in_life && !life.contains(found.date),
-                    };
-                    if better {
-                        seen.applies[rule] = Some(point());
-                    }
-                    match scratch.beaten_by(rule).filter(|_| any_beaten) {
-                        Some(by) => {
-                            if !seen.shadowed_by[rule].contains(&by) {
-                                seen.shadowed_by[rule].push(by);
-                            }
-                        }
-                        None => {
-                            seen.decides[rule] = true;
-                            deciding.push(rule);
-                        }
-                    }
-                    for (slot, target) in version.rules[rule].overrides.iter().enumerate() {
-                        if !seen.fired[rule][slot] && applicable.binary_search(target).is_ok() {
-                            seen.fired[rule][slot] = true;
-                        }
-                    }
-                }
-                let verdict = Verdict::combine(deciding.iter().map(|&i| version.rules[i].effect))
-                    .unwrap_or(action.default);
-                if verdict == Verdict::Conflict {
-                    let better = match seen.conflicts.get(&deciding) {
-                        None => true,
-                        Some(found) => in_life && !life.contains(found.date),
-                    };
-                    if better {
-                        seen.conflicts.insert(deciding, point());
-                    }
-                }
-            });
-            if let Err(exhausted) = walked {
+            if let Err(exhausted) = observe_piece(
+                &walk,
+                piece,
+                valid,
+                life,
+                &mut seen,
+                dispute_matters,
+                &mut scratch,
+                budget,
+            ) {
                 failure = Some(exhausted);
-                return;
-            }
-            // A dispute matters where changing only its reading changes the verdict.
-            for position in space.dispute_positions() {
-                let Dimension::Dispute(dispute) = space.dimensions[position] else {
-                    continue;
-                };
-                if dispute_matters[dispute].is_some() {
-                    continue;
-                }
-                let touched = valid
-                    .iter()
-                    .any(|&c| space.constraints[c].iter().any(|k| k.dimension == position));
-                if !touched {
-                    continue;
-                }
-                match reading_that_matters(
-                    &space,
-                    version,
-                    action.default,
-                    valid,
-                    position,
-                    date,
-                    version_index,
-                    action_index,
-                    &mut scratch,
-                    budget,
-                ) {
-                    Ok(found) => dispute_matters[dispute] = found,
-                    Err(exhausted) => {
-                        failure = Some(exhausted);
-                        return;
-                    }
-                }
             }
         });
+        position = walk.position;
+        for &(_, index) in &walk.space.rules {
+            position[index] = None;
+        }
         if let Some(exhausted) = failure {
-            return Err(space.too_large("check", terms, action_index, &exhausted));
+            return Err(walk
+                .space
+                .too_large("check", terms, action_index, &exhausted));
         }
     }
     Ok(seen)
 }
 
+/// Whether a witness found at `in_life` should replace `found`: the first one
+/// found stands, unless a later one falls inside the version's life and it did not.
+fn better(found: Option<&Point>, in_life: bool, life: &DateInterval) -> bool {
+    match found {
+        None => true,
+        Some(found) => in_life && !life.contains(found.date),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn observe_piece(
+    walk: &ActionWalk<'_>,
+    piece: DateInterval,
+    valid: &[usize],
+    life: DateInterval,
+    seen: &mut Observations,
+    dispute_matters: &mut [Option<Point>],
+    scratch: &mut Overrides,
+    budget: &mut Budget,
+) -> Result<(), Exhausted> {
+    let version = walk.version;
+    let space = &walk.space;
+    // A witness date inside the version's life when the piece meets it.
+    let date = piece.intersect(&life).unwrap_or(piece).representative();
+    let in_life = life.contains(date);
+    let mut is_valid = vec![false; space.rules.len()];
+    for &c in valid {
+        is_valid[c] = true;
+    }
+    let rule_of = |c: usize| space.rules[c].1;
+    // May each rule decide on this piece? `None`: not looked at (it might).
+    let mut may_decide: Vec<Option<bool>> = vec![None; space.rules.len()];
+    for &c in valid {
+        budget.spend(1)?;
+        let rule = rule_of(c);
+        if better(seen.applies[rule].as_ref(), in_life, &life) {
+            let values = walk.settled(walk.boxes[c].clone(), valid, budget)?;
+            seen.applies[rule] = Some(walk.point(date, &values));
+        }
+        let (beaters, cover) = walk.beaters(c, &is_valid, budget, true)?;
+        if let Some(cover) = cover {
+            let by = rule_of(cover);
+            if !seen.shadowed_by[rule].contains(&by) {
+                seen.shadowed_by[rule].push(by);
+            }
+            may_decide[c] = Some(false);
+        } else if beaters.is_empty() {
+            seen.decides[rule] = true;
+            may_decide[c] = Some(true);
+        } else if !seen.decides[rule] {
+            let mut shadowed = Vec::new();
+            let found = walk.unbeaten(
+                walk.boxes[c].clone(),
+                &beaters,
+                valid,
+                budget,
+                &mut shadowed,
+            )?;
+            for b in shadowed {
+                let by = rule_of(b);
+                if !seen.shadowed_by[rule].contains(&by) {
+                    seen.shadowed_by[rule].push(by);
+                }
+            }
+            seen.decides[rule] |= found.is_some();
+            may_decide[c] = Some(found.is_some());
+        }
+        for (slot, &target) in version.rules[rule].overrides.iter().enumerate() {
+            if seen.fired[rule][slot] {
+                continue;
+            }
+            let meets = walk.position[target].is_some_and(|t| {
+                is_valid[t] && space::intersection(&walk.boxes[c], &walk.boxes[t]).is_some()
+            });
+            seen.fired[rule][slot] = meets;
+        }
+    }
+    // Clashes: a permit or oblige rule and a forbid rule that both decide somewhere here.
+    let (forbids, others): (Vec<usize>, Vec<usize>) = valid
+        .iter()
+        .copied()
+        .filter(|&c| may_decide[c] != Some(false))
+        .partition(|&c| version.rules[rule_of(c)].effect == Effect::Forbid);
+    for &a in &others {
+        for &f in &forbids {
+            budget.spend(1)?;
+            let key = (rule_of(a).min(rule_of(f)), rule_of(a).max(rule_of(f)));
+            if !better(seen.conflicts.get(&key), in_life, &life) {
+                continue;
+            }
+            let Some(meet) = space::intersection(&walk.boxes[a], &walk.boxes[f]) else {
+                continue;
+            };
+            let (mut beaters, _) = walk.beaters(a, &is_valid, budget, false)?;
+            beaters.extend(walk.beaters(f, &is_valid, budget, false)?.0);
+            beaters.sort_unstable();
+            beaters.dedup();
+            if let Some(values) = walk.unbeaten(meet, &beaters, valid, budget, &mut Vec::new())? {
+                seen.conflicts.insert(key, walk.point(date, &values));
+            }
+        }
+    }
+    // A dispute matters where changing only its reading changes the verdict.
+    for position in space.dispute_positions() {
+        let Dimension::Dispute(dispute) = space.dimensions[position] else {
+            continue;
+        };
+        if dispute_matters[dispute].is_some() {
+            continue;
+        }
+        let touched = valid
+            .iter()
+            .any(|&c| space.constraints[c].iter().any(|k| k.dimension == position));
+        if touched {
+            dispute_matters[dispute] =
+                reading_that_matters(walk, valid, &is_valid, position, date, scratch, budget)?;
+        }
+    }
+    Ok(())
+}
+
 /// Looks for a question on one piece of time where the reading of the dispute
 /// at `position` alone changes the verdict: walks the classes the rules tell
-/// apart on every other dimension, and at each compares the verdict under
-/// every reading. Returns the question under the reading that differs.
-#[allow(clippy::too_many_arguments)]
+/// apart on every other dimension and compares the verdict under each reading,
+/// but stops splitting a box where the verdict cannot depend on the reading (no
+/// rule of the dispute can apply there, or rules nothing can beat already clash
+/// there whatever the reading). Returns the question under the reading that differs.
 fn reading_that_matters(
-    space: &ActionSpace,
-    version: &Version,
-    default: Verdict,
+    walk: &ActionWalk<'_>,
     valid: &[usize],
+    is_valid: &[bool],
     position: usize,
     date: NaiveDate,
-    version_index: usize,
-    action_index: usize,
     scratch: &mut Overrides,
     budget: &mut Budget,
 ) -> Result<Option<Point>, Exhausted> {
+    let space = &walk.space;
+    let version = walk.version;
     let others: Vec<Vec<Constraint>> = valid
         .iter()
         .map(|&c| {
@@ -399,52 +623,73 @@ fn reading_that_matters(
                 .collect()
         })
         .collect();
-    let needs: Vec<ValueSet> = valid
+    let needs: Vec<Option<ValueSet>> = valid
         .iter()
         .map(|&c| {
             space.constraints[c]
                 .iter()
                 .find(|k| k.dimension == position)
-                .map_or(space.root[position], |k| k.allowed)
+                .map(|k| k.allowed)
         })
         .collect();
+    // Rules nothing valid here can beat: where two of them clash, the verdict is a conflict.
+    let mut unbeatable = Vec::with_capacity(valid.len());
+    for &c in valid {
+        let (beaters, _) = walk.beaters(c, is_valid, budget, false)?;
+        unbeatable.push(beaters.is_empty());
+    }
+    let effect = |slot: usize| version.rules[walk.space.rules[valid[slot]].1].effect;
     let refs: Vec<&[Constraint]> = others.iter().map(Vec::as_slice).collect();
     let readings: Vec<usize> = space.root[position].indices().collect();
     let mut found: Option<Point> = None;
     let mut applicable = Vec::new();
-    space::explore(space.root.clone(), &refs, budget, |leaf| {
-        if found.is_some() {
-            return;
-        }
-        let mut first: Option<Verdict> = None;
-        for &reading in &readings {
-            applicable.clear();
-            applicable.extend(
-                leaf.applicable
-                    .iter()
-                    .filter(|&&c| needs[c].contains(reading))
-                    .map(|&c| space.rules[valid[c]].1),
-            );
-            applicable.sort_unstable();
-            let verdict = settle(version, default, &applicable, scratch).verdict;
-            match first {
-                None => first = Some(verdict),
-                Some(verdict_first) if verdict_first != verdict => {
-                    let mut values = leaf.values.to_vec();
-                    values[position] = ValueSet::single(reading);
-                    found = Some(leaf_point(
-                        space,
-                        version_index,
-                        action_index,
-                        date,
-                        &values,
-                    ));
-                    return;
-                }
-                Some(_) => {}
+    space::walk(
+        space.root.clone(),
+        &refs,
+        budget,
+        |applicable, still| {
+            let disputed = applicable
+                .iter()
+                .chain(still)
+                .any(|&slot| needs[slot].is_some());
+            let clash = |forbid: bool| {
+                applicable.iter().any(|&slot| {
+                    needs[slot].is_none()
+                        && unbeatable[slot]
+                        && (effect(slot) == Effect::Forbid) == forbid
+                })
+            };
+            !disputed || (clash(true) && clash(false))
+        },
+        |leaf, still| {
+            if !still.is_empty() {
+                return ControlFlow::Continue(());
             }
-        }
-    })?;
+            let mut first: Option<Verdict> = None;
+            for &reading in &readings {
+                applicable.clear();
+                applicable.extend(
+                    leaf.applicable
+                        .iter()
+                        .filter(|&&slot| needs[slot].is_none_or(|set| set.contains(reading)))
+                        .map(|&slot| space.rules[valid[slot]].1),
+                );
+                applicable.sort_unstable();
+                let verdict = settle(version, walk.default, &applicable, scratch).verdict;
+                match first {
+                    None => first = Some(verdict),
+                    Some(earlier) if earlier != verdict => {
+                        let mut values = leaf.values.to_vec();
+                        values[position] = ValueSet::single(reading);
+                        found = Some(walk.point(date, &values));
+                        return ControlFlow::Break(());
+                    }
+                    Some(_) => {}
+                }
+            }
+            ControlFlow::Continue(())
+        },
+    )?;
     Ok(found)
 }
 
@@ -543,7 +788,8 @@ pub fn check(
     let mut dispute_matters: Vec<Option<Point>> = vec![None; vocabulary.disputes.len()];
     for (version_index, version) in terms.versions.iter().enumerate() {
         let seen = observe(terms, version_index, &mut dispute_matters, budget)?;
-        for (clash, point) in &seen.conflicts {
+        for (&(first, second), point) in &seen.conflicts {
+            let clash = [first, second];
             let parts: Vec<String> = clash
                 .iter()
                 .map(|&r| {
@@ -564,10 +810,7 @@ pub fn check(
                 ),
                 Some(version.rules[clash[0]].location.to_string()),
                 Some({
-                    let (a, b) = (
-                        &version.rules[clash[0]].id,
-                        &version.rules[clash[clash.len() - 1]].id,
-                    );
+                    let (a, b) = (&version.rules[first].id, &version.rules[second].id);
                     format!(
                         "make one an exception to the other: `overrides = [\"{a}\"]` on `{b}`, or `overrides = [\"{b}\"]` on `{a}`; or narrow one of them"
                     )

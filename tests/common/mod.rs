@@ -101,3 +101,16 @@ pub fn load_generated(source: &TermsSource) -> Terms {
 pub fn generated(shape: &Shape) -> Terms {
     load_generated(&generate(shape))
 }
+
+/// Writes an in-memory terms source into `dir` as a terms directory (`seeds/` inside it).
+pub fn write_source(source: &TermsSource, dir: &TempDir) {
+    let TermsSource::InMemory { terms, seeds } = source else {
+        panic!("only in-memory sources can be written");
+    };
+    for (name, text) in terms {
+        dir.write(name, text);
+    }
+    for (name, text) in seeds {
+        dir.write(&format!("seeds/{name}"), text);
+    }
+}
