@@ -38,7 +38,7 @@ pub struct Question<'q> {
 }
 
 /// The verdict for fully known facts, and the rules behind it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Decision {
     /// The verdict.
     pub verdict: Verdict,
@@ -343,12 +343,22 @@ pub fn outcome(
     }
     // Branches with the same decision that differ in one fact are one branch.
     let mut by_decision: Vec<(Decision, Vec<Cube>)> = Vec::new();
+    let mut index: std::collections::HashMap<Decision, usize> = std::collections::HashMap::new();
     for (cube, decision) in leaves {
-        match by_decision.iter_mut().find(|(d, _)| *d == decision) {
-            Some((_, cubes)) => cubes.push(cube),
-            None => by_decision.push((decision, vec![cube])),
+        match index.get(&decision) {
+            Some(&at) => by_decision[at].1.push(cube),
+            None => {
+                index.insert(decision.clone(), by_decision.len());
+                by_decision.push((decision, vec![cube]));
+            }
         }
     }
+    budget
+        .spend_reported(by_decision.len())
+        .map_err(|exhausted| Exhausted {
+            dimensions: unknown.clone(),
+            ..exhausted
+        })?;
     let mut cases: Vec<(Vec<Option<usize>>, Case)> = Vec::new();
     for (decision, cubes) in by_decision {
         for cube in space::merge(cubes) {

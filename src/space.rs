@@ -29,11 +29,20 @@ use std::ops::ControlFlow;
 /// How many cases an exhaustive command may visit unless told otherwise (`--max-cases`).
 pub const DEFAULT_MAX_CASES: u64 = 10_000_000;
 
+/// What each branch of an answer, span of a timeline or region of a diff
+/// costs from the budget when it is reported.
+pub const REPORTED_COST: u64 = 100;
+
+/// The most deciding rules a diff region's side or a timeline span lists by
+/// name; the rest are counted.
+pub const LISTED_RULES: usize = 10;
+
 /// A count of the work an exhaustive command may still do.
 ///
 /// A *case* is one box of questions visited (a node of the decision tree, or
 /// one piece of time for one box), plus one for every 64 rules tested there, so
-/// that the count follows the time spent.
+/// that the count follows the time spent; every branch, span or region a report
+/// holds costs [`REPORTED_COST`] more.
 #[derive(Debug, Clone)]
 pub struct Budget {
     limit: u64,
@@ -77,6 +86,13 @@ impl Budget {
                 })
             }
         }
+    }
+
+    /// Spends what reporting `items` branches, spans or regions costs: each is
+    /// [`REPORTED_COST`] cases, so that a report stays a size a person can read
+    /// and memory can hold.
+    pub fn spend_reported(&mut self, items: usize) -> Result<(), Exhausted> {
+        self.spend((items as u64).saturating_mul(REPORTED_COST))
     }
 
     /// Spends one case for a box where `rules` rules were tested.

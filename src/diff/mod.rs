@@ -21,7 +21,8 @@ pub mod report;
 use crate::eval::{Decision, Overrides, settle};
 use crate::interval::DateInterval;
 use crate::space::{
-    self, Budget, Constraint, Cube, Dimension, Exhausted, TooLarge, Union, intersection, volume,
+    self, Budget, Constraint, Cube, Dimension, Exhausted, LISTED_RULES, TooLarge, Union,
+    intersection, volume,
 };
 use crate::terms::{Terms, ValueSet, Version};
 use crate::verdict::Verdict;
@@ -61,8 +62,11 @@ impl DiffRequest {
 pub struct Side {
     /// The verdict.
     pub verdict: Verdict,
-    /// Indices of the deciding rules in that side's version; empty when the action's default decided.
+    /// Indices of the deciding rules in that side's version, the first
+    /// [`LISTED_RULES`] of them; empty when the action's default decided.
     pub deciding: Vec<usize>,
+    /// How many more rules decided than `deciding` lists.
+    pub unlisted: usize,
 }
 
 impl From<Decision> for Side {
@@ -70,7 +74,19 @@ impl From<Decision> for Side {
         Side {
             verdict: decision.verdict,
             deciding: decision.deciding,
+            unlisted: 0,
         }
+    }
+}
+
+impl Side {
+    /// The side as a region reports it: at most [`LISTED_RULES`] rules by name, the rest counted.
+    fn listed(mut self) -> Side {
+        if self.deciding.len() > LISTED_RULES {
+            self.unlisted += self.deciding.len() - LISTED_RULES;
+            self.deciding.truncate(LISTED_RULES);
+        }
+        self
     }
 }
 
@@ -385,11 +401,21 @@ pub fn diff(terms: &Terms, request: &DiffRequest, budget: &mut Budget) -> Result
                 .filter(|key| !here.contains_key(*key))
                 .cloned()
                 .collect();
+            if let Err(exhausted) = budget.spend_reported(ended.len()) {
+                failure = Some(exhausted);
+                return;
+            }
             for key in ended {
                 let run = open.remove(&key).expect("the key was just listed");
                 let interval =
                     DateInterval::new(run.from, piece.from()).expect("a run ends after it starts");
-                closed.push((key.0, key.1, interval, run.under_every_reading));
+                let ((before, after), cube) = key;
+                closed.push((
+                    (before.listed(), after.listed()),
+                    cube,
+                    interval,
+                    run.under_every_reading,
+                ));
             }
             for (key, robust) in here {
                 let run = open.entry(key).or_insert(Run {
@@ -402,10 +428,18 @@ pub fn diff(terms: &Terms, request: &DiffRequest, budget: &mut Budget) -> Result
         if let Some(exhausted) = failure {
             return Err(space.too_large("diff", terms, action_index, &exhausted));
         }
-        for (key, run) in open {
+        if let Err(exhausted) = budget.spend_reported(open.len()) {
+            return Err(space.too_large("diff", terms, action_index, &exhausted));
+        }
+        for (((before, after), cube), run) in open {
             let interval =
                 DateInterval::new(run.from, last_until).expect("a run ends after it starts");
-            closed.push((key.0, key.1, interval, run.under_every_reading));
+            closed.push((
+                (before.listed(), after.listed()),
+                cube,
+                interval,
+                run.under_every_reading,
+            ));
         }
         questions_changed.push(changed_params.volume());
         let mut action_regions: Vec<Region> = closed

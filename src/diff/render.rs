@@ -75,6 +75,9 @@ fn side_lines(out: &mut String, side: &SideReport) {
         );
         citation_lines(out, &rule.citations, "       ");
     }
+    if side.more_rules > 0 {
+        let _ = writeln!(out, "     and {} more rules", side.more_rules);
+    }
 }
 
 /// Renders a diff as text: the summary first, then every region with the rules and passages on each side.
@@ -145,7 +148,10 @@ fn side_cell(side: &SideReport) -> String {
     if side.rules.is_empty() {
         format!("{} (default)", side.verdict)
     } else {
-        let ids: Vec<String> = side.rules.iter().map(|r| format!("`{}`", r.id)).collect();
+        let mut ids: Vec<String> = side.rules.iter().map(|r| format!("`{}`", r.id)).collect();
+        if side.more_rules > 0 {
+            ids.push(format!("and {} more", side.more_rules));
+        }
         format!("{} ({})", side.verdict, ids.join(", "))
     }
 }

@@ -103,8 +103,10 @@ pub struct SideReport {
     pub verdict: Verdict,
     /// `rule` or `default`.
     pub decided_by: &'static str,
-    /// The deciding rules, with their locations and citations.
+    /// The deciding rules, with their locations and citations (at most ten).
     pub rules: Vec<RuleReport>,
+    /// How many more rules decided than `rules` lists.
+    pub more_rules: usize,
 }
 
 fn values(set: ValueSet, names: &[String]) -> Vec<String> {
@@ -126,6 +128,7 @@ fn side_report(terms: &Terms, version: usize, side: &Side) -> SideReport {
             .iter()
             .map(|&i| rule_report(terms, version, i))
             .collect(),
+        more_rules: side.unlisted,
     }
 }
 

@@ -18,7 +18,7 @@ use crate::report::{
     named_fact_sets, named_facts, named_params, parameter_classes, representative,
     too_large_over_facts, too_large_over_params,
 };
-use crate::space::{self, Budget, Cube, TooLarge};
+use crate::space::{self, Budget, Cube, LISTED_RULES, TooLarge};
 use crate::terms::{Terms, Version};
 use crate::verdict::Verdict;
 use chrono::NaiveDate;
@@ -92,8 +92,10 @@ pub enum SpanOutcome {
     Decided {
         /// The verdict.
         verdict: Verdict,
-        /// The deciding rules; empty when the default decided.
+        /// The deciding rules (at most ten); empty when the default decided.
         rules: Vec<String>,
+        /// How many more rules decided than `rules` lists.
+        more_rules: usize,
     },
     /// The verdict depends on facts not given.
     DependsOnFacts {
@@ -113,8 +115,10 @@ pub struct FactCase {
     pub facts: BTreeMap<String, Vec<String>>,
     /// The verdict.
     pub verdict: Verdict,
-    /// The deciding rules; empty when the default decided.
+    /// The deciding rules (at most ten); empty when the default decided.
     pub rules: Vec<String>,
+    /// How many more rules decided than `rules` lists.
+    pub more_rules: usize,
 }
 
 /// A date worth marking on the timeline.
@@ -128,19 +132,26 @@ pub struct Mark {
     pub label: String,
 }
 
-fn rule_names(version: &Version, indices: &[usize]) -> Vec<String> {
-    indices
+/// The first [`LISTED_RULES`] of `indices` by name, and how many more there are.
+fn rule_names(version: &Version, indices: &[usize]) -> (Vec<String>, usize) {
+    let names = indices
         .iter()
+        .take(LISTED_RULES)
         .map(|&i| version.rules[i].id.0.clone())
-        .collect()
+        .collect();
+    (names, indices.len().saturating_sub(LISTED_RULES))
 }
 
 fn span_outcome(terms: &Terms, version: &Version, outcome: &Outcome) -> SpanOutcome {
     match outcome {
-        Outcome::Decided(decision) => SpanOutcome::Decided {
-            verdict: decision.verdict,
-            rules: rule_names(version, &decision.deciding),
-        },
+        Outcome::Decided(decision) => {
+            let (rules, more_rules) = rule_names(version, &decision.deciding);
+            SpanOutcome::Decided {
+                verdict: decision.verdict,
+                rules,
+                more_rules,
+            }
+        }
         Outcome::DependsOnFacts { facts, cases } => SpanOutcome::DependsOnFacts {
             facts: facts
                 .iter()
@@ -148,10 +159,14 @@ fn span_outcome(terms: &Terms, version: &Version, outcome: &Outcome) -> SpanOutc
                 .collect(),
             cases: cases
                 .iter()
-                .map(|case| FactCase {
-                    facts: named_fact_sets(terms, &case.facts),
-                    verdict: case.decision.verdict,
-                    rules: rule_names(version, &case.decision.deciding),
+                .map(|case| {
+                    let (rules, more_rules) = rule_names(version, &case.decision.deciding);
+                    FactCase {
+                        facts: named_fact_sets(terms, &case.facts),
+                        verdict: case.decision.verdict,
+                        rules,
+                        more_rules,
+                    }
                 })
                 .collect(),
         },
@@ -243,10 +258,12 @@ pub fn timeline(
         for class in &classes {
             let params = representative(class);
             let mut spans: Vec<Span> = Vec::new();
+            // The last piece's version and whole outcome: spans join while they stay the same.
+            let mut last: Option<(Option<usize>, Option<Outcome>)> = None;
             for piece in &pieces {
                 let date = piece.representative();
                 let version = lane.or_else(|| terms.version_in_force(date));
-                let (version_name, outcome) = match version {
+                let outcome = match version {
                     Some(v) => {
                         let question = Question {
                             version: v,
@@ -256,27 +273,33 @@ pub fn timeline(
                             facts: &facts,
                             readings: &readings,
                         };
-                        let outcome = eval::outcome(terms, &question, budget).map_err(|e| {
+                        Some(eval::outcome(terms, &question, budget).map_err(|e| {
                             too_large_over_facts("timeline", terms, action_index, &e)
-                        })?;
-                        (
-                            Some(terms.versions[v].id.clone()),
-                            span_outcome(terms, &terms.versions[v], &outcome),
-                        )
+                        })?)
                     }
-                    None => (None, SpanOutcome::NoAgreement),
+                    None => None,
                 };
-                match spans.last_mut() {
-                    Some(last) if last.version == version_name && last.outcome == outcome => {
-                        last.until = piece.until();
+                let current = (version, outcome);
+                if last.as_ref() == Some(&current) {
+                    if let Some(span) = spans.last_mut() {
+                        span.until = piece.until();
                     }
-                    _ => spans.push(Span {
-                        from: piece.from(),
-                        until: piece.until(),
-                        version: version_name,
-                        outcome,
-                    }),
+                    continue;
                 }
+                budget
+                    .spend_reported(1)
+                    .map_err(|e| too_large_over_params("timeline", terms, action_index, &e))?;
+                let shown = match &current {
+                    (Some(v), Some(outcome)) => span_outcome(terms, &terms.versions[*v], outcome),
+                    _ => SpanOutcome::NoAgreement,
+                };
+                spans.push(Span {
+                    from: piece.from(),
+                    until: piece.until(),
+                    version: current.0.map(|v| terms.versions[v].id.clone()),
+                    outcome: shown,
+                });
+                last = Some(current);
             }
             match joined.iter_mut().find(|(same, _)| *same == spans) {
                 Some((_, cubes)) => cubes.push(class.clone()),
@@ -335,15 +358,21 @@ impl SpanOutcome {
 
     /// Why, in a few words: the deciding rules or `default`, per case when it depends on facts.
     pub fn reason(&self) -> String {
-        let rules = |rules: &[String]| {
+        let rules = |rules: &[String], more: usize| {
             if rules.is_empty() {
                 "default".to_string()
+            } else if more > 0 {
+                format!("{}, and {more} more", rules.join(", "))
             } else {
                 rules.join(", ")
             }
         };
         match self {
-            SpanOutcome::Decided { rules: r, .. } => rules(r),
+            SpanOutcome::Decided {
+                rules: r,
+                more_rules,
+                ..
+            } => rules(r, *more_rules),
             SpanOutcome::DependsOnFacts { cases, .. } => {
                 // The most common branch reads last, as "otherwise".
                 let count = |case: &FactCase| {
@@ -374,13 +403,13 @@ impl SpanOutcome {
                             "if {}: {} ({})",
                             facts.join(", "),
                             case.verdict,
-                            rules(&case.rules)
+                            rules(&case.rules, case.more_rules)
                         )
                     })
                     .chain([format!(
                         "otherwise: {} ({})",
                         otherwise.verdict,
-                        rules(&otherwise.rules)
+                        rules(&otherwise.rules, otherwise.more_rules)
                     )])
                     .collect::<Vec<_>>()
                     .join("; ")
