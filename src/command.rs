@@ -3,7 +3,7 @@
 //! each command its standard output (see [`crate::output`]) and maps the result
 //! to an exit code.
 
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::Diagnostic;
 use crate::diff::DiffRequest;
 use crate::interval::DateInterval;
 use crate::query::{self, InputError};
@@ -252,22 +252,6 @@ fn answer(terms: &Terms, request: &AskRequest, on_text: &str) -> Result<AskRepor
     })
 }
 
-fn read_file(path: &Path) -> Result<std::sync::Arc<SourceFile>, BadInput> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", path.display()), None))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::error(
-            format!(
-                "`{}` is not UTF-8 text (the first bad byte is at offset {})",
-                path.display(),
-                e.utf8_error().valid_up_to()
-            ),
-            None,
-        )
-    })?;
-    Ok(SourceFile::new(path.display().to_string(), text))
-}
-
 /// `covenant ask`: answers a query, or every question of a scenario file.
 pub fn ask(
     terms: &Terms,
@@ -277,7 +261,7 @@ pub fn ask(
 ) -> Result<(), CommandError> {
     only_formats("ask", format, &[Format::Text, Format::Json])?;
     if let Some(path) = &args.scenario {
-        let file = read_file(path)?;
+        let file = scenario::read(path)?;
         let questions = scenario::load(terms, &file)?;
         let mut reports = Vec::new();
         for question in &questions {
@@ -337,7 +321,7 @@ pub fn test(
     let mut results: Vec<TestResult> = Vec::new();
     let mut errors = Vec::new();
     for path in files {
-        let file = read_file(path)?;
+        let file = scenario::read(path)?;
         match scenario::load(terms, &file) {
             Ok(questions) => {
                 for question in &questions {
