@@ -222,3 +222,14 @@ pub fn svg(report: &TimelineReport) -> String {
     out.push_str("</svg>\n");
     out
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_are_escaped_so_the_svg_stays_xml() {
+        assert_eq!(
+            super::escape("a\u{1b}[2J<b>\u{7}\u{9b}"),
+            "a\\u{1b}[2J&lt;b&gt;\\u{7}\\u{9b}"
+        );
+    }
+}
