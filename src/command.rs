@@ -1,7 +1,9 @@
-//! One function per subcommand, taking what the command line gives and returning
-//! what to print. The binary only parses arguments and prints.
+//! One function per subcommand, taking what the command line gives and writing
+//! its report into a [`Write`] sink. The binary only parses arguments, hands
+//! each command its standard output (see [`crate::output`]) and maps the result
+//! to an exit code.
 
-use crate::diagnostic::{Diagnostic, SourceFile};
+use crate::diagnostic::Diagnostic;
 use crate::diff::DiffRequest;
 use crate::interval::DateInterval;
 use crate::query::{self, InputError};
@@ -11,6 +13,7 @@ use crate::scenario::{self, TestResult};
 use crate::space::{Budget, DEFAULT_MAX_CASES, TooLarge};
 use crate::terms::{self, Terms, TermsSource};
 use serde_json::json;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
 /// Output for people or for scripts.
@@ -62,6 +65,35 @@ fn only_formats(command: &str, format: Format, allowed: &[Format]) -> Result<(),
 pub struct BadInput {
     /// What is wrong, located.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Why a command stopped: its input was bad (exit 2), or its output could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// The terms, query, flags or scenario file are wrong; the diagnostics say how.
+    #[error(transparent)]
+    BadInput(#[from] BadInput),
+    /// Writing the report failed; [`crate::output::ending`] tells a closed pipe
+    /// (not an error) from anything else.
+    #[error("cannot write output: {0}")]
+    Output(#[from] io::Error),
+}
+
+impl From<Diagnostic> for CommandError {
+    fn from(diagnostic: Diagnostic) -> Self {
+        CommandError::BadInput(diagnostic.into())
+    }
+}
+
+impl From<Vec<Diagnostic>> for CommandError {
+    fn from(diagnostics: Vec<Diagnostic>) -> Self {
+        CommandError::BadInput(diagnostics.into())
+    }
+}
+
+/// Writes a finished piece of a report.
+fn emit(out: &mut dyn Write, text: &str) -> Result<(), CommandError> {
+    Ok(out.write_all(text.as_bytes())?)
 }
 
 impl From<Vec<Diagnostic>> for BadInput {
@@ -278,28 +310,17 @@ fn too_large(error: &TooLarge) -> BadInput {
         .into()
 }
 
-fn read_file(path: &Path) -> Result<std::sync::Arc<SourceFile>, BadInput> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| Diagnostic::error(format!("cannot read `{}`: {e}", path.display()), None))?;
-    let text = String::from_utf8(bytes).map_err(|e| {
-        Diagnostic::error(
-            format!(
-                "`{}` is not UTF-8 text (the first bad byte is at offset {})",
-                path.display(),
-                e.utf8_error().valid_up_to()
-            ),
-            None,
-        )
-    })?;
-    Ok(SourceFile::new(path.display().to_string(), text))
-}
-
 /// `covenant ask`: answers a query, or every question of a scenario file.
-pub fn ask(terms: &Terms, args: &AskArgs, format: Format) -> Result<String, BadInput> {
+pub fn ask(
+    terms: &Terms,
+    args: &AskArgs,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), CommandError> {
     let max_cases = args.max_cases;
     only_formats("ask", format, &[Format::Text, Format::Json])?;
     if let Some(path) = &args.scenario {
-        let file = read_file(path)?;
+        let file = scenario::read(path)?;
         let questions = scenario::load(terms, &file)?;
         let mut reports = Vec::new();
         for question in &questions {
@@ -309,7 +330,7 @@ pub fn ask(terms: &Terms, args: &AskArgs, format: Format) -> Result<String, BadI
                 answer(terms, &question.request, &on, max_cases)?,
             ));
         }
-        return Ok(match format {
+        let output = match format {
             Format::Json => to_json(&json!(
                 reports
                     .iter()
@@ -321,7 +342,8 @@ pub fn ask(terms: &Terms, args: &AskArgs, format: Format) -> Result<String, BadI
                 .map(|(name, report)| format!("## {name}\n{}", render::ask(report)))
                 .collect::<Vec<_>>()
                 .join("\n"),
-        });
+        };
+        return emit(out, &output);
     }
     let Some(query_text) = &args.query else {
         return Err(Diagnostic::error("give a query, or --scenario FILE", None)
@@ -333,10 +355,11 @@ pub fn ask(terms: &Terms, args: &AskArgs, format: Format) -> Result<String, BadI
     let request = request_from_flags(terms, query_text, args)?;
     let on = args.on.clone().unwrap_or_else(|| request.date.to_string());
     let report = answer(terms, &request, &on, max_cases)?;
-    Ok(match format {
+    let output = match format {
         Format::Json => to_json(&report),
         Format::Text | Format::Markdown | Format::Svg => render::ask(&report),
-    })
+    };
+    emit(out, &output)
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {
@@ -346,18 +369,19 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
     text
 }
 
-/// `covenant test`: checks every question with an expectation; `Ok((output, all_passed))`.
+/// `covenant test`: checks every question with an expectation; `Ok(all_passed)`.
 pub fn test(
     terms: &Terms,
     files: &[PathBuf],
     format: Format,
     max_cases: u64,
-) -> Result<(String, bool), BadInput> {
+    out: &mut dyn Write,
+) -> Result<bool, CommandError> {
     only_formats("test", format, &[Format::Text, Format::Json])?;
     let mut results: Vec<TestResult> = Vec::new();
     let mut errors = Vec::new();
     for path in files {
-        let file = read_file(path)?;
+        let file = scenario::read(path)?;
         match scenario::load(terms, &file) {
             Ok(questions) => {
                 for question in &questions {
@@ -373,35 +397,36 @@ pub fn test(
         }
     }
     if !errors.is_empty() {
-        return Err(errors.into());
+        return Err(BadInput::from(errors).into());
     }
     let failed = results.iter().filter(|r| !r.passed).count();
     let passed = results.len() - failed;
     let output = match format {
         Format::Json => to_json(&json!({ "passed": passed, "failed": failed, "results": results })),
         Format::Text | Format::Markdown | Format::Svg => {
-            let mut out = String::new();
+            let mut text = String::new();
             for result in &results {
                 if result.passed {
-                    out.push_str(&format!("ok      {}\n", result.name));
+                    text.push_str(&format!("ok      {}\n", result.name));
                 } else {
-                    out.push_str(&format!("FAILED  {}  ({})\n", result.name, result.location));
+                    text.push_str(&format!("FAILED  {}  ({})\n", result.name, result.location));
                     for problem in &result.problems {
-                        out.push_str(&format!("          {problem}\n"));
+                        text.push_str(&format!("          {problem}\n"));
                     }
                 }
             }
-            out.push_str(&format!("\n{passed} passed, {failed} failed\n"));
-            out
+            text.push_str(&format!("\n{passed} passed, {failed} failed\n"));
+            text
         }
     };
-    Ok((output, failed == 0))
+    emit(out, &output)?;
+    Ok(failed == 0)
 }
 
 /// `covenant versions`: the versions, their dates and the evidence for each date.
-pub fn versions(terms: &Terms, format: Format) -> Result<String, BadInput> {
+pub fn versions(terms: &Terms, format: Format, out: &mut dyn Write) -> Result<(), CommandError> {
     only_formats("versions", format, &[Format::Text, Format::Json])?;
-    Ok(match format {
+    let output = match format {
         Format::Text | Format::Markdown | Format::Svg => render::versions(terms),
         Format::Json => to_json(&json!({
             "title": terms.vocabulary.title,
@@ -414,14 +439,15 @@ pub fn versions(terms: &Terms, format: Format) -> Result<String, BadInput> {
                 "superseded": v.superseded.as_ref().map(|s| json!({ "date": s.date, "source": s.source, "citations": s.citations })),
             })).collect::<Vec<_>>(),
         })),
-    })
+    };
+    emit(out, &output)
 }
 
 /// `covenant actions`: the vocabulary: actions, parameters, defaults, facts, disputes and readings.
-pub fn actions(terms: &Terms, format: Format) -> Result<String, BadInput> {
+pub fn actions(terms: &Terms, format: Format, out: &mut dyn Write) -> Result<(), CommandError> {
     only_formats("actions", format, &[Format::Text, Format::Json])?;
     let vocabulary = &terms.vocabulary;
-    Ok(match format {
+    let output = match format {
         Format::Text | Format::Markdown | Format::Svg => render::actions(terms),
         Format::Json => to_json(&json!({
             "parties": vocabulary.parties.iter().map(|p| json!({ "id": p.id, "name": p.name })).collect::<Vec<_>>(),
@@ -441,7 +467,8 @@ pub fn actions(terms: &Terms, format: Format) -> Result<String, BadInput> {
                 "readings": d.readings.iter().map(|r| json!({ "id": r.id, "summary": r.summary, "citations": r.citations })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
         })),
-    })
+    };
+    emit(out, &output)
 }
 
 /// Renders diagnostics for people or as JSON (`{"errors": [...]}`).
@@ -579,8 +606,13 @@ fn diff_request(terms: &Terms, args: &DiffArgs) -> Result<DiffRequest, BadInput>
 }
 
 /// `covenant diff`: every question whose verdict differs between two versions;
-/// `Ok((output, differences_found))`.
-pub fn diff(terms: &Terms, args: &DiffArgs, format: Format) -> Result<(String, bool), BadInput> {
+/// `Ok(differences_found)`.
+pub fn diff(
+    terms: &Terms,
+    args: &DiffArgs,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<bool, CommandError> {
     only_formats(
         "diff",
         format,
@@ -595,7 +627,8 @@ pub fn diff(terms: &Terms, args: &DiffArgs, format: Format) -> Result<(String, b
         Format::Markdown => crate::diff::render::markdown(terms, &report),
         Format::Text | Format::Svg => crate::diff::render::text(terms, &report),
     };
-    Ok((output, !found.is_empty()))
+    emit(out, &output)?;
+    Ok(!found.is_empty())
 }
 
 /// What `covenant timeline` was given.
@@ -614,7 +647,12 @@ pub struct TimelineArgs {
 }
 
 /// `covenant timeline`: the verdict on one action over time, under each version.
-pub fn timeline(terms: &Terms, args: &TimelineArgs, format: Format) -> Result<String, BadInput> {
+pub fn timeline(
+    terms: &Terms,
+    args: &TimelineArgs,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), CommandError> {
     only_formats(
         "timeline",
         format,
@@ -631,7 +669,7 @@ pub fn timeline(terms: &Terms, args: &TimelineArgs, format: Format) -> Result<St
         &mut errors,
     );
     let (Some(query), Some(under), true) = (flags.query, flags.under, errors.is_empty()) else {
-        return Err(errors.into());
+        return Err(BadInput::from(errors).into());
     };
     let request = crate::timeline::TimelineRequest {
         text: args.query.clone(),
@@ -642,20 +680,22 @@ pub fn timeline(terms: &Terms, args: &TimelineArgs, format: Format) -> Result<St
     };
     let report = crate::timeline::timeline(terms, &request, &mut Budget::new(args.max_cases))
         .map_err(|e| too_large(&e))?;
-    Ok(match format {
+    let output = match format {
         Format::Json => to_json(&report),
         Format::Svg => crate::timeline::svg::svg(&report),
         Format::Text | Format::Markdown => crate::timeline::render::text(&report),
-    })
+    };
+    emit(out, &output)
 }
 
-/// `covenant check`: loads the terms leniently and checks them; `Ok((output, passed))`.
+/// `covenant check`: loads the terms leniently and checks them; `Ok(passed)`.
 /// Terms that cannot be loaded at all are bad input (exit 2).
 pub fn check(
     dir: Option<&Path>,
     format: Format,
     max_cases: u64,
-) -> Result<(String, bool), BadInput> {
+    out: &mut dyn Write,
+) -> Result<bool, CommandError> {
     only_formats("check", format, &[Format::Text, Format::Json])?;
     let (terms, loading) = terms::load_for_check(&terms_source(dir))
         .map_err(|errors| BadInput::from(errors.diagnostics()))?;
@@ -671,5 +711,6 @@ pub fn check(
         Format::Json => to_json(&report),
         _ => crate::check::render::text(&report),
     };
-    Ok((output, report.passed()))
+    emit(out, &output)?;
+    Ok(report.passed())
 }

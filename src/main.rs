@@ -1,7 +1,9 @@
 //! The `covenant` command: parses arguments, calls the library, prints, exits.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use covenant::command::{self, AskArgs, BadInput, DiffArgs, Format, TimelineArgs};
+use covenant::command::{self, AskArgs, CommandError, DiffArgs, Format, TimelineArgs};
+use covenant::output::{self, Ending, Output};
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -73,7 +75,7 @@ covenant ask 'openai.pay_revenue_share' --on 2031-06-01 --under all\n  covenant 
         /// What to ask, e.g. `openai.host_models(cloud=aws)`; `covenant actions` lists the actions.
         #[arg(required_unless_present = "scenario")]
         query: Option<String>,
-        /// The date to ask about (YYYY-MM-DD); today if left out.
+        /// The date to ask about (YYYY-MM-DD); today in the local time zone if left out.
         #[arg(long, value_name = "DATE")]
         on: Option<String>,
         /// Which version: `in-force` (the one in force on the date), `all`, or a version id such as `old` or `new`.
@@ -168,15 +170,23 @@ Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 the terms cannot b
     },
 }
 
-fn run(cli: Cli) -> Result<(String, u8), BadInput> {
+/// The exit code of a command that ran to the end.
+fn code(held: bool) -> u8 {
+    if held { ANSWERED } else { EXPECTATION_FAILED }
+}
+
+/// Runs the command, writing its report into `out`; the exit code if it answered.
+fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
     let format = Format::from(cli.format);
     // `check` loads the terms itself, leniently; every other command loads them here.
     let load = || command::load_terms(cli.terms.as_deref());
     Ok(match cli.command {
-        Command::Check => {
-            let (output, passed) = command::check(cli.terms.as_deref(), format, cli.max_cases)?;
-            (output, if passed { ANSWERED } else { EXPECTATION_FAILED })
-        }
+        Command::Check => code(command::check(
+            cli.terms.as_deref(),
+            format,
+            cli.max_cases,
+            out,
+        )?),
         Command::Ask {
             query,
             on,
@@ -194,10 +204,17 @@ fn run(cli: Cli) -> Result<(String, u8), BadInput> {
                 readings,
                 max_cases: cli.max_cases,
             };
-            (command::ask(&load()?, &args, format)?, ANSWERED)
+            command::ask(&load()?, &args, format, out)?;
+            ANSWERED
         }
-        Command::Versions => (command::versions(&load()?, format)?, ANSWERED),
-        Command::Actions => (command::actions(&load()?, format)?, ANSWERED),
+        Command::Versions => {
+            command::versions(&load()?, format, out)?;
+            ANSWERED
+        }
+        Command::Actions => {
+            command::actions(&load()?, format, out)?;
+            ANSWERED
+        }
         Command::Diff {
             versions,
             from,
@@ -216,13 +233,8 @@ fn run(cli: Cli) -> Result<(String, u8), BadInput> {
                 every_reading,
                 max_cases: cli.max_cases,
             };
-            let (output, differences) = command::diff(&load()?, &args, format)?;
-            let code = if exit_code && differences {
-                EXPECTATION_FAILED
-            } else {
-                ANSWERED
-            };
-            (output, code)
+            let differences = command::diff(&load()?, &args, format, out)?;
+            code(!(exit_code && differences))
         }
         Command::Timeline {
             query,
@@ -237,26 +249,73 @@ fn run(cli: Cli) -> Result<(String, u8), BadInput> {
                 readings,
                 max_cases: cli.max_cases,
             };
-            (command::timeline(&load()?, &args, format)?, ANSWERED)
+            command::timeline(&load()?, &args, format, out)?;
+            ANSWERED
         }
         Command::Test { files } => {
-            let (output, passed) = command::test(&load()?, &files, format, cli.max_cases)?;
-            (output, if passed { ANSWERED } else { EXPECTATION_FAILED })
+            code(command::test(&load()?, &files, format, cli.max_cases, out)?)
         }
     })
 }
 
+/// Writes `text` to standard error; the exit code is `code` whatever happens,
+/// since the command has already failed (a closed stderr only silences it).
+fn fail_with(text: &str, format: Format, code: u8) -> ExitCode {
+    let mut stderr = Output::stderr(format);
+    let written = stderr
+        .write_all(text.as_bytes())
+        .and_then(|()| stderr.finish());
+    if let Err(failure) = output::ending(written) {
+        // stderr itself failed: one last try, unbuffered, and no panic if that fails too.
+        let _ = writeln!(std::io::stderr(), "error: {failure}");
+    }
+    ExitCode::from(code)
+}
+
+/// Shows clap's help, version or usage error through the same escaped, checked
+/// streams as everything else (clap's own printing would echo an argument's
+/// control characters raw, and ignores write errors).
+fn clap_exit(error: clap::Error) -> ExitCode {
+    let text = error.render().to_string();
+    // clap exits 0 for --help and --version, 2 for a usage error; both fit in a u8.
+    let code = u8::try_from(error.exit_code()).unwrap_or(BAD_INPUT);
+    if error.use_stderr() {
+        return fail_with(&text, Format::Text, code);
+    }
+    let mut stdout = Output::stdout(Format::Text);
+    let written = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.finish());
+    match output::ending(written) {
+        Ok(_) => ExitCode::from(code),
+        Err(failure) => fail_with(&format!("error: {failure}\n"), Format::Text, BAD_INPUT),
+    }
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return clap_exit(error),
+    };
     let format = Format::from(cli.format);
-    match run(cli) {
-        Ok((output, code)) => {
-            print!("{output}");
-            ExitCode::from(code)
-        }
-        Err(bad) => {
-            eprint!("{}", command::render_bad_input(&bad, format));
-            ExitCode::from(BAD_INPUT)
-        }
+    let mut stdout = Output::stdout(format);
+    let result = run(cli, &mut stdout);
+    // Flush what was written before reporting anything on stderr, so that the
+    // two streams come out in the order they were produced.
+    let flushed = stdout.finish();
+    let (outcome, written) = match result {
+        Ok(code) => (Ok(code), flushed),
+        Err(CommandError::BadInput(bad)) => (Err(bad), flushed),
+        Err(CommandError::Output(error)) => (Ok(ANSWERED), Err(error)),
+    };
+    match output::ending(written) {
+        // The reader has all it wants: like ripgrep, stop quietly and successfully.
+        Ok(Ending::Closed) => return ExitCode::from(ANSWERED),
+        Err(failure) => return fail_with(&format!("error: {failure}\n"), Format::Text, BAD_INPUT),
+        Ok(Ending::Complete) => {}
+    }
+    match outcome {
+        Ok(code) => ExitCode::from(code),
+        Err(bad) => fail_with(&command::render_bad_input(&bad, format), format, BAD_INPUT),
     }
 }

@@ -4,7 +4,7 @@
 //! mistake, returns an [`InputError`] whose span is relative to that text; the
 //! caller places it in a file (a scenario) or on the command line.
 
-use crate::diagnostic::{Diagnostic, Location, SourceFile, did_you_mean};
+use crate::diagnostic::{Diagnostic, Location, SourceFile};
 use crate::interval::parse_date;
 use crate::syntax::{self, Operator, SyntaxError};
 use crate::terms::Terms;
@@ -85,14 +85,14 @@ pub fn parse_query(terms: &Terms, text: &str) -> Result<Query, InputError> {
             return Err(InputError::new(
                 format!("unknown party `{}`", pattern.party.text),
                 pattern.party.span.clone(),
-                did_you_mean(
+                suggest(
                     &pattern.party.text,
                     "party",
                     parties.iter().map(|p| p.id.as_str()),
                 ),
             ));
         }
-        let hint = did_you_mean(&name, "action", actions.iter().map(|a| a.id.as_str()));
+        let hint = suggest(&name, "action", actions.iter().map(|a| a.id.as_str()));
         return Err(InputError::new(
             format!("unknown action `{name}`"),
             pattern.action_span(),
@@ -106,7 +106,7 @@ pub fn parse_query(terms: &Terms, text: &str) -> Result<Query, InputError> {
             let hint = if declared.params.is_empty() {
                 format!("`{name}` takes no parameters")
             } else {
-                did_you_mean(
+                suggest(
                     &constraint.name.text,
                     "parameter",
                     declared.params.iter().map(|p| p.name.as_str()),
@@ -152,10 +152,29 @@ pub fn parse_query(terms: &Terms, text: &str) -> Result<Query, InputError> {
     Ok(Query { action, params })
 }
 
+/// `names` in order and without repeats, so that every list in a message reads
+/// the same on every run and "did you mean" breaks a tie by name.
+pub(crate) fn by_name<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {
+    let mut names: Vec<&str> = names.into_iter().collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+}
+
+/// A "did you mean" hint, or the list of what is known, over `known` sorted by name.
+pub(crate) fn suggest<'a>(
+    found: &str,
+    what: &str,
+    known: impl IntoIterator<Item = &'a str>,
+) -> String {
+    crate::diagnostic::did_you_mean(found, what, by_name(known))
+}
+
 /// "did you mean" for a value, always followed by the values the name takes.
 pub fn value_hint(found: &str, name: &str, values: &[String]) -> String {
+    let values = by_name(values.iter().map(String::as_str));
     let takes = format!("`{name}` takes {}", values.join(", "));
-    match crate::diagnostic::closest(found, values.iter().map(String::as_str)) {
+    match crate::diagnostic::closest(found, values.iter().copied()) {
         Some(close) => format!("did you mean `{close}`? ({takes})"),
         None => takes,
     }
@@ -192,8 +211,7 @@ pub fn parse_under(terms: &Terms, text: &str) -> Result<Under, InputError> {
                 InputError::new(
                     format!("unknown version `{text}`"),
                     0..text.len(),
-                    did_you_mean(text, "choice", known.clone())
-                        .replace("known choices", "choose from"),
+                    suggest(text, "choice", known).replace("known choices", "choose from"),
                 )
             }),
     }
@@ -205,7 +223,7 @@ pub fn parse_version(terms: &Terms, text: &str) -> Result<usize, InputError> {
         InputError::new(
             format!("unknown version `{text}`"),
             0..text.len(),
-            did_you_mean(
+            suggest(
                 text,
                 "version",
                 terms.versions.iter().map(|v| v.id.as_str()),
@@ -222,7 +240,7 @@ pub fn parse_fact(terms: &Terms, text: &str) -> Result<(usize, usize), InputErro
         return Err(InputError::new(
             format!("unknown fact `{}`", name.text),
             name.span,
-            did_you_mean(&name.text, "fact", facts.iter().map(|f| f.name.as_str())),
+            suggest(&name.text, "fact", facts.iter().map(|f| f.name.as_str())),
         ));
     };
     let values = &facts[fact].values;
@@ -230,7 +248,11 @@ pub fn parse_fact(terms: &Terms, text: &str) -> Result<(usize, usize), InputErro
         InputError::new(
             format!("unknown value `{}` for fact `{}`", value.text, name.text),
             value.span.clone(),
-            format!("`{}` is one of {}", name.text, values.join(", ")),
+            format!(
+                "`{}` is one of {}",
+                name.text,
+                by_name(values.iter().map(String::as_str)).join(", ")
+            ),
         )
     })?;
     Ok((fact, index))
@@ -244,7 +266,7 @@ pub fn parse_reading(terms: &Terms, text: &str) -> Result<(usize, usize), InputE
         return Err(InputError::new(
             format!("unknown dispute `{}`", name.text),
             name.span,
-            did_you_mean(
+            suggest(
                 &name.text,
                 "dispute",
                 disputes.iter().map(|d| d.id.as_str()),
@@ -261,7 +283,7 @@ pub fn parse_reading(terms: &Terms, text: &str) -> Result<(usize, usize), InputE
                     value.text, name.text
                 ),
                 value.span.clone(),
-                did_you_mean(
+                suggest(
                     &value.text,
                     "reading",
                     readings.iter().map(|r| r.id.as_str()),

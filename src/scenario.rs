@@ -16,10 +16,13 @@
 use crate::diagnostic::{Diagnostic, Location, SourceFile};
 use crate::query::{self, Under};
 use crate::report::{AskReport, AskRequest, DecidedBy, OutcomeReport};
-use crate::terms::Terms;
 use crate::terms::raw::Ordered;
+use crate::terms::{MAX_FILE_BYTES, Terms};
 use crate::verdict::Verdict;
 use serde::Serialize;
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
 use std::sync::Arc;
 use toml::Spanned;
 
@@ -61,6 +64,88 @@ pub struct ScenarioQuestion {
     pub expect_rule: Option<String>,
     /// Where the question is written.
     pub location: Location,
+}
+
+/// Reads a scenario file's text, refusing what the terms loader refuses: a file
+/// over [`MAX_FILE_BYTES`], and anything that is not a regular file (a FIFO
+/// would block, `/dev/zero` would never end).
+pub fn read(path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
+    let name = path.display().to_string();
+    let unreadable = |error: std::io::Error| {
+        Diagnostic::error(format!("cannot read scenario file `{name}`: {error}"), None)
+    };
+    // Look before opening: opening a FIFO blocks until something writes to it.
+    let kind = std::fs::metadata(path).map_err(unreadable)?.file_type();
+    if !kind.is_file() {
+        return Err(not_a_regular_file(&name, kind));
+    }
+    let file = File::open(path).map_err(unreadable)?;
+    // Check what was opened too, in case the path changed in between.
+    let opened = file.metadata().map_err(unreadable)?;
+    if !opened.is_file() {
+        return Err(not_a_regular_file(&name, opened.file_type()));
+    }
+    // Read one byte past the limit, whatever the size claims, to tell "at the
+    // limit" from "over it" without ever reading more.
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(unreadable)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(Diagnostic::error(
+            format!("scenario file `{name}` is over the limit of {MAX_FILE_BYTES} bytes"),
+            None,
+        )
+        .with_hint(Some(
+            "split the questions over several scenario files; `covenant test` takes many".into(),
+        )));
+    }
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::error(
+            format!(
+                "`{name}` is not UTF-8 text (the first bad byte is at offset {})",
+                e.utf8_error().valid_up_to()
+            ),
+            None,
+        )
+    })?;
+    Ok(SourceFile::new(name, text))
+}
+
+fn not_a_regular_file(name: &str, kind: std::fs::FileType) -> Diagnostic {
+    let what = if kind.is_dir() {
+        "a directory"
+    } else {
+        special_file_kind(kind)
+    };
+    Diagnostic::error(
+        format!("scenario file `{name}` is {what}, not a regular file"),
+        None,
+    )
+    .with_hint(Some(
+        "give the path of a TOML file with [[question]] entries".into(),
+    ))
+}
+
+#[cfg(unix)]
+fn special_file_kind(kind: std::fs::FileType) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    if kind.is_fifo() {
+        "a FIFO (named pipe)"
+    } else if kind.is_char_device() {
+        "a character device"
+    } else if kind.is_block_device() {
+        "a block device"
+    } else if kind.is_socket() {
+        "a socket"
+    } else {
+        "a special file"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_file_kind(_: std::fs::FileType) -> &'static str {
+    "a special file"
 }
 
 /// Reads a scenario file, reporting every mistake in it.
@@ -165,8 +250,7 @@ fn resolve(
         Some(expect) => match Verdict::parse(expect.get_ref()) {
             Some(verdict) => Some(verdict),
             None => {
-                let hint =
-                    crate::diagnostic::did_you_mean(expect.get_ref(), "verdict", Verdict::NAMES);
+                let hint = query::suggest(expect.get_ref(), "verdict", Verdict::NAMES);
                 errors.push(
                     Diagnostic::error(
                         format!("unknown verdict `{}`", expect.get_ref()),
@@ -182,7 +266,7 @@ fn resolve(
     if let (Some(rule), Ok(Under::Version(v))) = (&raw.expect_rule, &under) {
         let version = &terms.versions[*v];
         if rule.get_ref() != "default" && version.rule_index(rule.get_ref()).is_none() {
-            let hint = crate::diagnostic::did_you_mean(
+            let hint = query::suggest(
                 rule.get_ref(),
                 "rule",
                 version

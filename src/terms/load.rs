@@ -1301,7 +1301,8 @@ impl Loader {
                     }
                     Some(&target) => resolved[rule].push(target),
                     None => {
-                        let hint = did_you_mean(name.get_ref(), "rule", index.keys().copied());
+                        let hint =
+                            crate::query::suggest(name.get_ref(), "rule", index.keys().copied());
                         let kind = LoadErrorKind::Unknown {
                             what: "rule",
                             found: name.get_ref().clone(),

@@ -16,8 +16,11 @@ const TOP: f64 = 110.0;
 const LANE_HEIGHT: f64 = 26.0;
 const LANE_GAP: f64 = 8.0;
 
-/// Escapes text for XML content and attribute values.
+/// Escapes text for XML content and attribute values. Control characters,
+/// which XML 1.0 forbids (C0) or discourages (C1), become visible `\u{1b}`
+/// escapes here too, so the picture is valid even outside the CLI's escaping writer.
 fn escape(text: &str) -> String {
+    let text = crate::output::escape::escape(text, crate::output::Escaping::Visible);
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -218,4 +221,15 @@ pub fn svg(report: &TimelineReport) -> String {
     }
     out.push_str("</svg>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn control_characters_are_escaped_so_the_svg_stays_xml() {
+        assert_eq!(
+            super::escape("a\u{1b}[2J<b>\u{7}\u{9b}"),
+            "a\\u{1b}[2J&lt;b&gt;\\u{7}\\u{9b}"
+        );
+    }
 }

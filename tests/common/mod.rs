@@ -114,3 +114,32 @@ pub fn write_source(source: &TermsSource, dir: &TempDir) {
         dir.write(&format!("seeds/{name}"), text);
     }
 }
+
+/// Copies the shipped `terms/` and `seeds/` into `dir`, side by side as in the
+/// repository, so a test can change them; returns the copied terms directory.
+pub fn copy_shipped_terms(dir: &TempDir) -> PathBuf {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for folder in ["terms", "seeds"] {
+        let from = root.join(folder);
+        let to = dir.path().join(folder);
+        std::fs::create_dir_all(&to).expect("temp dir can be created");
+        for entry in std::fs::read_dir(&from).expect("the repository's folders are readable") {
+            let entry = entry.expect("the repository's folders are readable");
+            std::fs::copy(entry.path(), to.join(entry.file_name()))
+                .expect("the repository's files can be copied");
+        }
+    }
+    dir.path().join("terms")
+}
+
+/// Replaces the one occurrence of `from` in the file at `path` with `to`.
+pub fn replace_in(path: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(path).expect("the copied file is readable");
+    assert_eq!(
+        text.matches(from).count(),
+        1,
+        "`{from}` once in {}",
+        path.display()
+    );
+    std::fs::write(path, text.replace(from, to)).expect("the copied file is writable");
+}
