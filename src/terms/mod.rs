@@ -6,14 +6,18 @@
 //! agreement with its rules. [`load`] parses and validates them once; everything
 //! downstream works on indices into these types and never re-checks a string.
 
+mod citations;
+mod error;
 mod load;
+mod overrides;
 pub(crate) mod raw;
+mod rules;
 mod source;
+mod version;
+mod vocabulary;
 
-pub use load::{
-    LoadError, LoadErrorKind, LoadErrors, MAX_FILE_BYTES, MAX_RULES, load, load_for_check,
-    locate_in_string,
-};
+pub use error::{LoadError, LoadErrorKind, LoadErrors};
+pub use load::{MAX_FILE_BYTES, MAX_RULES, load, load_for_check, locate_in_string};
 pub use source::{TermsSource, embedded_seed_names};
 
 use crate::diagnostic::Location;

@@ -1,6 +1,6 @@
 //! Where terms come from: the copy embedded in the binary, or a directory.
 
-use super::load::{LoadError, LoadErrorKind};
+use super::error::{LoadError, LoadErrorKind};
 use std::fs;
 use std::path::{Path, PathBuf};
 
