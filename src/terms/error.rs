@@ -38,6 +38,46 @@ pub enum LoadErrorKind {
         /// The limit.
         limit: u64,
     },
+    /// A file in the terms or seeds folder that is a symbolic link leading out of it.
+    #[error("`{file}` is a symbolic link that leads out of its folder")]
+    LeadsOutside {
+        /// The link, as it is named in its folder.
+        file: String,
+    },
+    /// A file in the terms or seeds folder that is a pipe, a device or a socket.
+    #[error("`{file}` is {kind}, not a regular file")]
+    NotRegularFile {
+        /// The file.
+        file: String,
+        /// What it is instead.
+        kind: &'static str,
+    },
+    /// A file in the terms or seeds folder whose name is not UTF-8.
+    #[error("a file name in `{folder}` is not UTF-8: `{name}`")]
+    NameNotUtf8 {
+        /// The folder.
+        folder: String,
+        /// The name, with the bytes that are not UTF-8 replaced.
+        name: String,
+    },
+    /// A `seeds` folder outside the terms directory and its siblings.
+    #[error("`seeds = \"{seeds}\"` {problem}")]
+    SeedsOutside {
+        /// The value as written.
+        seeds: String,
+        /// What is wrong with it.
+        problem: String,
+    },
+    /// A dispute with more readings than a reading set holds.
+    #[error("dispute `{dispute}` has {count} readings; a dispute may have at most {limit}")]
+    TooManyReadings {
+        /// The dispute.
+        dispute: String,
+        /// How many readings it has.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
     /// More rules than [`MAX_RULES`](super::MAX_RULES).
     #[error("the terms have {count} rules, over the limit of {limit}")]
     TooManyRules {
@@ -211,6 +251,20 @@ impl LoadErrorKind {
                 Some("add `citations = [{ seed = \"FILE\", quote = \"verbatim passage\" }]`".into())
             }
             LoadErrorKind::BadDate { .. } => Some("write dates as strings: \"2026-04-27\"".into()),
+            LoadErrorKind::LeadsOutside { .. } | LoadErrorKind::NotRegularFile { .. } => Some(
+                "a terms directory reaches only its own files: put a copy of the file itself in the folder"
+                    .into(),
+            ),
+            LoadErrorKind::NameNotUtf8 { .. } => {
+                Some("rename the file; names are UTF-8, e.g. `new.toml`".into())
+            }
+            LoadErrorKind::SeedsOutside { .. } => Some(
+                "`seeds` is a relative path to the terms directory, a folder inside it, or a folder beside it such as \"../seeds\""
+                    .into(),
+            ),
+            LoadErrorKind::TooManyReadings { .. } => {
+                Some("split the dispute into several, each with at most 64 readings".into())
+            }
             LoadErrorKind::TooLarge { .. } | LoadErrorKind::TooManyRules { .. } => {
                 Some("split the agreement, or check that this is the file you meant".into())
             }

@@ -4,10 +4,10 @@ use super::error::{LoadError, LoadErrorKind, LoadErrors};
 use super::raw::{RawVersionFile, RawVocabulary};
 use super::source::{RawFile, TermsSource};
 use super::{Seed, Terms};
-use crate::diagnostic::{Location, SourceFile};
+use crate::diagnostic::{Location, SourceFile, did_you_mean};
 use crate::interval::parse_date;
 use chrono::NaiveDate;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 use toml::Spanned;
@@ -19,7 +19,7 @@ pub const MAX_RULES: usize = 100_000;
 
 /// Reads, parses and validates terms, reporting every error found.
 pub fn load(source: &TermsSource) -> Result<Terms, LoadErrors> {
-    load_with(source, Loader::default()).map(|(terms, _)| terms)
+    load_with(source, Loader::new(false)).map(|(terms, _)| terms)
 }
 
 /// Loads terms for `covenant check`: mistakes that leave the terms meaningful
@@ -28,22 +28,33 @@ pub fn load(source: &TermsSource) -> Result<Terms, LoadErrors> {
 /// findings to report. The quote is left out, the rule never applies, the
 /// overrides on the cycle are dropped. Every other mistake is an error as in [`load`].
 pub fn load_for_check(source: &TermsSource) -> Result<(Terms, Vec<LoadError>), LoadErrors> {
-    let loader = Loader {
-        lenient: true,
-        ..Loader::default()
-    };
-    load_with(source, loader)
+    load_with(source, Loader::new(true))
 }
+
+/// The seeds folder when `vocabulary.toml` names none.
+const DEFAULT_SEEDS: &str = "../seeds";
+
+/// How many name comparisons (in characters compared) "did you mean" hints
+/// may cost over one load: enough for every typo a person makes, not for
+/// thousands of unknown names each compared with thousands of known ones.
+const SUGGESTION_BUDGET: usize = 20_000_000;
 
 fn load_with(
     source: &TermsSource,
     mut loader: Loader,
 ) -> Result<(Terms, Vec<LoadError>), LoadErrors> {
-    let files = source.terms_files(MAX_FILE_BYTES)?;
-    let version_files = files.iter().filter(|f| f.name != "vocabulary.toml").count();
-    let has_vocabulary = files.iter().any(|f| f.name == "vocabulary.toml");
+    let listing = source.terms_files(MAX_FILE_BYTES)?;
+    let has_vocabulary = listing.has("vocabulary.toml");
+    let version_files = listing.files.iter().map(|f| &f.name);
+    let version_files = version_files
+        .chain(listing.refused.iter().map(|(name, _)| name))
+        .filter(|name| name.as_str() != "vocabulary.toml")
+        .count();
+    loader
+        .errors
+        .extend(listing.refused.into_iter().map(|(_, error)| error));
     let mut texts = Vec::new();
-    for file in files {
+    for file in listing.files {
         if let Some(text) = loader.text(file) {
             texts.push(text);
         }
@@ -51,7 +62,7 @@ fn load_with(
     let vocabulary_at = texts.iter().position(|f| f.0 == "vocabulary.toml");
     let Some(vocabulary_at) = vocabulary_at else {
         if has_vocabulary {
-            return Err(LoadErrors(loader.errors)); // it is there but not text: said above
+            return Err(LoadErrors(loader.errors)); // it is there but not read: said above
         }
         loader.push(
             None,
@@ -81,24 +92,31 @@ fn load_with(
     let Some(raw_vocabulary) = raw_vocabulary else {
         return Err(LoadErrors(loader.errors));
     };
-    let seeds_dir = raw_vocabulary
-        .agreement
-        .seeds
-        .as_deref()
-        .unwrap_or("../seeds");
-    match source.seed_files(seeds_dir, MAX_FILE_BYTES) {
-        Ok(seeds) => {
-            for seed in seeds {
-                if let Some((name, file)) = loader.text(seed) {
-                    loader.seeds.push(Seed {
-                        name,
-                        text: file.text.clone(),
-                    });
+    let seeds = raw_vocabulary.agreement.seeds.as_ref();
+    let seeds_folder = seeds.map_or(DEFAULT_SEEDS, |s| s.get_ref().as_str());
+    match source.seed_files(seeds_folder, MAX_FILE_BYTES) {
+        Ok(listing) => {
+            for (name, error) in listing.refused {
+                loader.errors.push(error);
+                loader.unread_seeds.insert(name);
+            }
+            for seed in listing.files {
+                let name = seed.name.clone();
+                match loader.text(seed) {
+                    Some((name, file)) => loader.add_seed(name, file.text.clone()),
+                    None => {
+                        loader.unread_seeds.insert(name);
+                    }
                 }
             }
         }
-        Err(error) => loader.errors.push(error),
+        Err(kind) => {
+            let location = seeds.map(|s| loader.at(&vocabulary_file, s.span()));
+            loader.push(location, kind);
+            loader.seeds_unread = true;
+        }
     }
+    loader.search_quotes(cited(&raw_vocabulary, &raw_versions));
     let vocabulary = loader.vocabulary(&vocabulary_file, raw_vocabulary);
     let rule_count: usize = raw_versions
         .iter()
@@ -161,14 +179,60 @@ fn load_with(
     }
 }
 
-#[derive(Default)]
+/// Every (seed, quote) the terms cite, in file order.
+fn cited<'a>(
+    vocabulary: &'a RawVocabulary,
+    versions: &'a [(Arc<SourceFile>, Option<RawVersionFile>)],
+) -> Vec<(&'a str, &'a str)> {
+    let readings = vocabulary
+        .disputes
+        .0
+        .iter()
+        .flat_map(|(_, dispute)| &dispute.get_ref().readings.0)
+        .flat_map(|(_, reading)| reading.get_ref().citations.get_ref());
+    let versions = versions.iter().filter_map(|(_, raw)| raw.as_ref());
+    let headers = versions.clone().flat_map(|raw| {
+        let superseded = raw.version.superseded.iter();
+        std::iter::once(&raw.version.effective)
+            .chain(superseded)
+            .flat_map(|event| &event.citations)
+    });
+    let rules = versions
+        .flat_map(|raw| &raw.rules)
+        .flat_map(|rule| rule.get_ref().citations.get_ref());
+    readings
+        .chain(headers)
+        .chain(rules)
+        .map(|citation| {
+            let citation = citation.get_ref();
+            (
+                citation.seed.get_ref().as_str(),
+                citation.quote.get_ref().as_str(),
+            )
+        })
+        .collect()
+}
+
+/// The state of one load: what has been read, and every error found so far.
 pub(super) struct Loader {
     pub(super) errors: Vec<LoadError>,
+    /// The seeds read, by name.
     pub(super) seeds: Vec<Seed>,
+    /// Where each seed is in `seeds`.
+    pub(super) seed_index: HashMap<String, usize>,
+    /// Seeds that are there but could not be read (each already an error):
+    /// citing one is no further error.
+    pub(super) unread_seeds: HashSet<String>,
+    /// Whether the seeds folder could not be read (already an error): no citation is checked.
+    pub(super) seeds_unread: bool,
+    /// What the one search per seed found for each quote cited.
+    pub(super) quotes: super::citations::QuoteFindings,
     /// Load for `check`: consistency mistakes become findings.
     pub(super) lenient: bool,
     /// The consistency mistakes found when lenient.
     pub(super) findings: Vec<LoadError>,
+    /// What is left of [`SUGGESTION_BUDGET`].
+    suggestion_budget: usize,
 }
 
 /// The location of `inner` (a byte range inside a string's contents) within the
@@ -199,12 +263,52 @@ pub(super) fn is_name(text: &str) -> bool {
 }
 
 impl Loader {
+    fn new(lenient: bool) -> Loader {
+        Loader {
+            errors: Vec::new(),
+            seeds: Vec::new(),
+            seed_index: HashMap::new(),
+            unread_seeds: HashSet::new(),
+            seeds_unread: false,
+            quotes: Default::default(),
+            lenient,
+            findings: Vec::new(),
+            suggestion_budget: SUGGESTION_BUDGET,
+        }
+    }
+
+    fn add_seed(&mut self, name: String, text: String) {
+        self.seed_index.insert(name.clone(), self.seeds.len());
+        self.seeds.push(Seed { name, text });
+    }
+
     pub(super) fn push(&mut self, location: Option<Location>, kind: LoadErrorKind) {
         if self.lenient && kind.is_consistency_finding() {
             self.findings.push(LoadError { location, kind });
         } else {
             self.errors.push(LoadError { location, kind });
         }
+    }
+
+    /// A "did you mean" hint for `found` among `known`, within the load's
+    /// budget for comparing names: past it (thousands of unknown names against
+    /// thousands of known ones), the hint says so instead of comparing.
+    pub(super) fn suggest<'a>(
+        &mut self,
+        found: &str,
+        what: &str,
+        known: impl IntoIterator<Item = &'a str> + Clone,
+    ) -> String {
+        let cost: usize = known
+            .clone()
+            .into_iter()
+            .map(|k| (k.len() + 1).saturating_mul(found.len() + 1))
+            .fold(0, usize::saturating_add);
+        if cost > self.suggestion_budget {
+            return format!("no suggestion: too many unknown names to compare with every {what}");
+        }
+        self.suggestion_budget -= cost;
+        did_you_mean(found, what, known)
     }
 
     pub(super) fn at(&self, file: &Arc<SourceFile>, span: Range<usize>) -> Location {

@@ -83,7 +83,6 @@ impl Loader {
             empty_interval,
             condition: condition?,
             overrides: Vec::new(),
-            beats: Vec::new(),
             reading: reading?,
             citations,
             note: raw.note.clone(),

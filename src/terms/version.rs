@@ -74,7 +74,7 @@ impl Loader {
                 rules.push(rule);
             }
         }
-        self.resolve_overrides(file, &mut rules, &raw_overrides);
+        self.resolve_overrides(file, &mut rules, &raw_overrides, &ids);
         let effective = effective?;
         let superseded = match superseded {
             Some(Some(s)) => Some(s),
