@@ -118,6 +118,7 @@ fn load_with(
     }
     loader.search_quotes(cited(&raw_vocabulary, &raw_versions));
     let vocabulary = loader.vocabulary(&vocabulary_file, raw_vocabulary);
+    loader.names = Names::of(&vocabulary);
     let rule_count: usize = raw_versions
         .iter()
         .filter_map(|(_, raw)| raw.as_ref().map(|r| r.rules.len()))
@@ -213,6 +214,44 @@ fn cited<'a>(
         .collect()
 }
 
+/// Where each action, fact and dispute is in the vocabulary, by name, so that
+/// validating a rule never scans the vocabulary.
+#[derive(Debug, Default)]
+pub(super) struct Names {
+    actions: HashMap<String, usize>,
+    facts: HashMap<String, usize>,
+    disputes: HashMap<String, usize>,
+}
+
+impl Names {
+    fn of(vocabulary: &super::Vocabulary) -> Names {
+        // The first of two equal names wins, as a scan would find it.
+        fn index<'a>(names: impl DoubleEndedIterator<Item = (usize, &'a String)>) -> HashMap<String, usize> {
+            names.rev().map(|(i, name)| (name.clone(), i)).collect()
+        }
+        Names {
+            actions: index(vocabulary.actions.iter().map(|a| &a.id).enumerate()),
+            facts: index(vocabulary.facts.iter().map(|f| &f.name).enumerate()),
+            disputes: index(vocabulary.disputes.iter().map(|d| &d.id).enumerate()),
+        }
+    }
+
+    /// Position of the action called `id`.
+    pub(super) fn action(&self, id: &str) -> Option<usize> {
+        self.actions.get(id).copied()
+    }
+
+    /// Position of the fact called `name`.
+    pub(super) fn fact(&self, name: &str) -> Option<usize> {
+        self.facts.get(name).copied()
+    }
+
+    /// Position of the dispute called `id`.
+    pub(super) fn dispute(&self, id: &str) -> Option<usize> {
+        self.disputes.get(id).copied()
+    }
+}
+
 /// The state of one load: what has been read, and every error found so far.
 pub(super) struct Loader {
     pub(super) errors: Vec<LoadError>,
@@ -231,6 +270,8 @@ pub(super) struct Loader {
     pub(super) lenient: bool,
     /// The consistency mistakes found when lenient.
     pub(super) findings: Vec<LoadError>,
+    /// The vocabulary's names, once it is loaded.
+    pub(super) names: Names,
     /// What is left of [`SUGGESTION_BUDGET`].
     suggestion_budget: usize,
 }
@@ -273,6 +314,7 @@ impl Loader {
             quotes: Default::default(),
             lenient,
             findings: Vec::new(),
+            names: Names::default(),
             suggestion_budget: SUGGESTION_BUDGET,
         }
     }

@@ -4,7 +4,7 @@ use super::error::LoadErrorKind;
 use super::load::{Loader, locate_in_string};
 use super::raw::RawRule;
 use super::{ReadingRef, Rule, RuleId, ValueSet, Vocabulary};
-use crate::diagnostic::{Location, SourceFile, did_you_mean};
+use crate::diagnostic::{Location, SourceFile};
 use crate::interval::DateInterval;
 use crate::syntax::{self, Operator};
 use crate::verdict::Effect;
@@ -30,7 +30,7 @@ impl Loader {
                     found: raw.effect.get_ref().clone(),
                     hint: format!(
                         "{} (an effect is `permit`, `forbid` or `oblige`)",
-                        did_you_mean(raw.effect.get_ref(), "effect", Effect::NAMES)
+                        self.suggest(raw.effect.get_ref(), "effect", Effect::NAMES)
                     ),
                 };
                 self.push(Some(self.at(file, raw.effect.span())), kind);
@@ -111,8 +111,8 @@ impl Loader {
             }
         };
         let name = pattern.action_name();
-        let Some(action_index) = vocabulary.actions.iter().position(|a| a.id == name) else {
-            let hint = did_you_mean(
+        let Some(action_index) = self.names.action(&name) else {
+            let hint = self.suggest(
                 &name,
                 "action",
                 vocabulary.actions.iter().map(|a| a.id.as_str()),
@@ -137,7 +137,7 @@ impl Loader {
                 let hint = if action.params.is_empty() {
                     format!("`{}` takes no parameters", action.id)
                 } else {
-                    did_you_mean(
+                    self.suggest(
                         &constraint.name.text,
                         "parameter",
                         action.params.iter().map(|p| p.name.as_str()),
@@ -219,12 +219,8 @@ impl Loader {
         let mut condition: Vec<(usize, ValueSet)> = Vec::new();
         let mut ok = true;
         for constraint in &constraints {
-            let Some(fact) = vocabulary
-                .facts
-                .iter()
-                .position(|f| f.name == constraint.name.text)
-            else {
-                let hint = did_you_mean(
+            let Some(fact) = self.names.fact(&constraint.name.text) else {
+                let hint = self.suggest(
                     &constraint.name.text,
                     "fact",
                     vocabulary.facts.iter().map(|f| f.name.as_str()),
@@ -274,8 +270,8 @@ impl Loader {
             return None;
         };
         let disputes = &vocabulary.disputes;
-        let Some(dispute) = disputes.iter().position(|d| d.id == dispute_name) else {
-            let hint = did_you_mean(
+        let Some(dispute) = self.names.dispute(dispute_name) else {
+            let hint = self.suggest(
                 dispute_name,
                 "dispute",
                 disputes.iter().map(|d| d.id.as_str()),
@@ -291,7 +287,7 @@ impl Loader {
         };
         let readings = &disputes[dispute].readings;
         let Some(reading) = disputes[dispute].reading_index(reading_name) else {
-            let hint = did_you_mean(
+            let hint = self.suggest(
                 reading_name,
                 "reading",
                 readings.iter().map(|r| r.id.as_str()),

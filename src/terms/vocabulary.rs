@@ -5,9 +5,10 @@ use super::load::Loader;
 use super::load::is_name;
 use super::raw::{Ordered, RawAction, RawDispute, RawFact, RawVocabulary};
 use super::{Action, Dispute, Explanation, Fact, Param, Party, ValueSet, Vocabulary};
-use crate::diagnostic::{SourceFile, did_you_mean};
+use crate::diagnostic::SourceFile;
 use crate::syntax;
 use crate::verdict::Verdict;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use toml::Spanned;
 
@@ -57,8 +58,9 @@ impl Loader {
         raw: &Spanned<Vec<Spanned<String>>>,
     ) -> Vec<String> {
         let mut values: Vec<String> = Vec::new();
+        let mut seen: HashSet<&str> = HashSet::new();
         for value in raw.get_ref() {
-            if values.contains(value.get_ref()) {
+            if !seen.insert(value.get_ref()) {
                 let kind = LoadErrorKind::BadDomain {
                     name: name.into(),
                     problem: format!("lists `{}` twice", value.get_ref()),
@@ -112,13 +114,21 @@ impl Loader {
         domains: &[(String, Vec<String>)],
     ) -> Vec<Action> {
         let mut actions: Vec<Action> = Vec::new();
+        let mut declared: HashMap<String, usize> = HashMap::new();
+        let party_ids: HashSet<&str> = parties.iter().map(|p| p.id.as_str()).collect();
+        let domain_index: HashMap<&str, usize> = domains
+            .iter()
+            .enumerate()
+            .rev()
+            .map(|(i, (name, _))| (name.as_str(), i))
+            .collect();
         for (key, action) in raw.0 {
             let location = self.at(file, key.span());
             let id = key.get_ref();
             match syntax::parse_pattern(id) {
                 Ok(pattern) if pattern.constraints.is_empty() && !id.contains('(') => {
-                    if !parties.iter().any(|p| p.id == pattern.party.text) {
-                        let hint = did_you_mean(
+                    if !party_ids.contains(pattern.party.text.as_str()) {
+                        let hint = self.suggest(
                             &pattern.party.text,
                             "party",
                             parties.iter().map(|p| p.id.as_str()),
@@ -139,11 +149,11 @@ impl Loader {
                     self.push(Some(location.clone()), kind);
                 }
             }
-            if let Some(first) = actions.iter().find(|a| &a.id == id) {
+            if let Some(&first) = declared.get(id) {
                 let kind = LoadErrorKind::Duplicate {
                     what: "action",
                     name: id.clone(),
-                    first: first.location.to_string(),
+                    first: actions[first].location.to_string(),
                 };
                 self.push(Some(location.clone()), kind);
                 continue;
@@ -151,14 +161,14 @@ impl Loader {
             let action = action.into_inner();
             let mut params = Vec::new();
             for (param, domain) in action.params.0 {
-                match domains.iter().find(|(name, _)| name == domain.get_ref()) {
+                match domain_index.get(domain.get_ref().as_str()).map(|&i| &domains[i]) {
                     Some((name, values)) => params.push(Param {
                         name: param.into_inner(),
                         domain: name.clone(),
                         values: values.clone(),
                     }),
                     None => {
-                        let hint = did_you_mean(
+                        let hint = self.suggest(
                             domain.get_ref(),
                             "domain",
                             domains.iter().map(|(n, _)| n.as_str()),
@@ -181,13 +191,14 @@ impl Loader {
                         found: action.default.get_ref().clone(),
                         hint: format!(
                             "{} (a default is one of `permitted`, `forbidden`, `required`)",
-                            did_you_mean(action.default.get_ref(), "default", defaults)
+                            self.suggest(action.default.get_ref(), "default", defaults)
                         ),
                     };
                     self.push(Some(self.at(file, action.default.span())), kind);
                     Verdict::Permitted
                 }
             };
+            declared.insert(id.clone(), actions.len());
             actions.push(Action {
                 id: id.clone(),
                 description: action.description,
@@ -206,8 +217,9 @@ impl Loader {
         raw: Ordered<Spanned<RawFact>>,
     ) -> Vec<Fact> {
         let mut facts: Vec<Fact> = Vec::new();
+        let mut declared: HashSet<String> = HashSet::new();
         for (name, fact) in raw.0 {
-            if facts.iter().any(|f| &f.name == name.get_ref()) {
+            if !declared.insert(name.get_ref().clone()) {
                 let kind = LoadErrorKind::Duplicate {
                     what: "fact",
                     name: name.get_ref().clone(),
@@ -255,6 +267,16 @@ impl Loader {
                     citations,
                 });
             }
+            if readings.len() > ValueSet::MAX_VALUES {
+                // Reading sets are bit sets of 64, as domains are: refuse rather than wrap.
+                let kind = LoadErrorKind::TooManyReadings {
+                    dispute: id.get_ref().clone(),
+                    count: readings.len(),
+                    limit: ValueSet::MAX_VALUES,
+                };
+                self.push(Some(self.at(file, id.span())), kind);
+                readings.truncate(ValueSet::MAX_VALUES);
+            }
             if readings.len() < 2 {
                 let kind = LoadErrorKind::Syntax {
                     message: format!("dispute `{}` has fewer than two readings", id.get_ref()),
@@ -268,7 +290,7 @@ impl Loader {
             {
                 Some(index) => index,
                 None => {
-                    let hint = did_you_mean(
+                    let hint = self.suggest(
                         dispute.default.get_ref(),
                         "reading",
                         readings.iter().map(|r| r.id.as_str()),
