@@ -82,10 +82,13 @@ fn load_with(
         );
     }
     let raw_vocabulary: Option<RawVocabulary> = loader.parse(&vocabulary_file);
-    let raw_versions: Vec<(Arc<SourceFile>, Option<RawVersionFile>)> = texts
+    let version_files: Vec<Arc<SourceFile>> = texts.into_iter().map(|(_, file)| file).collect();
+    let parsed = parse_in_parallel::<RawVersionFile>(&version_files);
+    let raw_versions: Vec<(Arc<SourceFile>, Option<RawVersionFile>)> = version_files
         .into_iter()
-        .map(|(_, file)| {
-            let raw = loader.parse(&file);
+        .zip(parsed)
+        .map(|(file, parsed)| {
+            let raw = loader.parsed(&file, parsed);
             (file, raw)
         })
         .collect();
@@ -180,6 +183,58 @@ fn load_with(
     }
 }
 
+/// Parses `files` as TOML, on as many threads as there are cores: parsing is
+/// most of the time a large agreement takes to load. The results are in the
+/// order of `files`, so errors are reported in file order whatever the threads do.
+fn parse_in_parallel<T: serde::de::DeserializeOwned + Send>(
+    files: &[Arc<SourceFile>],
+) -> Vec<Result<T, toml::de::Error>> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || files.len() < 2 {
+        return files.iter().map(|f| toml::from_str(&f.text)).collect();
+    }
+    // Deal the files out by size, largest first, to the thread with the least to parse.
+    let mut order: Vec<usize> = (0..files.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(files[i].text.len()));
+    let mut shares: Vec<(usize, Vec<usize>)> = vec![(0, Vec::new()); threads.min(files.len())];
+    for i in order {
+        let lightest = shares
+            .iter_mut()
+            .min_by_key(|(bytes, _)| *bytes)
+            .expect("at least one share");
+        lightest.0 += files[i].text.len();
+        lightest.1.push(i);
+    }
+    let mut results: Vec<Option<Result<T, toml::de::Error>>> = files.iter().map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = shares
+            .into_iter()
+            .map(|(_, share)| {
+                scope.spawn(move || {
+                    share
+                        .into_iter()
+                        .map(|i| (i, toml::from_str::<T>(&files[i].text)))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for handle in handles {
+            match handle.join() {
+                Ok(parsed) => {
+                    for (i, result) in parsed {
+                        results[i] = Some(result);
+                    }
+                }
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+    });
+    results
+        .into_iter()
+        .map(|r| r.expect("every file is dealt to one thread"))
+        .collect()
+}
+
 /// Every (seed, quote) the terms cite, in file order.
 fn cited<'a>(
     vocabulary: &'a RawVocabulary,
@@ -226,7 +281,9 @@ pub(super) struct Names {
 impl Names {
     fn of(vocabulary: &super::Vocabulary) -> Names {
         // The first of two equal names wins, as a scan would find it.
-        fn index<'a>(names: impl DoubleEndedIterator<Item = (usize, &'a String)>) -> HashMap<String, usize> {
+        fn index<'a>(
+            names: impl DoubleEndedIterator<Item = (usize, &'a String)>,
+        ) -> HashMap<String, usize> {
             names.rev().map(|(i, name)| (name.clone(), i)).collect()
         }
         Names {
@@ -385,7 +442,17 @@ impl Loader {
         &mut self,
         file: &Arc<SourceFile>,
     ) -> Option<T> {
-        match toml::from_str::<T>(&file.text) {
+        let parsed = toml::from_str::<T>(&file.text);
+        self.parsed(file, parsed)
+    }
+
+    /// The value a file parsed to, or its TOML error reported.
+    pub(super) fn parsed<T>(
+        &mut self,
+        file: &Arc<SourceFile>,
+        parsed: Result<T, toml::de::Error>,
+    ) -> Option<T> {
+        match parsed {
             Ok(value) => Some(value),
             Err(error) => {
                 let span = error.span().unwrap_or(0..0);

@@ -161,7 +161,10 @@ impl Loader {
             let action = action.into_inner();
             let mut params = Vec::new();
             for (param, domain) in action.params.0 {
-                match domain_index.get(domain.get_ref().as_str()).map(|&i| &domains[i]) {
+                match domain_index
+                    .get(domain.get_ref().as_str())
+                    .map(|&i| &domains[i])
+                {
                     Some((name, values)) => params.push(Param {
                         name: param.into_inner(),
                         domain: name.clone(),
