@@ -187,7 +187,7 @@ pub(super) fn reaches(rules: &[Rule], from: usize, to: usize) -> bool {
     if direct.contains(&to) {
         return true;
     }
-    let mut seen: HashSet<usize> = HashSet::from([from]);
+    let mut seen: HashSet<usize> = HashSet::new();
     let mut stack: Vec<usize> = direct.clone();
     while let Some(rule) = stack.pop() {
         if rule == to {
@@ -198,4 +198,154 @@ pub(super) fn reaches(rules: &[Rule], from: usize, to: usize) -> bool {
         }
     }
     false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::generate::{Shape, generate};
+    use crate::terms::load;
+    use proptest::prelude::*;
+
+    /// A chain where rule `i` overrides rule `i - 1`.
+    fn chain(rules: usize) -> Vec<Vec<usize>> {
+        (0..rules)
+            .map(|i| if i == 0 { vec![] } else { vec![i - 1] })
+            .collect()
+    }
+
+    #[test]
+    fn a_cycle_is_found_and_its_edges_removed() {
+        let mut edges = vec![vec![1], vec![2], vec![0]];
+        let cycles = break_cycles(&mut edges, usize::MAX);
+        assert_eq!(
+            cycles,
+            vec![Cycle {
+                rules: vec![0, 1, 2, 0],
+                left_out: 0
+            }]
+        );
+        assert_eq!(edges, vec![Vec::<usize>::new(), vec![], vec![]]);
+    }
+
+    #[test]
+    fn a_chain_has_no_cycle_and_keeps_every_edge() {
+        let mut edges = chain(5);
+        assert!(break_cycles(&mut edges, usize::MAX).is_empty());
+        assert_eq!(edges, chain(5));
+    }
+
+    #[test]
+    fn a_chain_of_100000_closed_into_a_cycle_is_found_without_overflowing_the_stack() {
+        let mut edges = chain(100_000);
+        edges[0].push(99_999);
+        let cycles = break_cycles(&mut edges, 1);
+        assert_eq!(cycles.len(), 1);
+        assert_eq!(cycles[0].rules.len(), MAX_CYCLE_NAMES + 1);
+        assert_eq!(cycles[0].left_out, 100_000 - MAX_CYCLE_NAMES);
+        assert_eq!(cycles[0].rules.first(), cycles[0].rules.last());
+    }
+
+    #[test]
+    fn strict_loading_stops_at_the_first_cycle_and_lenient_reports_each() {
+        let mut edges = vec![vec![1], vec![0], vec![3], vec![2]];
+        assert_eq!(break_cycles(&mut edges.clone(), 1).len(), 1);
+        assert_eq!(break_cycles(&mut edges, usize::MAX).len(), 2);
+        assert!(break_cycles(&mut edges, usize::MAX).is_empty());
+    }
+
+    /// Rules with only `overrides` set, for asking reachability of.
+    fn rules_with(edges: &[Vec<usize>]) -> Vec<Rule> {
+        let source = generate(&Shape {
+            actions: 1,
+            rules: 1,
+            facts: 0,
+            disputes: 0,
+            dates: 0,
+            seed: 1,
+        });
+        let template = load(&source).expect("generated terms load").versions[0].rules[0].clone();
+        edges
+            .iter()
+            .map(|overrides| Rule {
+                overrides: overrides.clone(),
+                ..template.clone()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn beating_follows_chains_of_overrides_one_way() {
+        let rules = rules_with(&chain(60_000));
+        assert!(reaches(&rules, 59_999, 0));
+        assert!(reaches(&rules, 1, 0));
+        assert!(!reaches(&rules, 0, 1));
+        assert!(!reaches(&rules, 0, 0));
+        assert!(!reaches(&rules, 30_000, 30_001));
+    }
+
+    /// Reachability the obvious way: repeat "beats what a beaten rule beats" until nothing changes.
+    fn closure_oracle(edges: &[Vec<usize>]) -> Vec<Vec<bool>> {
+        let n = edges.len();
+        let mut beats = vec![vec![false; n]; n];
+        for (from, targets) in edges.iter().enumerate() {
+            for &to in targets {
+                beats[from][to] = true;
+            }
+        }
+        loop {
+            let mut changed = false;
+            for a in 0..n {
+                for b in 0..n {
+                    if beats[a][b] {
+                        for c in 0..n {
+                            if beats[b][c] && !beats[a][c] {
+                                beats[a][c] = true;
+                                changed = true;
+                            }
+                        }
+                    }
+                }
+            }
+            if !changed {
+                return beats;
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn beats_agrees_with_the_transitive_closure(
+            edges in proptest::collection::vec(proptest::collection::vec(0usize..8, 0..3), 1..8)
+        ) {
+            let n = edges.len();
+            let edges: Vec<Vec<usize>> = edges
+                .into_iter()
+                .map(|targets| targets.into_iter().filter(|&t| t < n).collect())
+                .collect();
+            let rules = rules_with(&edges);
+            let expected = closure_oracle(&edges);
+            for a in 0..n {
+                for b in 0..n {
+                    prop_assert_eq!(reaches(&rules, a, b), expected[a][b], "{} beats {}?", a, b);
+                }
+            }
+        }
+
+        #[test]
+        fn after_breaking_cycles_no_rule_beats_itself(
+            edges in proptest::collection::vec(proptest::collection::vec(0usize..8, 0..3), 1..8)
+        ) {
+            let n = edges.len();
+            let mut edges: Vec<Vec<usize>> = edges
+                .into_iter()
+                .map(|targets| targets.into_iter().filter(|&t| t < n).collect())
+                .collect();
+            break_cycles(&mut edges, usize::MAX);
+            let closure = closure_oracle(&edges);
+            for (a, row) in closure.iter().enumerate() {
+                prop_assert!(!row[a], "rule {} still beats itself", a);
+            }
+        }
+    }
 }
