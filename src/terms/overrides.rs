@@ -284,6 +284,7 @@ mod tests {
         assert!(!reaches(&rules, 30_000, 30_001));
     }
 
+    #[allow(clippy::needless_range_loop)] // a relation as a matrix reads best by index
     /// Reachability the obvious way: repeat "beats what a beaten rule beats" until nothing changes.
     fn closure_oracle(edges: &[Vec<usize>]) -> Vec<Vec<bool>> {
         let n = edges.len();
@@ -314,6 +315,7 @@ mod tests {
     }
 
     proptest! {
+        #[allow(clippy::needless_range_loop)] // as above
         #[test]
         fn beats_agrees_with_the_transitive_closure(
             edges in proptest::collection::vec(proptest::collection::vec(0usize..8, 0..3), 1..8)
