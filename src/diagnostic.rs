@@ -6,7 +6,7 @@
 //! does; [`Diagnostic`] also serialises to JSON for scripts.
 
 use codespan_reporting::diagnostic::{Diagnostic as Drawn, Label};
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files;
 use codespan_reporting::term;
 use serde::Serialize;
 use std::ops::Range;
@@ -171,66 +171,308 @@ impl Serialize for Diagnostic {
     }
 }
 
+/// At most this many diagnostics are drawn; the rest are counted in one line.
+pub const MAX_SHOWN: usize = 50;
+
+/// A label over more lines than this underlines its first line only.
+const MAX_LABEL_LINES: usize = 16;
+
+/// A source line longer than this many characters is shown around the offending text only.
+pub const MAX_LINE_CHARS: usize = 200;
+
 /// Draws diagnostics as a person reads them: message, `file:line:column`, the
-/// offending line with the text underlined, and the hint.
+/// offending line with the text underlined, and the hint. At most
+/// [`MAX_SHOWN`] are drawn, then one line `and N more`; a line longer than
+/// [`MAX_LINE_CHARS`] is cropped around the offending text, keeping the line
+/// and column numbers of the whole file.
 pub fn render(diagnostics: &[Diagnostic]) -> String {
-    let mut files = SimpleFiles::new();
     let config = term::Config::default();
     let mut out = String::new();
-    for diagnostic in diagnostics {
+    for diagnostic in diagnostics.iter().take(MAX_SHOWN) {
         let mut drawn = match diagnostic.severity {
             Severity::Error => Drawn::error(),
             Severity::Warning => Drawn::warning(),
         }
         .with_message(&diagnostic.message);
-        if let Some(location) = &diagnostic.location {
-            let id = files.add(location.file.name.clone(), location.file.text.clone());
+        let excerpt = diagnostic.location.as_ref().map(Excerpt::of);
+        if let Some(excerpt) = &excerpt {
             drawn = drawn.with_labels(vec![
-                Label::primary(id, location.span.clone()).with_message(&diagnostic.label),
+                Label::primary((), excerpt.span.clone()).with_message(&diagnostic.label),
             ]);
         }
         if let Some(hint) = &diagnostic.hint {
             drawn = drawn.with_notes(vec![format!("hint: {hint}")]);
         }
-        match term::emit_into_string(&config, &files, &drawn) {
+        let text = match &excerpt {
+            Some(excerpt) => term::emit_into_string(&config, excerpt, &drawn),
+            None => term::emit_into_string(&config, &NoFiles, &drawn),
+        };
+        match text {
             Ok(text) => out.push_str(&text),
-            // The files were all added above, so drawing cannot miss one; fall back to one line anyway.
+            // The excerpt holds every line the label touches; fall back to one line anyway.
             Err(_) => out.push_str(&format!("error: {}\n", diagnostic.message)),
         }
+    }
+    if diagnostics.len() > MAX_SHOWN {
+        out.push_str(&format!("and {} more\n", diagnostics.len() - MAX_SHOWN));
     }
     out
 }
 
-/// Suggests the known name closest to `found`, for "did you mean" hints.
-pub fn closest<'a>(found: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    known
+/// The lines of a file a [`Location`] touches, each cropped to about
+/// [`MAX_LINE_CHARS`] characters around the location, as the only text handed
+/// to the renderer: drawing an error never copies the whole file, and never
+/// prints a long line whole.
+struct Excerpt {
+    name: String,
+    /// The kept lines, each ending in a newline.
+    text: String,
+    /// Where each kept line starts in `text`.
+    line_starts: Vec<usize>,
+    /// The 1-based number in the file of the first kept line.
+    first_line: usize,
+    /// Per kept line, the characters of the file's line cropped away before the
+    /// kept text, less the one `…` drawn in their place.
+    column_shift: Vec<usize>,
+    /// The location's span, in `text`.
+    span: Range<usize>,
+}
+
+/// The kept bytes of `line` (which has no newline), around `at`, on character boundaries.
+fn crop(line: &str, at: usize) -> Range<usize> {
+    if line.chars().count() <= MAX_LINE_CHARS {
+        return 0..line.len();
+    }
+    let before = MAX_LINE_CHARS / 3;
+    let start = line[..at]
+        .char_indices()
+        .rev()
+        .nth(before.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    let end = line[start..]
+        .char_indices()
+        .nth(MAX_LINE_CHARS)
+        .map_or(line.len(), |(i, _)| start + i);
+    start..end
+}
+
+impl Excerpt {
+    fn of(location: &Location) -> Excerpt {
+        let file = &location.file;
+        let span = location.span.clone();
+        let first = file.line_starts.partition_point(|&s| s <= span.start) - 1;
+        let mut last = file.line_starts.partition_point(|&s| s <= span.end) - 1;
+        let mut span = span;
+        if last - first > MAX_LABEL_LINES {
+            // Underline only the first line of a label over many lines: the
+            // renderer draws every line a label covers.
+            last = first;
+            let end_of_line = file
+                .line_starts
+                .get(first + 1)
+                .map_or(file.text.len(), |&next| next - 1);
+            span.end = end_of_line.max(span.start);
+        }
+        let line_text = |index: usize| -> (usize, &str) {
+            let start = file.line_starts[index];
+            let end = file
+                .line_starts
+                .get(index + 1)
+                .map_or(file.text.len(), |&next| next - 1);
+            let line = &file.text[start..end.max(start)];
+            (start, line.strip_suffix('\r').unwrap_or(line))
+        };
+        let mut excerpt = Excerpt {
+            name: file.name.clone(),
+            text: String::new(),
+            line_starts: Vec::new(),
+            first_line: first + 1,
+            column_shift: Vec::new(),
+            span: 0..0,
+        };
+        let map = |offset: usize, line_start: usize, kept: &Range<usize>, out_start: usize| {
+            let ellipsis = if kept.start > 0 { '…'.len_utf8() } else { 0 };
+            let within = (offset - line_start).clamp(kept.start, kept.end);
+            out_start + ellipsis + within - kept.start
+        };
+        let (mut span_start, mut span_end) = (0, 0);
+        for index in first..=last {
+            let (line_start, line) = line_text(index);
+            let at = if index == first {
+                span.start - line_start
+            } else if index == last {
+                (span.end - line_start).min(line.len())
+            } else {
+                0
+            };
+            let at = floor_char_boundary(line, at.min(line.len()));
+            let mut range = crop(line, at);
+            if index == last && index != first {
+                range = crop(
+                    line,
+                    floor_char_boundary(line, (span.end - line_start).min(line.len())),
+                );
+            }
+            let out_start = excerpt.text.len();
+            excerpt.line_starts.push(out_start);
+            let cut_before = line[..range.start].chars().count();
+            excerpt
+                .column_shift
+                .push(cut_before.saturating_sub(usize::from(range.start > 0)));
+            if range.start > 0 {
+                excerpt.text.push('…');
+            }
+            excerpt.text.push_str(&line[range.clone()]);
+            if range.end < line.len() {
+                excerpt.text.push('…');
+            }
+            excerpt.text.push('\n');
+            if index == first {
+                span_start = map(span.start, line_start, &range, out_start);
+            }
+            if index == last {
+                span_end = map(span.end, line_start, &range, out_start);
+            }
+        }
+        excerpt.span = span_start..span_end.max(span_start);
+        excerpt
+    }
+}
+
+impl<'a> codespan_reporting::files::Files<'a> for Excerpt {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, files::Error> {
+        Ok(&self.name)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, files::Error> {
+        Ok(&self.text)
+    }
+
+    fn line_index(&'a self, (): (), byte_index: usize) -> Result<usize, files::Error> {
+        Ok(self
+            .line_starts
+            .partition_point(|&s| s <= byte_index)
+            .max(1)
+            - 1)
+    }
+
+    fn line_number(&'a self, (): (), line_index: usize) -> Result<usize, files::Error> {
+        Ok(self.first_line + line_index)
+    }
+
+    fn column_number(
+        &'a self,
+        (): (),
+        line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, files::Error> {
+        let range = self.line_range((), line_index)?;
+        let shift = self.column_shift.get(line_index).copied().unwrap_or(0);
+        Ok(files::column_index(&self.text, range, byte_index) + 1 + shift)
+    }
+
+    fn line_range(&'a self, (): (), line_index: usize) -> Result<Range<usize>, files::Error> {
+        let start = *self
+            .line_starts
+            .get(line_index)
+            .ok_or(files::Error::LineTooLarge {
+                given: line_index,
+                max: self.line_starts.len().saturating_sub(1),
+            })?;
+        let end = self
+            .line_starts
+            .get(line_index + 1)
+            .copied()
+            .unwrap_or(self.text.len());
+        Ok(start..end)
+    }
+}
+
+/// The files of a diagnostic without a location: none.
+struct NoFiles;
+
+impl<'a> codespan_reporting::files::Files<'a> for NoFiles {
+    type FileId = ();
+    type Name = &'a str;
+    type Source = &'a str;
+
+    fn name(&'a self, (): ()) -> Result<&'a str, files::Error> {
+        Err(files::Error::FileMissing)
+    }
+
+    fn source(&'a self, (): ()) -> Result<&'a str, files::Error> {
+        Err(files::Error::FileMissing)
+    }
+
+    fn line_index(&'a self, (): (), _: usize) -> Result<usize, files::Error> {
+        Err(files::Error::FileMissing)
+    }
+
+    fn line_range(&'a self, (): (), _: usize) -> Result<Range<usize>, files::Error> {
+        Err(files::Error::FileMissing)
+    }
+}
+
+/// How many names a "known …" hint lists at most: the nearest to what was written.
+pub const MAX_LISTED_NAMES: usize = 10;
+
+/// Each known name with its edit distance from `found`, nearest first, ties by name.
+fn by_distance<'a>(found: &str, known: impl IntoIterator<Item = &'a str>) -> Vec<(usize, &'a str)> {
+    let mut ranked: Vec<(usize, &str)> = known
         .into_iter()
         .map(|candidate| (strsim::damerau_levenshtein(found, candidate), candidate))
-        .filter(|(distance, candidate)| {
-            *distance <= (found.len().max(candidate.len()) / 3).max(2)
-                || candidate.ends_with(found)
-                || found.ends_with(candidate)
-        })
-        .min_by_key(|(distance, _)| *distance)
+        .collect();
+    ranked.sort_unstable();
+    ranked.dedup();
+    ranked
+}
+
+fn is_close(found: &str, (distance, candidate): (usize, &str)) -> bool {
+    distance <= (found.len().max(candidate.len()) / 3).max(2)
+        || candidate.ends_with(found)
+        || found.ends_with(candidate)
+}
+
+/// Suggests the known name closest to `found`, for "did you mean" hints; of
+/// names equally close, the first in alphabetical order.
+pub fn closest<'a>(found: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    by_distance(found, known)
+        .into_iter()
+        .find(|&pair| is_close(found, pair))
         .map(|(_, candidate)| candidate)
 }
 
-/// A "did you mean" hint, or a list of what is known when nothing is close.
+/// A "did you mean" hint or, when nothing is close, the known names: all of
+/// them if there are at most [`MAX_LISTED_NAMES`], else that many nearest,
+/// listed in alphabetical order.
 pub fn did_you_mean<'a>(
     found: &str,
     what: &str,
-    known: impl IntoIterator<Item = &'a str> + Clone,
+    known: impl IntoIterator<Item = &'a str>,
 ) -> String {
-    match closest(found, known.clone()) {
-        Some(candidate) => format!("did you mean `{candidate}`?"),
-        None => {
-            let all: Vec<String> = known.into_iter().map(|k| format!("`{k}`")).collect();
-            if all.is_empty() {
-                format!("no {what} is declared")
-            } else {
-                format!("known {what}s: {}", all.join(", "))
-            }
-        }
+    let ranked = by_distance(found, known);
+    if let Some(&(_, candidate)) = ranked.iter().find(|&&pair| is_close(found, pair)) {
+        return format!("did you mean `{candidate}`?");
+    }
+    let mut listed: Vec<&str> = ranked
+        .iter()
+        .take(MAX_LISTED_NAMES)
+        .map(|&(_, name)| name)
+        .collect();
+    listed.sort_unstable();
+    let names: Vec<String> = listed.iter().map(|k| format!("`{k}`")).collect();
+    match ranked.len() {
+        0 => format!("no {what} is declared"),
+        n if n <= MAX_LISTED_NAMES => format!("known {what}s: {}", names.join(", ")),
+        n => format!(
+            "the {} nearest of {n} known {what}s: {}",
+            names.len(),
+            names.join(", ")
+        ),
     }
 }
 

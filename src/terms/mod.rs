@@ -6,14 +6,19 @@
 //! agreement with its rules. [`load`] parses and validates them once; everything
 //! downstream works on indices into these types and never re-checks a string.
 
+mod citations;
+mod error;
 mod load;
+mod overrides;
+mod quotes;
 pub(crate) mod raw;
+mod rules;
 mod source;
+mod version;
+mod vocabulary;
 
-pub use load::{
-    LoadError, LoadErrorKind, LoadErrors, MAX_FILE_BYTES, MAX_RULES, load, load_for_check,
-    locate_in_string,
-};
+pub use error::{LoadError, LoadErrorKind, LoadErrors};
+pub use load::{MAX_FILE_BYTES, MAX_RULES, load, load_for_check, locate_in_string};
 pub use source::{TermsSource, embedded_seed_names};
 
 use crate::diagnostic::Location;
@@ -216,9 +221,14 @@ impl Version {
         .expect("superseded after effective is checked at load")
     }
 
-    /// Whether rule `winner` beats rule `loser` (directly or through a chain of overrides).
+    /// Whether rule `winner` beats rule `loser`: `winner` overrides `loser`,
+    /// or overrides a rule that beats it (a chain of direct overrides).
+    ///
+    /// A search over the direct overrides on every call, in time and memory
+    /// proportional to the rules `winner` reaches, with nothing stored per pair
+    /// of rules; code asking it of many pairs should compute reachability once.
     pub fn beats(&self, winner: usize, loser: usize) -> bool {
-        self.rules[winner].beats.binary_search(&loser).is_ok()
+        overrides::reaches(&self.rules, winner, loser)
     }
 
     /// Position of the rule called `id`.
@@ -342,10 +352,10 @@ pub struct Rule {
     pub empty_interval: bool,
     /// The facts that must hold, each as the set of values allowed.
     pub condition: Vec<(usize, ValueSet)>,
-    /// The rules of the same version it beats when both apply, as written.
+    /// The rules of the same version it beats when both apply, as written
+    /// (without duplicates, and without overrides on a cycle in terms loaded for
+    /// `check`); [`Version::beats`] follows them through chains.
     pub overrides: Vec<usize>,
-    /// Every rule it beats, following overrides of overrides.
-    pub beats: Vec<usize>,
     /// The reading it applies under, if it belongs to one side of a dispute.
     pub reading: Option<ReadingRef>,
     /// The passages it rests on.

@@ -73,7 +73,7 @@ pub struct RawAgreement {
     pub title: String,
     /// The seeds directory, relative to the terms directory.
     #[serde(default)]
-    pub seeds: Option<String>,
+    pub seeds: Option<Spanned<String>>,
 }
 
 #[derive(Debug, serde::Deserialize)]

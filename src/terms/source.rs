@@ -1,8 +1,9 @@
 //! Where terms come from: the copy embedded in the binary, or a directory.
 
-use super::load::{LoadError, LoadErrorKind};
+use super::error::{LoadError, LoadErrorKind};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
 
 mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
@@ -50,51 +51,215 @@ pub(super) struct RawFile {
     pub bytes: Vec<u8>,
 }
 
-fn unreadable(path: &Path, error: &std::io::Error) -> LoadError {
-    LoadError::unlocated(LoadErrorKind::Unreadable {
-        path: path.display().to_string(),
-        reason: error.to_string(),
-    })
+/// The files of a folder: those read, and an error for each one refused.
+#[derive(Debug, Default)]
+pub(super) struct Listing {
+    /// The files read, by name.
+    pub files: Vec<RawFile>,
+    /// One error per file that is there but was not read, by name.
+    pub refused: Vec<(String, LoadError)>,
 }
 
-fn read_dir_files(
-    dir: &Path,
-    keep: impl Fn(&str) -> bool,
+impl Listing {
+    fn read(files: Vec<RawFile>) -> Listing {
+        Listing {
+            files,
+            refused: Vec::new(),
+        }
+    }
+
+    /// Whether a file called `name` is in the folder, read or not.
+    pub fn has(&self, name: &str) -> bool {
+        self.files.iter().any(|f| f.name == name) || self.refused.iter().any(|(n, _)| n == name)
+    }
+}
+
+fn unreadable(path: &Path, error: &std::io::Error) -> LoadErrorKind {
+    LoadErrorKind::Unreadable {
+        path: path.display().to_string(),
+        reason: error.to_string(),
+    }
+}
+
+/// What a file that is not a regular file is, in words.
+fn kind_of_file(file_type: fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if file_type.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if file_type.is_char_device() || file_type.is_block_device() {
+            return "a device";
+        }
+        if file_type.is_socket() {
+            return "a socket";
+        }
+    }
+    if file_type.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Reads `path`, a file of the folder `folder` (canonical), if it is a regular
+/// file inside it of at most `limit` bytes: `Ok(None)` for a directory, which
+/// is not a file of the folder. A symbolic link may lead only to a file inside
+/// the folder. The size is checked on the opened file, and no more than
+/// `limit + 1` bytes are ever read, whatever the file claims.
+fn read_regular_file(
+    folder: &Path,
+    path: &Path,
+    shown: &Path,
     limit: u64,
-) -> Result<Vec<RawFile>, LoadError> {
-    let entries = fs::read_dir(dir).map_err(|e| unreadable(dir, &e))?;
-    let mut files = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| unreadable(dir, &e))?;
-        let path = entry.path();
-        let Some(name) = path
-            .file_name()
-            .and_then(|n| n.to_str())
-            .map(str::to_string)
-        else {
-            continue;
-        };
-        if !path.is_file() || !keep(&name) {
-            continue;
+) -> Result<Option<Vec<u8>>, LoadErrorKind> {
+    let display = || shown.display().to_string();
+    let link = fs::symlink_metadata(path).map_err(|e| unreadable(shown, &e))?;
+    if link.file_type().is_symlink() {
+        let target = fs::canonicalize(path).map_err(|e| unreadable(shown, &e))?;
+        if !target.starts_with(folder) {
+            return Err(LoadErrorKind::LeadsOutside { file: display() });
         }
-        let display = path.display().to_string();
-        let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-        if size > limit {
-            return Err(LoadError::unlocated(LoadErrorKind::TooLarge {
-                file: display,
-                size,
+    }
+    // Looked at before opening: opening a named pipe would wait for a writer.
+    let metadata = fs::metadata(path).map_err(|e| unreadable(shown, &e))?;
+    if metadata.is_dir() {
+        return Ok(None);
+    }
+    let refuse = |metadata: &fs::Metadata| -> Result<(), LoadErrorKind> {
+        if !metadata.is_file() {
+            return Err(LoadErrorKind::NotRegularFile {
+                file: display(),
+                kind: kind_of_file(metadata.file_type()),
+            });
+        }
+        if metadata.len() > limit {
+            return Err(LoadErrorKind::TooLarge {
+                file: display(),
+                size: metadata.len(),
                 limit,
-            }));
+            });
         }
-        let bytes = fs::read(&path).map_err(|e| unreadable(&path, &e))?;
-        files.push(RawFile {
-            display,
-            name,
-            bytes,
+        Ok(())
+    };
+    refuse(&metadata)?;
+    let file = fs::File::open(path).map_err(|e| unreadable(shown, &e))?;
+    // The file opened may not be the one looked at: look again, at the handle.
+    let opened = file.metadata().map_err(|e| unreadable(shown, &e))?;
+    refuse(&opened)?;
+    let mut bytes = Vec::new();
+    file.take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| unreadable(shown, &e))?;
+    if bytes.len() as u64 > limit {
+        return Err(LoadErrorKind::TooLarge {
+            file: display(),
+            size: opened.len().max(bytes.len() as u64),
+            limit,
         });
     }
-    files.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(files)
+    Ok(Some(bytes))
+}
+
+/// Reads the files of the folder `shown` (named so in messages; `real` is its
+/// canonical path) whose names `keep` accepts, each checked by
+/// [`read_regular_file`]. A file name that is not UTF-8 is refused when, read
+/// leniently, `keep` would accept it.
+fn read_folder(
+    shown: &Path,
+    real: &Path,
+    keep: impl Fn(&str) -> bool,
+    limit: u64,
+) -> Result<Listing, LoadErrorKind> {
+    let entries = fs::read_dir(real).map_err(|e| unreadable(shown, &e))?;
+    let mut listing = Listing::default();
+    for entry in entries {
+        let entry = entry.map_err(|e| unreadable(shown, &e))?;
+        let os_name = entry.file_name();
+        let Some(name) = os_name.to_str().map(str::to_string) else {
+            let lossy = os_name.to_string_lossy().into_owned();
+            if keep(&lossy) {
+                let kind = LoadErrorKind::NameNotUtf8 {
+                    folder: shown.display().to_string(),
+                    name: lossy.escape_debug().to_string(),
+                };
+                listing.refused.push((lossy, LoadError::unlocated(kind)));
+            }
+            continue;
+        };
+        if !keep(&name) {
+            continue;
+        }
+        let path = shown.join(&name);
+        match read_regular_file(real, &real.join(&name), &path, limit) {
+            Ok(Some(bytes)) => listing.files.push(RawFile {
+                display: path.display().to_string(),
+                name,
+                bytes,
+            }),
+            Ok(None) => {}
+            Err(kind) => listing.refused.push((name, LoadError::unlocated(kind))),
+        }
+    }
+    listing.files.sort_by(|a, b| a.name.cmp(&b.name));
+    listing.refused.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(listing)
+}
+
+/// The folder `seeds` names, relative to the terms directory `dir`: its
+/// canonical path, if it is the terms directory, a folder inside it, or a
+/// sibling of it (not a hidden one), as `../seeds` is. Refused before anything
+/// is looked up when it is absolute or, read as written, climbs above the
+/// terms directory's parent; then checked again once symbolic links are resolved.
+fn seeds_folder(dir: &Path, seeds: &str) -> Result<PathBuf, LoadErrorKind> {
+    let refuse = |problem: &str| LoadErrorKind::SeedsOutside {
+        seeds: seeds.to_string(),
+        problem: problem.to_string(),
+    };
+    let written = Path::new(seeds);
+    if written.is_absolute() || written.has_root() {
+        return Err(refuse("is an absolute path"));
+    }
+    let mut depth: i64 = 0;
+    for component in written.components() {
+        match component {
+            Component::ParentDir => depth -= 1,
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::RootDir | Component::Prefix(_) => {
+                return Err(refuse("is an absolute path"));
+            }
+        }
+        if depth < -1 {
+            return Err(refuse(
+                "climbs above the folder that holds the terms directory",
+            ));
+        }
+    }
+    let terms = fs::canonicalize(dir).map_err(|e| unreadable(dir, &e))?;
+    let shown = dir.join(written);
+    let real = fs::canonicalize(&shown).map_err(|e| unreadable(&shown, &e))?;
+    let inside = real.starts_with(&terms);
+    let sibling = terms.parent().is_some_and(|parent| {
+        real.parent() == Some(parent)
+            && real
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| !n.starts_with('.'))
+    });
+    if !(inside || sibling) {
+        return Err(refuse(
+            "leads out of the terms directory and its sibling folders (through a symbolic link or `..`)",
+        ));
+    }
+    if !real.is_dir() {
+        return Err(LoadErrorKind::Unreadable {
+            path: shown.display().to_string(),
+            reason: "not a directory".into(),
+        });
+    }
+    Ok(real)
 }
 
 impl TermsSource {
@@ -107,44 +272,50 @@ impl TermsSource {
         }
     }
 
-    pub(super) fn terms_files(&self, limit: u64) -> Result<Vec<RawFile>, LoadError> {
+    /// `vocabulary.toml` and the version files; an error when the directory
+    /// itself cannot be read.
+    pub(super) fn terms_files(&self, limit: u64) -> Result<Listing, LoadError> {
         match self {
-            TermsSource::Embedded => Ok(embedded::EMBEDDED_TERMS
-                .iter()
-                .map(|(name, bytes)| RawFile {
-                    display: format!("terms/{name}"),
-                    name: name.to_string(),
-                    bytes: bytes.to_vec(),
-                })
-                .collect()),
-            TermsSource::Directory(dir) => read_dir_files(dir, |n| n.ends_with(".toml"), limit),
-            TermsSource::InMemory { terms, .. } => Ok(in_memory(terms, "terms")),
+            TermsSource::Embedded => Ok(Listing::read(
+                embedded::EMBEDDED_TERMS
+                    .iter()
+                    .map(|(name, bytes)| RawFile {
+                        display: format!("terms/{name}"),
+                        name: name.to_string(),
+                        bytes: bytes.to_vec(),
+                    })
+                    .collect(),
+            )),
+            TermsSource::Directory(dir) => {
+                let real =
+                    fs::canonicalize(dir).map_err(|e| LoadError::unlocated(unreadable(dir, &e)))?;
+                read_folder(dir, &real, |n| n.ends_with(".toml"), limit)
+                    .map_err(LoadError::unlocated)
+            }
+            TermsSource::InMemory { terms, .. } => Ok(Listing::read(in_memory(terms, "terms"))),
         }
     }
 
-    /// The seeds, from `seeds_dir` relative to the terms directory.
-    pub(super) fn seed_files(
-        &self,
-        seeds_dir: &str,
-        limit: u64,
-    ) -> Result<Vec<RawFile>, LoadError> {
+    /// The seeds, from the folder `seeds` (as written in `vocabulary.toml`)
+    /// relative to the terms directory. An error when the folder may not be
+    /// read (see [`seeds_folder`]) or cannot be.
+    pub(super) fn seed_files(&self, seeds: &str, limit: u64) -> Result<Listing, LoadErrorKind> {
         match self {
-            TermsSource::Embedded => Ok(embedded::EMBEDDED_SEEDS
-                .iter()
-                .map(|(name, bytes)| RawFile {
-                    display: format!("seeds/{name}"),
-                    name: name.to_string(),
-                    bytes: bytes.to_vec(),
-                })
-                .collect()),
+            TermsSource::Embedded => Ok(Listing::read(
+                embedded::EMBEDDED_SEEDS
+                    .iter()
+                    .map(|(name, bytes)| RawFile {
+                        display: format!("seeds/{name}"),
+                        name: name.to_string(),
+                        bytes: bytes.to_vec(),
+                    })
+                    .collect(),
+            )),
             TermsSource::Directory(dir) => {
-                let seeds = dir.join(seeds_dir);
-                if !seeds.is_dir() {
-                    return Ok(Vec::new());
-                }
-                read_dir_files(&seeds, |n| !n.starts_with('.'), limit)
+                let real = seeds_folder(dir, seeds)?;
+                read_folder(&dir.join(seeds), &real, |n| !n.starts_with('.'), limit)
             }
-            TermsSource::InMemory { seeds, .. } => Ok(in_memory(seeds, "seeds")),
+            TermsSource::InMemory { seeds, .. } => Ok(Listing::read(in_memory(seeds, "seeds"))),
         }
     }
 }
