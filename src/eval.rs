@@ -327,16 +327,38 @@ pub fn outcome(
     let mut leaves: Vec<(Cube, Decision)> = Vec::new();
     let mut scratch = Overrides::default();
     let mut applicable = Vec::new();
-    space::explore(root.clone(), &refs, budget, |leaf| {
-        applicable.clear();
-        applicable.extend(leaf.applicable.iter().map(|&c| candidates[c]));
-        let decision = settle(version, default, &applicable, &mut scratch);
-        leaves.push((leaf.values.to_vec(), decision));
-    })
-    .map_err(|exhausted| Exhausted {
-        dimensions: exhausted.dimensions.iter().map(|&d| unknown[d]).collect(),
-        ..exhausted
-    })?;
+    // Every leaf may be a branch of the answer, and reporting one has a cost:
+    // stop as soon as the leaves alone would pass the budget.
+    let allowance = budget.remaining() / space::REPORTED_COST;
+    let mut count: u64 = 0;
+    let walked = space::walk(
+        root.clone(),
+        &refs,
+        budget,
+        |_, _| false,
+        |leaf, _| {
+            count += 1;
+            if count > allowance {
+                return std::ops::ControlFlow::Break(());
+            }
+            applicable.clear();
+            applicable.extend(leaf.applicable.iter().map(|&c| candidates[c]));
+            let decision = settle(version, default, &applicable, &mut scratch);
+            leaves.push((leaf.values.to_vec(), decision));
+            std::ops::ControlFlow::Continue(())
+        },
+    );
+    walked
+        .and_then(|()| budget.spend(count.saturating_mul(space::REPORTED_COST)))
+        .map_err(|exhausted| Exhausted {
+            // Too many branches, not too deep a tree: every unknown fact is to blame.
+            dimensions: if exhausted.dimensions.is_empty() {
+                unknown.clone()
+            } else {
+                exhausted.dimensions.iter().map(|&d| unknown[d]).collect()
+            },
+            ..exhausted
+        })?;
     if leaves.iter().all(|(_, d)| *d == leaves[0].1) {
         let (_, decision) = leaves.swap_remove(0);
         return Ok(Outcome::Decided(decision));
@@ -353,12 +375,7 @@ pub fn outcome(
             }
         }
     }
-    budget
-        .spend_reported(by_decision.len())
-        .map_err(|exhausted| Exhausted {
-            dimensions: unknown.clone(),
-            ..exhausted
-        })?;
+
     let mut cases: Vec<(Vec<Option<usize>>, Case)> = Vec::new();
     for (decision, cubes) in by_decision {
         for cube in space::merge(cubes) {

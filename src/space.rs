@@ -66,6 +66,11 @@ impl Budget {
         self.spent
     }
 
+    /// How many cases are left.
+    pub fn remaining(&self) -> u64 {
+        self.limit - self.spent
+    }
+
     /// The most cases this budget allows.
     pub fn limit(&self) -> u64 {
         self.limit

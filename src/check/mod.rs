@@ -264,11 +264,14 @@ impl ActionWalk<'_> {
         stop_at_cover: bool,
     ) -> Result<(Vec<usize>, Option<usize>), Exhausted> {
         let rule = self.space.rules[position].1;
+        if self.overridden_by[rule].is_empty() {
+            return Ok((Vec::new(), None));
+        }
         let mut seen = std::collections::BTreeSet::from([rule]);
         let mut queue = std::collections::VecDeque::from([rule]);
         let mut found = Vec::new();
         while let Some(next) = queue.pop_front() {
-            budget.spend(1)?;
+            budget.spend_case(self.overridden_by[next].len())?;
             for &winner in &self.overridden_by[next] {
                 if !seen.insert(winner) {
                     continue;
@@ -507,12 +510,11 @@ fn observe_piece(
     let rule_of = |c: usize| space.rules[c].1;
     // May each rule decide on this piece? `None`: not looked at (it might).
     let mut may_decide: Vec<Option<bool>> = vec![None; space.rules.len()];
+    budget.spend_case(valid.len())?;
     for &c in valid {
-        budget.spend(1)?;
         let rule = rule_of(c);
         if better(seen.applies[rule].as_ref(), in_life, &life) {
-            let values = walk.settled(walk.boxes[c].clone(), valid, budget)?;
-            seen.applies[rule] = Some(walk.point(date, &values));
+            seen.applies[rule] = Some(walk.point(date, &walk.boxes[c]));
         }
         let (beaters, cover) = walk.beaters(c, &is_valid, budget, true)?;
         if let Some(cover) = cover {

@@ -28,6 +28,7 @@ use crate::terms::{Terms, ValueSet, Version};
 use crate::verdict::Verdict;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 
 /// What to compare.
 #[derive(Debug, Clone)]
@@ -350,27 +351,43 @@ pub fn diff(terms: &Terms, request: &DiffRequest, budget: &mut Budget) -> Result
             let mut changes: BTreeMap<Change, Vec<Cube>> = BTreeMap::new();
             let mut changed_leaves: Vec<Cube> = Vec::new();
             let mut applicable = [Vec::new(), Vec::new()];
-            let walked = space::explore(space.root.clone(), &refs, budget, |leaf| {
-                applicable[0].clear();
-                applicable[1].clear();
-                for &c in leaf.applicable {
-                    let (slot, index) = space.rules[valid[c]];
-                    applicable[slot].push(index);
-                }
-                applicable[0].sort_unstable();
-                applicable[1].sort_unstable();
-                let before = settle(old, action.default, &applicable[0], &mut scratch);
-                let after = settle(new, action.default, &applicable[1], &mut scratch);
-                if before.verdict != after.verdict {
-                    changes
-                        .entry((before.into(), after.into()))
-                        .or_default()
-                        .push(leaf.values.to_vec());
-                    if !disputes.is_empty() {
-                        changed_leaves.push(leaf.values.to_vec());
+            // Every changed leaf may become a region, and reporting one has a
+            // cost: stop as soon as they alone would pass the budget.
+            let allowance = budget.remaining() / space::REPORTED_COST;
+            let mut changed: u64 = 0;
+            let walked = space::walk(
+                space.root.clone(),
+                &refs,
+                budget,
+                |_, _| false,
+                |leaf, _| {
+                    applicable[0].clear();
+                    applicable[1].clear();
+                    for &c in leaf.applicable {
+                        let (slot, index) = space.rules[valid[c]];
+                        applicable[slot].push(index);
                     }
-                }
-            });
+                    applicable[0].sort_unstable();
+                    applicable[1].sort_unstable();
+                    let before = settle(old, action.default, &applicable[0], &mut scratch);
+                    let after = settle(new, action.default, &applicable[1], &mut scratch);
+                    if before.verdict != after.verdict {
+                        changed += 1;
+                        if changed > allowance {
+                            return ControlFlow::Break(());
+                        }
+                        changes
+                            .entry((before.into(), after.into()))
+                            .or_default()
+                            .push(leaf.values.to_vec());
+                        if !disputes.is_empty() {
+                            changed_leaves.push(leaf.values.to_vec());
+                        }
+                    }
+                    ControlFlow::Continue(())
+                },
+            )
+            .and_then(|()| budget.spend(changed.saturating_mul(space::REPORTED_COST)));
             if let Err(exhausted) = walked {
                 failure = Some(exhausted);
                 return;
@@ -401,10 +418,6 @@ pub fn diff(terms: &Terms, request: &DiffRequest, budget: &mut Budget) -> Result
                 .filter(|key| !here.contains_key(*key))
                 .cloned()
                 .collect();
-            if let Err(exhausted) = budget.spend_reported(ended.len()) {
-                failure = Some(exhausted);
-                return;
-            }
             for key in ended {
                 let run = open.remove(&key).expect("the key was just listed");
                 let interval =
@@ -426,9 +439,6 @@ pub fn diff(terms: &Terms, request: &DiffRequest, budget: &mut Budget) -> Result
             }
         });
         if let Some(exhausted) = failure {
-            return Err(space.too_large("diff", terms, action_index, &exhausted));
-        }
-        if let Err(exhausted) = budget.spend_reported(open.len()) {
             return Err(space.too_large("diff", terms, action_index, &exhausted));
         }
         for (((before, after), cube), run) in open {
