@@ -465,11 +465,16 @@ pub fn did_you_mean<'a>(
         .collect();
     listed.sort_unstable();
     let names: Vec<String> = listed.iter().map(|k| format!("`{k}`")).collect();
+    // "party" → "parties"; every other word takes an "s".
+    let plural = match what.strip_suffix('y') {
+        Some(stem) if !stem.ends_with(['a', 'e', 'o', 'u']) => format!("{stem}ies"),
+        _ => format!("{what}s"),
+    };
     match ranked.len() {
         0 => format!("no {what} is declared"),
-        n if n <= MAX_LISTED_NAMES => format!("known {what}s: {}", names.join(", ")),
+        n if n <= MAX_LISTED_NAMES => format!("known {plural}: {}", names.join(", ")),
         n => format!(
-            "the {} nearest of {n} known {what}s: {}",
+            "the {} nearest of {n} known {plural}: {}",
             names.len(),
             names.join(", ")
         ),

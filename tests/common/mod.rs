@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+pub mod oracle;
+
 use covenant::generate::{Shape, generate};
 use covenant::terms::{self, Terms, TermsSource};
 use proptest::prelude::*;
