@@ -272,6 +272,7 @@ pub fn family(family: Family) -> TermsSource {
     let mut b = version_header("b", "2010-01-01", None);
     match family {
         Family::Conjunction(n) => {
+            let n = n.max(1);
             let _ = writeln!(vocabulary, "v = [{}]", values_of("v", 64));
             vocabulary.push_str("\n[actions.\"p.act\"]\ndescription = \"act\"\ndefault = \"forbidden\"\ndefault_reason = \"generated\"\nparams = { x = \"v\", y = \"v\", z = \"v\" }\n");
             for fact in 0..n {
@@ -293,6 +294,7 @@ pub fn family(family: Family) -> TermsSource {
             );
         }
         Family::WideParams { params, values } => {
+            let (params, values) = (params.max(1), values.clamp(1, 64));
             let _ = writeln!(vocabulary, "v = [{}]", values_of("v", values));
             let list: Vec<String> = (0..params).map(|p| format!("p{p} = \"v\"")).collect();
             let _ = writeln!(
@@ -304,6 +306,7 @@ pub fn family(family: Family) -> TermsSource {
             rule(&mut b, "b.any", "p.act", "oblige", "");
         }
         Family::Disputes { disputes, readings } => {
+            let readings = readings.clamp(1, 64);
             vocabulary.push_str("\n[actions.\"p.act\"]\ndescription = \"act\"\ndefault = \"forbidden\"\ndefault_reason = \"generated\"\n");
             for d in 0..disputes {
                 let _ = writeln!(
@@ -334,6 +337,7 @@ pub fn family(family: Family) -> TermsSource {
             }
         }
         Family::Overlapping(n) => {
+            let n = n.max(1);
             vocabulary.push_str("\n[actions.\"p.act\"]\ndescription = \"act\"\ndefault = \"forbidden\"\ndefault_reason = \"generated\"\n");
             let day = |offset: usize| {
                 let date = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).expect("a valid date")
@@ -348,6 +352,7 @@ pub fn family(family: Family) -> TermsSource {
             }
         }
         Family::OverrideChain(n) => {
+            let n = n.max(1);
             vocabulary.push_str("\n[actions.\"p.act\"]\ndescription = \"act\"\ndefault = \"forbidden\"\ndefault_reason = \"generated\"\n");
             for i in 0..n {
                 let effect = if i % 2 == 0 { "permit" } else { "forbid" };
@@ -361,6 +366,7 @@ pub fn family(family: Family) -> TermsSource {
             rule(&mut b, "b.any", "p.act", "permit", "");
         }
         Family::IndependentFacts(n) => {
+            let n = n.max(1);
             vocabulary.push_str("\n[actions.\"p.act\"]\ndescription = \"act\"\ndefault = \"forbidden\"\ndefault_reason = \"generated\"\n");
             for fact in 0..n {
                 let _ = writeln!(

@@ -85,17 +85,27 @@ fn witness_point(terms: &Terms, witness: &check::Witness) -> (usize, Point) {
     let mut facts = vec![0; terms.vocabulary.facts.len()];
     for (name, value) in &witness.facts {
         let f = terms.fact_index(name).expect("a known fact");
-        facts[f] = terms.vocabulary.facts[f].value_index(value).expect("a known value");
+        facts[f] = terms.vocabulary.facts[f]
+            .value_index(value)
+            .expect("a known value");
     }
     let mut readings = terms.default_readings();
     for (name, reading) in &witness.readings {
         let d = terms.dispute_index(name).expect("a known dispute");
-        readings[d] = terms.vocabulary.disputes[d].reading_index(reading).expect("a known reading");
+        readings[d] = terms.vocabulary.disputes[d]
+            .reading_index(reading)
+            .expect("a known reading");
     }
-    let version = terms.version_index(&witness.version).expect("a known version");
+    let version = terms
+        .version_index(&witness.version)
+        .expect("a known version");
     let point = Point {
         action: query.action,
-        params: query.params.iter().map(|p| p.expect("witnesses fix every parameter")).collect(),
+        params: query
+            .params
+            .iter()
+            .map(|p| p.expect("witnesses fix every parameter"))
+            .collect(),
         date: witness.date,
         facts,
         readings,

@@ -293,7 +293,24 @@ impl ActionSpace {
         action: usize,
         exhausted: &Exhausted,
     ) -> TooLarge {
-        TooLarge::new(command, terms, action, exhausted, &self.dimensions)
+        if !exhausted.dimensions.is_empty() {
+            return TooLarge::new(command, terms, action, exhausted, &self.dimensions);
+        }
+        // Too many classes to report rather than too deep a tree: name every
+        // dimension a rule tells apart.
+        let mut constrained: Vec<usize> = self
+            .constraints
+            .iter()
+            .flatten()
+            .map(|c| c.dimension)
+            .collect();
+        constrained.sort_unstable();
+        constrained.dedup();
+        let named = Exhausted {
+            dimensions: constrained,
+            ..exhausted.clone()
+        };
+        TooLarge::new(command, terms, action, &named, &self.dimensions)
     }
 }
 

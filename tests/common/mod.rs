@@ -145,3 +145,11 @@ pub fn replace_in(path: &Path, from: &str, to: &str) {
     );
     std::fs::write(path, text.replace(from, to)).expect("the copied file is writable");
 }
+
+/// How many cases a fuzz property runs: `default`, or `COVENANT_FUZZ_CASES` when set.
+pub fn fuzz_cases(default: u32) -> u32 {
+    std::env::var("COVENANT_FUZZ_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(default)
+}

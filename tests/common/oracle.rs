@@ -49,7 +49,13 @@ pub fn boundary_dates(years: usize) -> Vec<NaiveDate> {
 /// Every point of `action` on `dates`.
 pub fn points_of(terms: &Terms, action: usize, dates: &[NaiveDate]) -> Vec<Point> {
     let vocabulary = &terms.vocabulary;
-    let facts = product(&vocabulary.facts.iter().map(|f| f.values.len()).collect::<Vec<_>>());
+    let facts = product(
+        &vocabulary
+            .facts
+            .iter()
+            .map(|f| f.values.len())
+            .collect::<Vec<_>>(),
+    );
     let readings = product(
         &vocabulary
             .disputes
