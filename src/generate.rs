@@ -306,7 +306,7 @@ pub fn family(family: Family) -> TermsSource {
             rule(&mut b, "b.any", "p.act", "oblige", "");
         }
         Family::Disputes { disputes, readings } => {
-            let readings = readings.clamp(1, 64);
+            let (disputes, readings) = (disputes.max(1), readings.clamp(2, 64));
             vocabulary.push_str("\n[actions.\"p.act\"]\ndescription = \"act\"\ndefault = \"forbidden\"\ndefault_reason = \"generated\"\n");
             for d in 0..disputes {
                 let _ = writeln!(

@@ -25,7 +25,7 @@ the passage of a source document it rests on. The Microsoft–OpenAI partnership
 agreement and the 2026 rework) are built in; --terms DIR loads another agreement written in the \
 same format.\n\nEvery answer names the rule that decided it, the exact passage behind that rule, \
 and warns where the sources disagree.",
-    after_help = "Examples:\n  covenant ask 'openai.host_models(cloud=aws)' --on 2027-03-01\n  covenant ask 'openai.host_models' --on 2025-01-01 --under all\n  covenant ask 'microsoft.pay_revenue_share' --on 2028-06-01 --reading microsoft_share_end=after_2030\n  covenant test scenarios/news.toml\n  covenant diff\n  covenant timeline 'openai.pay_revenue_share'\n  covenant check\n\nExit codes: 0 answered, 1 a `test` expectation failed (or `diff --exit-code` found differences, or `check` found errors), 2 bad input."
+    after_help = "Examples:\n  covenant ask 'openai.host_models(cloud=aws)' --on 2027-03-01\n  covenant ask 'openai.host_models' --on 2025-01-01 --under all\n  covenant ask 'microsoft.pay_revenue_share' --on 2028-06-01 --reading microsoft_share_end=after_2030\n  covenant test scenarios/news.toml\n  covenant diff\n  covenant timeline 'openai.pay_revenue_share'\n  covenant check\n\nExit codes: 0 answered, 1 a `test` expectation failed (or `diff --exit-code` found differences, or `check` found errors), 2 bad input (or a question space past --max-cases, or output that cannot be written)."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -36,9 +36,11 @@ struct Cli {
     /// Output for people (text) or for scripts (json); `diff` also writes markdown, `timeline` svg.
     #[arg(long, global = true, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
-    /// The most cases `check`, `diff`, `timeline` and `ask` may visit before they
-    /// stop with an error (exit 2) instead of running for hours: a case is one
-    /// class of questions that no rule tells apart, on one piece of time.
+    /// The most cases `check`, `diff`, `timeline`, `ask` and `test` may visit
+    /// before they stop with an error (exit 2) instead of running for hours. A
+    /// case is one class of questions no rule tells apart, on one piece of time;
+    /// each branch, span or region reported costs 100. The error says what made
+    /// the space large and how to narrow the question.
     #[arg(long, global = true, value_name = "N", default_value_t = covenant::space::DEFAULT_MAX_CASES)]
     max_cases: u64,
 }
@@ -100,11 +102,11 @@ covenant ask 'openai.pay_revenue_share' --on 2031-06-01 --under all\n  covenant 
         long_about = "Show every question whose verdict differs between two versions.\n\n\
 The diff is exact: every action, every value of its parameters, every combination of the facts \
 its rules test and every date are compared, dates as the intervals cut by all rule boundaries of \
-both versions. Both versions are read as written over the whole time line, whatever their \
+both versions, questions as the classes no rule tells apart (within --max-cases). Both versions are read as written over the whole time line, whatever their \
 effective dates, so `old` is read as if it had stayed in force.",
         after_help = "Examples:\n  covenant diff\n  covenant diff old new --from 2030-01-01 --to 2034-01-01\n  \
 covenant diff --fact agi_achieved=true\n  covenant diff --readings all --format markdown\n  covenant diff new new --exit-code\n\n\
-Exit codes: 0 compared (1 with --exit-code when there are differences), 2 bad input."
+Exit codes: 0 compared (1 with --exit-code when there are differences), 2 bad input (or a question space past --max-cases, or output that cannot be written)."
     )]
     Diff {
         /// The two versions to compare, OLD then NEW; the first and last versions if left out.
@@ -151,8 +153,9 @@ covenant timeline 'openai.host_models' --format svg > hosting.svg"
     /// Prove the rules consistent: find clashing rules, dead rules, overrides that never fire, unused names.
     #[command(
         long_about = "Prove the rules consistent, or show where they are not.\n\n\
-Exhaustive over the finite domains and the date partition, like `diff`. Errors: two rules that both \
-apply and clash (permit or oblige with forbid) with no override between them, an override cycle, a \
+Exhaustive over the finite domains and the date partition, like `diff`, within --max-cases. Errors: \
+two rules that both apply and clash (permit or oblige with forbid) with no override between them \
+(once per pair), an override cycle, a \
 quote not verbatim in its seed, a rule whose interval is empty. Warnings: a rule that never decides \
 (with the rules that shadow it), an override that never fires, a rule valid only outside its \
 version's life, a dispute whose readings never change an answer, an action, fact or reading no rule \

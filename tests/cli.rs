@@ -282,7 +282,7 @@ fn help_teaches_the_query_grammar_and_exit_codes() {
     assert_eq!(run.code, 0);
     assert!(
         run.stdout
-            .contains("Exit codes: 0 answered, 1 a `test` expectation failed (or `diff --exit-code` found differences, or `check` found errors), 2 bad input.")
+            .contains("Exit codes: 0 answered, 1 a `test` expectation failed (or `diff --exit-code` found differences, or `check` found errors), 2 bad input (or a question space past --max-cases, or output that cannot be written).")
     );
     let ask = covenant(&["ask", "--help"]);
     assert!(
