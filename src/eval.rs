@@ -269,10 +269,11 @@ pub(crate) fn settle(
 fn fact_constraints(
     terms: &Terms,
     question: &Question,
+    rules: &[usize],
 ) -> (Vec<usize>, Vec<usize>, Vec<Vec<Constraint>>) {
     let version = &terms.versions[question.version];
     let mut candidates = Vec::new();
-    for &index in version.rules_for(question.action) {
+    for &index in rules {
         let rule = &version.rules[index];
         let known_hold = rule.condition.iter().all(|(fact, allowed)| {
             question.facts[*fact].is_none_or(|value| allowed.contains(value))
@@ -316,9 +317,23 @@ pub fn outcome(
     question: &Question,
     budget: &mut Budget,
 ) -> Result<Outcome, Exhausted> {
+    let rules = terms.versions[question.version].rules_for(question.action);
+    outcome_among(terms, question, rules, budget)
+}
+
+/// [`outcome`], looking only at `rules` (indices into the question's version,
+/// ascending): the rules about the action that a caller sweeping over time
+/// already knows to be valid around the date. A rule not valid on the date is
+/// still left out.
+pub fn outcome_among(
+    terms: &Terms,
+    question: &Question,
+    rules: &[usize],
+    budget: &mut Budget,
+) -> Result<Outcome, Exhausted> {
     let version = &terms.versions[question.version];
     let default = terms.vocabulary.actions[question.action].default;
-    let (candidates, unknown, constraints) = fact_constraints(terms, question);
+    let (candidates, unknown, constraints) = fact_constraints(terms, question, rules);
     let root: Vec<ValueSet> = unknown
         .iter()
         .map(|&f| ValueSet::full(terms.vocabulary.facts[f].values.len()))

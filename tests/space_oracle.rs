@@ -198,13 +198,13 @@ proptest! {
     }
 
     #[test]
-    fn a_timeline_gives_every_day_the_verdict_of_that_day(shape in shapes(3, 10, 4), action in 0usize..3) {
+    fn a_timeline_gives_every_day_the_verdict_of_that_day(shape in shapes(3, 10, 4), action in 0usize..3, in_force in any::<bool>()) {
         let terms = generated(&shape);
         let action = action % terms.vocabulary.actions.len();
         let request = TimelineRequest {
             text: terms.vocabulary.actions[action].id.clone(),
             query: Query { action, params: vec![None; terms.vocabulary.actions[action].params.len()] },
-            under: Under::All,
+            under: if in_force { Under::InForce } else { Under::All },
             facts: Vec::new(),
             readings: Vec::new(),
         };
@@ -215,7 +215,11 @@ proptest! {
         let mut date = day("1999-01-01");
         while date < day("2006-01-01") {
             for lane in &report.lanes {
-                let version = terms.version_index(&lane.version).expect("a lane per version");
+                let version = if in_force {
+                    terms.version_in_force(date)
+                } else {
+                    Some(terms.version_index(&lane.version).expect("a lane per version"))
+                };
                 let span = lane.spans.iter()
                     .find(|s| s.from.is_none_or(|f| f <= date) && s.until.is_none_or(|u| date < u))
                     .expect("the spans tile time");
@@ -226,8 +230,8 @@ proptest! {
                     let chosen: Vec<usize> = values.iter().zip(&choices).map(|(&i, c)| c[i]).collect();
                     for f in &facts {
                         let point = Point { action, params: chosen.clone(), date, facts: f.clone(), readings: terms.default_readings() };
-                        let want = oracle::decide(&terms, version, &point).verdict;
-                        prop_assert_eq!(span_verdict(&terms, &span.outcome, f), Some(want), "{} {:?} on {} facts {:?}", &lane.version, &chosen, date, f);
+                        let want = version.map(|v| oracle::decide(&terms, v, &point).verdict);
+                        prop_assert_eq!(span_verdict(&terms, &span.outcome, f), want, "{} {:?} on {} facts {:?}", &lane.version, &chosen, date, f);
                     }
                 }
             }

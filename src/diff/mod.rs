@@ -152,19 +152,6 @@ impl Diff {
     }
 }
 
-/// The dates where a rule of `versions` about `action` starts or stops.
-pub(crate) fn boundaries(versions: &[&Version], action: usize) -> Vec<NaiveDate> {
-    let mut cuts = Vec::new();
-    for version in versions {
-        for &index in version.rules_for(action) {
-            let valid = version.rules[index].valid;
-            cuts.extend(valid.from());
-            cuts.extend(valid.until());
-        }
-    }
-    cuts
-}
-
 /// The dimensions of an action's question space for a walk, and each rule
 /// translated into constraints on them.
 pub(crate) struct ActionSpace {

@@ -1,8 +1,9 @@
 //! How the verdict on one action moves over time, under each version.
 //!
 //! A timeline cuts the whole time line at every rule boundary of the action
-//! and every version's effective and superseded date ([`partition`]); inside a
-//! piece nothing changes, so one date answers for it. Adjacent pieces with the
+//! and every version's effective and superseded date ([`space::sweep`], which
+//! keeps the rules valid on each piece as it moves on); inside a piece nothing
+//! changes, so one date answers for it. Adjacent pieces with the
 //! same outcome are joined into [`Span`]s. Each lane is one version read as
 //! written (or, under `in-force`, whichever version was in force) for one
 //! combination of the parameters.
@@ -10,9 +11,8 @@
 pub mod render;
 pub mod svg;
 
-use crate::diff::boundaries;
 use crate::eval::{self, Outcome, Question};
-use crate::interval::{DateInterval, partition};
+use crate::interval::DateInterval;
 use crate::query::{Query, Under};
 use crate::report::{
     named_fact_sets, named_facts, named_params, parameter_classes, representative,
@@ -222,13 +222,20 @@ pub fn timeline(
 ) -> Result<TimelineReport, TooLarge> {
     let action_index = request.query.action;
     let action = &terms.vocabulary.actions[action_index];
-    let all: Vec<&Version> = terms.versions.iter().collect();
-    let mut cuts = boundaries(&all, action_index);
-    for version in &terms.versions {
-        cuts.push(version.effective.date);
-        cuts.extend(version.superseded.as_ref().map(|s| s.date));
+    // The rules of every version about the action, and each version's life
+    // (which cuts time too, for the lane of the version in force).
+    let mut owners: Vec<Option<(usize, usize)>> = Vec::new();
+    let mut intervals: Vec<DateInterval> = Vec::new();
+    for (v, version) in terms.versions.iter().enumerate() {
+        for &index in version.rules_for(action_index) {
+            if !version.rules[index].empty_interval {
+                owners.push(Some((v, index)));
+                intervals.push(version.rules[index].valid);
+            }
+        }
+        owners.push(None);
+        intervals.push(version.life());
     }
-    let pieces = partition(DateInterval::ALWAYS, cuts);
     let mut facts = vec![None; terms.vocabulary.facts.len()];
     for &(fact, value) in &request.facts {
         facts[fact] = Some(value);
@@ -251,59 +258,101 @@ pub fn timeline(
     });
     let classes = parameter_classes(terms, &request.query, action_rules, budget)
         .map_err(|e| too_large_over_params("timeline", terms, action_index, &e))?;
+    // One row per lane and class, filled piece by piece as the sweep moves on.
+    struct Row {
+        lane: Option<usize>,
+        params: Vec<usize>,
+        spans: Vec<Span>,
+        // The last piece's version and whole outcome: spans join while they stay the same.
+        last: Option<(Option<usize>, Option<Outcome>)>,
+    }
+    let mut rows: Vec<Row> = Vec::new();
+    for &lane in &lanes {
+        for class in &classes {
+            rows.push(Row {
+                lane,
+                params: representative(class),
+                spans: Vec::new(),
+                last: None,
+            });
+        }
+    }
+    let mut failure: Option<TooLarge> = None;
+    let mut valid_rules: Vec<Vec<usize>> = vec![Vec::new(); terms.versions.len()];
+    space::sweep(DateInterval::ALWAYS, &intervals, |piece, valid| {
+        if failure.is_some() {
+            return;
+        }
+        for rules in &mut valid_rules {
+            rules.clear();
+        }
+        for &i in valid {
+            if let Some((v, index)) = owners[i] {
+                valid_rules[v].push(index);
+            }
+        }
+        for rules in &mut valid_rules {
+            rules.sort_unstable();
+        }
+        let date = piece.representative();
+        for row in &mut rows {
+            let version = row.lane.or_else(|| terms.version_in_force(date));
+            let outcome = match version {
+                Some(v) => {
+                    let question = Question {
+                        version: v,
+                        action: action_index,
+                        params: &row.params,
+                        date,
+                        facts: &facts,
+                        readings: &readings,
+                    };
+                    match eval::outcome_among(terms, &question, &valid_rules[v], budget) {
+                        Ok(outcome) => Some(outcome),
+                        Err(e) => {
+                            failure =
+                                Some(too_large_over_facts("timeline", terms, action_index, &e));
+                            return;
+                        }
+                    }
+                }
+                None => None,
+            };
+            let current = (version, outcome);
+            if row.last.as_ref() == Some(&current) {
+                if let Some(span) = row.spans.last_mut() {
+                    span.until = piece.until();
+                }
+                continue;
+            }
+            if let Err(e) = budget.spend_reported(1) {
+                failure = Some(too_large_over_params("timeline", terms, action_index, &e));
+                return;
+            }
+            let shown = match &current {
+                (Some(v), Some(outcome)) => span_outcome(terms, &terms.versions[*v], outcome),
+                _ => SpanOutcome::NoAgreement,
+            };
+            row.spans.push(Span {
+                from: piece.from(),
+                until: piece.until(),
+                version: current.0.map(|v| terms.versions[v].id.clone()),
+                outcome: shown,
+            });
+            row.last = Some(current);
+        }
+    });
+    if let Some(too_large) = failure {
+        return Err(too_large);
+    }
     let mut report_lanes = Vec::new();
-    for lane in lanes {
+    for (slot, &lane) in lanes.iter().enumerate() {
         // Classes with the same spans share a lane.
         let mut joined: Vec<(Vec<Span>, Vec<Cube>)> = Vec::new();
-        for class in &classes {
-            let params = representative(class);
-            let mut spans: Vec<Span> = Vec::new();
-            // The last piece's version and whole outcome: spans join while they stay the same.
-            let mut last: Option<(Option<usize>, Option<Outcome>)> = None;
-            for piece in &pieces {
-                let date = piece.representative();
-                let version = lane.or_else(|| terms.version_in_force(date));
-                let outcome = match version {
-                    Some(v) => {
-                        let question = Question {
-                            version: v,
-                            action: action_index,
-                            params: &params,
-                            date,
-                            facts: &facts,
-                            readings: &readings,
-                        };
-                        Some(eval::outcome(terms, &question, budget).map_err(|e| {
-                            too_large_over_facts("timeline", terms, action_index, &e)
-                        })?)
-                    }
-                    None => None,
-                };
-                let current = (version, outcome);
-                if last.as_ref() == Some(&current) {
-                    if let Some(span) = spans.last_mut() {
-                        span.until = piece.until();
-                    }
-                    continue;
-                }
-                budget
-                    .spend_reported(1)
-                    .map_err(|e| too_large_over_params("timeline", terms, action_index, &e))?;
-                let shown = match &current {
-                    (Some(v), Some(outcome)) => span_outcome(terms, &terms.versions[*v], outcome),
-                    _ => SpanOutcome::NoAgreement,
-                };
-                spans.push(Span {
-                    from: piece.from(),
-                    until: piece.until(),
-                    version: current.0.map(|v| terms.versions[v].id.clone()),
-                    outcome: shown,
-                });
-                last = Some(current);
-            }
-            match joined.iter_mut().find(|(same, _)| *same == spans) {
+        for (class, row) in classes.iter().zip(&rows[slot * classes.len()..]) {
+            match joined.iter_mut().find(|(same, _)| *same == row.spans) {
                 Some((_, cubes)) => cubes.push(class.clone()),
-                None => joined.push((spans, vec![class.clone()])),
+                None => joined.push((row.spans.clone(), vec![class.clone()])),
             }
         }
         let mut lane_rows: Vec<(Cube, usize)> = Vec::new();
