@@ -359,3 +359,55 @@ fn terms_that_cannot_be_loaded_exit_2() {
     assert_eq!(run.code, 2, "{}", run.stdout);
     assert!(run.stderr.contains("vocabulary.toml:1"), "{}", run.stderr);
 }
+
+#[test]
+fn a_witness_before_year_0_says_ask_cannot_take_its_date() {
+    let version = VERSION.replace(
+        "id = \"red_allowed\"",
+        "id = \"red_allowed\"\nuntil = \"0000-01-01\"",
+    );
+    let dir = terms_with(&version);
+    let terms = dir.path().to_str().unwrap();
+    let run = covenant(&["--terms", terms, "check", "--format", "json"]);
+    let all = findings(&run);
+    let witness = &find(&all, "conflict", "red_allowed")["witness"];
+    assert_eq!(witness["date"], "-0001-12-31");
+    assert!(witness["command"].is_null(), "{witness}");
+    let text = covenant(&["--terms", terms, "check"]);
+    assert!(
+        text.stdout.contains(
+            "witness: `p.paint(colour=red)` under `v1` on -0001-12-31 with raining=true, windy=false, a date `covenant ask` cannot take"
+        ),
+        "{}",
+        text.stdout
+    );
+    assert!(!text.stdout.contains("--on -0001"), "{}", text.stdout);
+}
+
+#[test]
+fn a_witness_command_quotes_a_terms_path_a_shell_would_run() {
+    let dir = TempDir::new("quoting");
+    let odd = dir.path().join("a;touch pwned $(id) 'x'");
+    std::fs::create_dir_all(odd.join("seeds")).unwrap();
+    std::fs::write(odd.join("vocabulary.toml"), VOCABULARY).unwrap();
+    std::fs::write(odd.join("v1.toml"), loadable_version()).unwrap();
+    std::fs::write(
+        odd.join("seeds/source.txt"),
+        "clause 1, clause 2, clause 3, clause 4, clause 5, clause 6\n",
+    )
+    .unwrap();
+    let terms = odd.to_str().unwrap();
+    let run = covenant(&["--terms", terms, "check", "--format", "json"]);
+    let all = findings(&run);
+    let command = find(&all, "conflict", "red_allowed")["witness"]["command"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    // A POSIX shell reads the command back as the same words: the path is one word.
+    let words = shlex::split(&command).expect("the command is well quoted");
+    assert_eq!(words[0], "covenant");
+    assert_eq!(words[1], "--terms");
+    assert_eq!(words[2], terms);
+    assert_eq!(words[3], "ask");
+    assert_eq!(words[4], "p.paint(colour=red)");
+}

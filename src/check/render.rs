@@ -22,9 +22,20 @@ pub fn text(report: &CheckReport) -> String {
                     let _ = writeln!(out, "  witness: {command}");
                 }
                 None => {
+                    let given: Vec<String> = witness
+                        .facts
+                        .iter()
+                        .chain(&witness.readings)
+                        .map(|(name, value)| format!("{name}={value}"))
+                        .collect();
+                    let with = if given.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" with {}", given.join(", "))
+                    };
                     let _ = writeln!(
                         out,
-                        "  witness: `{}` under `{}` on {}, a date `covenant ask` cannot take",
+                        "  witness: `{}` under `{}` on {}{with}, a date `covenant ask` cannot take",
                         witness.query, witness.version, witness.date
                     );
                 }
