@@ -334,35 +334,53 @@ pub fn outcome_among(
     let version = &terms.versions[question.version];
     let default = terms.vocabulary.actions[question.action].default;
     let (candidates, unknown, constraints) = fact_constraints(terms, question, rules);
+    if unknown.is_empty() {
+        // Every fact the rules here test is given: no tree to walk.
+        let decision = SCRATCH
+            .with(|scratch| settle(version, default, &candidates, &mut scratch.borrow_mut()));
+        return Ok(Outcome::Decided(decision));
+    }
+    if let [fact] = unknown[..] {
+        return one_unknown_fact(terms, question, &candidates, fact, budget);
+    }
     let root: Vec<ValueSet> = unknown
         .iter()
         .map(|&f| ValueSet::full(terms.vocabulary.facts[f].values.len()))
         .collect();
     let refs: Vec<&[Constraint]> = constraints.iter().map(Vec::as_slice).collect();
     let mut leaves: Vec<(Cube, Decision)> = Vec::new();
-    let mut scratch = Overrides::default();
     let mut applicable = Vec::new();
     // Every leaf may be a branch of the answer, and reporting one has a cost:
     // stop as soon as the leaves alone would pass the budget.
     let allowance = budget.remaining() / space::REPORTED_COST;
     let mut count: u64 = 0;
-    let walked = space::walk(
-        root.clone(),
-        &refs,
-        budget,
-        |_, _| false,
-        |leaf, _| {
-            count += 1;
-            if count > allowance {
-                return std::ops::ControlFlow::Break(());
-            }
-            applicable.clear();
-            applicable.extend(leaf.applicable.iter().map(|&c| candidates[c]));
-            let decision = settle(version, default, &applicable, &mut scratch);
-            leaves.push((leaf.values.to_vec(), decision));
-            std::ops::ControlFlow::Continue(())
-        },
-    );
+    let mut visit = |values: &[ValueSet], applicable_here: &mut dyn Iterator<Item = usize>| {
+        count += 1;
+        if count > allowance {
+            return std::ops::ControlFlow::Break(());
+        }
+        applicable.clear();
+        applicable.extend(applicable_here);
+        applicable.sort_unstable();
+        let decision = SCRATCH
+            .with(|scratch| settle(version, default, &applicable, &mut scratch.borrow_mut()));
+        leaves.push((values.to_vec(), decision));
+        std::ops::ControlFlow::Continue(())
+    };
+    let walked = {
+        space::walk(
+            root.clone(),
+            &refs,
+            budget,
+            |_, _| false,
+            |leaf, _| {
+                visit(
+                    leaf.values,
+                    &mut leaf.applicable.iter().map(|&c| candidates[c]),
+                )
+            },
+        )
+    };
     walked
         .and_then(|()| budget.spend(count.saturating_mul(space::REPORTED_COST)))
         .map_err(|exhausted| Exhausted {
@@ -380,21 +398,41 @@ pub fn outcome_among(
     }
     // Branches with the same decision that differ in one fact are one branch.
     let mut by_decision: Vec<(Decision, Vec<Cube>)> = Vec::new();
+    // Few distinct decisions are found fastest by looking; many, by hashing.
+    const FEW: usize = 16;
     let mut index: std::collections::HashMap<Decision, usize> = std::collections::HashMap::new();
     for (cube, decision) in leaves {
-        match index.get(&decision) {
-            Some(&at) => by_decision[at].1.push(cube),
+        let at = if by_decision.len() < FEW {
+            by_decision.iter().position(|(d, _)| *d == decision)
+        } else {
+            if index.is_empty() {
+                for (at, (d, _)) in by_decision.iter().enumerate() {
+                    index.insert(d.clone(), at);
+                }
+            }
+            index.get(&decision).copied()
+        };
+        match at {
+            Some(at) => by_decision[at].1.push(cube),
             None => {
-                index.insert(decision.clone(), by_decision.len());
+                if by_decision.len() >= FEW {
+                    index.insert(decision.clone(), by_decision.len());
+                }
                 by_decision.push((decision, vec![cube]));
             }
         }
     }
 
-    let mut cases: Vec<(Vec<Option<usize>>, Case)> = Vec::new();
+    let mut cases: Vec<(Cube, Case)> = Vec::new();
     for (decision, cubes) in by_decision {
-        for cube in space::merge(cubes) {
-            let order: Vec<Option<usize>> = cube.iter().map(|set| set.indices().next()).collect();
+        let merged = if cubes.len() > 1 {
+            space::merge(cubes)
+        } else {
+            cubes
+        };
+        let last = merged.len() - 1;
+        let mut decision = Some(decision);
+        for (at, cube) in merged.into_iter().enumerate() {
             let facts = cube
                 .iter()
                 .zip(&root)
@@ -402,16 +440,23 @@ pub fn outcome_among(
                 .filter(|((set, full), _)| set != full)
                 .map(|((set, _), &fact)| (fact, *set))
                 .collect();
-            cases.push((
-                order,
-                Case {
-                    facts,
-                    decision: decision.clone(),
-                },
-            ));
+            let decision = if at == last {
+                decision.take().expect("taken only for the last branch")
+            } else {
+                decision.clone().expect("taken only for the last branch")
+            };
+            cases.push((cube, Case { facts, decision }));
         }
     }
-    cases.sort_by(|a, b| a.0.cmp(&b.0));
+    // In the order of each branch's lowest values, fact by fact.
+    let lowest = |cube: &Cube| {
+        cube.iter()
+            .map(|set| set.indices().next())
+            .collect::<Vec<_>>()
+    };
+    if cases.len() > 1 {
+        cases.sort_by_cached_key(|(cube, _)| lowest(cube));
+    }
     let cases: Vec<Case> = cases.into_iter().map(|(_, case)| case).collect();
     let mut facts: Vec<usize> = cases
         .iter()
@@ -420,6 +465,74 @@ pub fn outcome_among(
     facts.sort_unstable();
     facts.dedup();
     Ok(Outcome::DependsOnFacts { facts, cases })
+}
+
+/// [`outcome_among`] when the rules that could apply test one fact the question
+/// does not give: the tree is a single split of that fact's values into the
+/// classes the rules tell apart, built directly, with branches of the same
+/// decision joined.
+fn one_unknown_fact(
+    terms: &Terms,
+    question: &Question,
+    candidates: &[usize],
+    fact: usize,
+    budget: &mut Budget,
+) -> Result<Outcome, Exhausted> {
+    let version = &terms.versions[question.version];
+    let default = terms.vocabulary.actions[question.action].default;
+    let all = ValueSet::full(terms.vocabulary.facts[fact].values.len());
+    let too_large = |exhausted: Exhausted| Exhausted {
+        dimensions: vec![fact],
+        ..exhausted
+    };
+    budget.spend_case(candidates.len()).map_err(too_large)?;
+    // What each candidate asks of the fact; `all` when it does not test it.
+    let allowed: Vec<ValueSet> = candidates
+        .iter()
+        .map(|&c| {
+            version.rules[c]
+                .condition
+                .iter()
+                .filter(|(f, _)| *f == fact)
+                .fold(all, |set, (_, values)| set.intersect(*values))
+        })
+        .collect();
+    let classes = space::classes_of(all, allowed.iter().copied());
+    budget.spend_reported(classes.len()).map_err(too_large)?;
+    let mut branches: Vec<(Decision, ValueSet)> = Vec::with_capacity(classes.len());
+    let mut applicable = Vec::with_capacity(candidates.len());
+    for class in classes {
+        applicable.clear();
+        applicable.extend(
+            candidates
+                .iter()
+                .zip(&allowed)
+                .filter(|(_, set)| set.intersect(class) == class)
+                .map(|(&c, _)| c),
+        );
+        let decision = SCRATCH
+            .with(|scratch| settle(version, default, &applicable, &mut scratch.borrow_mut()));
+        match branches.iter_mut().find(|(d, _)| *d == decision) {
+            Some((_, values)) => *values = values.union(class),
+            None => branches.push((decision, class)),
+        }
+    }
+    if branches.len() == 1 {
+        let (decision, _) = branches.swap_remove(0);
+        return Ok(Outcome::Decided(decision));
+    }
+    branches.sort_by_key(|(_, values)| values.indices().next());
+    let cases = branches
+        .into_iter()
+        .map(|(decision, values)| Case {
+            facts: vec![(fact, values)],
+            decision,
+        })
+        .collect();
+    Ok(Outcome::DependsOnFacts {
+        facts: vec![fact],
+        cases,
+    })
 }
 
 /// Answers a question: its outcome, and how each dispute that touches it would

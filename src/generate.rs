@@ -104,15 +104,7 @@ fn version(
     (effective, superseded): (&str, Option<&str>),
     random: &mut Random,
 ) -> String {
-    let mut out = format!(
-        "[version]\nid = \"{id}\"\ntitle = \"version {id}\"\n[version.effective]\ndate = \"{effective}\"\nsource = \"generated\"\n"
-    );
-    if let Some(superseded) = superseded {
-        let _ = writeln!(
-            out,
-            "[version.superseded]\ndate = \"{superseded}\"\nsource = \"generated\""
-        );
-    }
+    let mut out = version_header(id, effective, superseded);
     let mut by_action: Vec<Vec<usize>> = vec![Vec::new(); shape.actions];
     for index in 0..shape.rules {
         let action = random.below(shape.actions);

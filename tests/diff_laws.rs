@@ -5,9 +5,9 @@
 mod common;
 
 use chrono::NaiveDate;
+use common::oracle;
 use common::{generated, shapes};
 use covenant::diff::{self, Diff, DiffRequest};
-use covenant::eval::{self, Question};
 use covenant::interval::DateInterval;
 use covenant::space::Budget;
 use covenant::terms::Terms;
@@ -63,19 +63,14 @@ fn point(terms: &Terms, raw: &[u32]) -> Point {
 }
 
 fn verdicts_differ(terms: &Terms, point: &Point, a: usize, b: usize) -> bool {
-    let known: Vec<Option<usize>> = point.facts.iter().copied().map(Some).collect();
-    let verdict = |version| {
-        let question = Question {
-            version,
-            action: point.action,
-            params: &point.params,
-            date: point.date,
-            facts: &known,
-            readings: &point.readings,
-        };
-        eval::decide(terms, &question, &point.facts).verdict
+    let point = oracle::Point {
+        action: point.action,
+        params: point.params.clone(),
+        date: point.date,
+        facts: point.facts.clone(),
+        readings: point.readings.clone(),
     };
-    verdict(a) != verdict(b)
+    oracle::decide(terms, a, &point).verdict != oracle::decide(terms, b, &point).verdict
 }
 
 proptest! {

@@ -3,90 +3,25 @@
 
 mod common;
 
-use chrono::NaiveDate;
+use common::oracle::{self, Point};
 use common::{load_generated as load, shapes};
 use covenant::check::{self, Severity};
-use covenant::eval::{self, Question};
+use covenant::eval;
 use covenant::generate::{Shape, generate};
 use covenant::space::Budget;
 use covenant::terms::{Terms, TermsSource};
 use covenant::verdict::Verdict;
 use proptest::prelude::*;
 
-/// A fully specified question: action, parameter values, date, fact values, readings.
-type Point = (usize, Vec<usize>, NaiveDate, Vec<usize>, Vec<usize>);
-
-/// Every fully specified question of version `version`: each action, each
-/// parameter value, a date in every piece between the generated boundaries
-/// (each 1 January from 2000), each combination of facts and of readings.
+/// Every fully specified question: each action, each parameter value, a date
+/// in every piece between the generated boundaries (each 1 January from 2000),
+/// each combination of facts and of readings.
 fn every_point(terms: &Terms, shape: &Shape) -> Vec<Point> {
-    let vocabulary = &terms.vocabulary;
-    let dates: Vec<NaiveDate> = (0..=shape.dates + 1)
-        .flat_map(|n| {
-            let first = NaiveDate::from_ymd_opt(1999 + n as i32, 1, 1).unwrap();
-            [first, first.pred_opt().unwrap()]
-        })
-        .collect();
-    let product = |sizes: Vec<usize>| {
-        let mut all = vec![Vec::new()];
-        for size in sizes {
-            all = all
-                .into_iter()
-                .flat_map(|p: Vec<usize>| {
-                    (0..size).map(move |v| {
-                        let mut q = p.clone();
-                        q.push(v);
-                        q
-                    })
-                })
-                .collect();
-        }
-        all
-    };
-    let facts = product(vocabulary.facts.iter().map(|f| f.values.len()).collect());
-    let readings = product(
-        vocabulary
-            .disputes
-            .iter()
-            .map(|d| d.readings.len())
-            .collect(),
-    );
-    let mut points = Vec::new();
-    for (action_index, action) in vocabulary.actions.iter().enumerate() {
-        for params in product(action.params.iter().map(|p| p.values.len()).collect()) {
-            for &date in &dates {
-                for f in &facts {
-                    for r in &readings {
-                        points.push((action_index, params.clone(), date, f.clone(), r.clone()));
-                    }
-                }
-            }
-        }
-    }
-    points
+    oracle::every_point(terms, &oracle::boundary_dates(shape.dates))
 }
 
-fn decide(
-    terms: &Terms,
-    version: usize,
-    (action, params, date, facts, readings): &(
-        usize,
-        Vec<usize>,
-        NaiveDate,
-        Vec<usize>,
-        Vec<usize>,
-    ),
-) -> eval::Decision {
-    let known: Vec<Option<usize>> = facts.iter().copied().map(Some).collect();
-    let question = Question {
-        version,
-        action: *action,
-        params,
-        date: *date,
-        facts: &known,
-        readings,
-    };
-    eval::decide(terms, &question, facts)
+fn decide(terms: &Terms, version: usize, point: &Point) -> eval::Decision {
+    oracle::decide(terms, version, point)
 }
 
 /// The rule chunks of a generated version file, after its header.
@@ -162,7 +97,7 @@ proptest! {
                 // Every applicable rule either decides or is overridden, never both.
                 prop_assert!(first.deciding.iter().all(|r| !first.overridden.contains(r)));
                 if first.deciding.is_empty() {
-                    prop_assert_eq!(first.verdict, terms.vocabulary.actions[point.0].default);
+                    prop_assert_eq!(first.verdict, terms.vocabulary.actions[point.action].default);
                 }
             }
         }

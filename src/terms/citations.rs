@@ -57,7 +57,13 @@ impl Loader {
                 .filter(|(_, found)| found.is_none())
                 .map(|(quote, _)| *quote)
                 .collect();
-            let mut departed = departures(text, &missing).into_iter();
+            // Only a quote that is not verbatim needs the hint: no pass for none.
+            let mut departed = if missing.is_empty() {
+                Vec::new()
+            } else {
+                departures(text, &missing)
+            }
+            .into_iter();
             let found: HashMap<String, Found> = quotes
                 .iter()
                 .zip(offsets)

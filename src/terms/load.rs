@@ -189,8 +189,11 @@ fn load_with(
 fn parse_in_parallel<T: serde::de::DeserializeOwned + Send>(
     files: &[Arc<SourceFile>],
 ) -> Vec<Result<T, toml::de::Error>> {
+    // Starting threads costs more than parsing a small agreement takes.
+    const WORTH_A_THREAD: usize = 256 * 1024;
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || files.len() < 2 {
+    let bytes: usize = files.iter().map(|f| f.text.len()).sum();
+    if threads < 2 || files.len() < 2 || bytes < WORTH_A_THREAD {
         return files.iter().map(|f| toml::from_str(&f.text)).collect();
     }
     // Deal the files out by size, largest first, to the thread with the least to parse.

@@ -4,7 +4,7 @@
 //! Both answer for all of a seed's quotes in one pass over the seed, so that
 //! ten thousand citations of a 10 MB seed read it once, not ten thousand times.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use std::collections::HashMap;
 
 /// The byte offset where each of `quotes` first occurs in `text`, or `None`.
@@ -19,8 +19,21 @@ pub(super) fn first_occurrences(text: &str, quotes: &[&str]) -> Vec<Option<usize
     if searched.is_empty() {
         return found;
     }
+    // A few quotes in a short seed: searching each on its own is faster than
+    // building an automaton, and the work stays bounded (quotes × seed bytes).
+    const SMALL_WORK: usize = 4 * 1024 * 1024;
+    if searched.len().saturating_mul(text.len()) <= SMALL_WORK {
+        for &i in &searched {
+            found[i] = text.find(quotes[i]);
+        }
+        return found;
+    }
+    // A contiguous NFA builds in time linear in the quotes and searches fast
+    // enough; the default may build a DFA, which costs far more than the one
+    // pass over the seed it would speed up.
     let Ok(automaton) = AhoCorasick::builder()
         .match_kind(MatchKind::Standard)
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
         .build(searched.iter().map(|&i| quotes[i]))
     else {
         // The automaton is too large to build: search each quote on its own.
