@@ -23,7 +23,7 @@
 
 use crate::interval::{DateInterval, partition};
 use crate::terms::{Terms, ValueSet};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 
 /// How many cases an exhaustive command may visit unless told otherwise (`--max-cases`).
@@ -431,40 +431,39 @@ pub fn sweep(
         .iter()
         .flat_map(|interval| interval.from().into_iter().chain(interval.until()));
     let pieces = partition(window, cuts);
-    // Where each interval starts and stops, as piece positions.
+    // Where each interval starts and stops, as (piece position, interval), in order.
     let piece_of =
         |date: chrono::NaiveDate| pieces.partition_point(|p| p.until().is_some_and(|u| u <= date));
-    let mut starts: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    let mut stops: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut starts: Vec<(usize, usize)> = Vec::with_capacity(intervals.len());
+    let mut stops: Vec<(usize, usize)> = Vec::with_capacity(intervals.len());
     for (index, interval) in intervals.iter().enumerate() {
         let Some(clipped) = interval.intersect(&window) else {
             continue;
         };
-        let first = clipped.from().map_or(0, piece_of);
-        starts.entry(first).or_default().push(index);
+        starts.push((clipped.from().map_or(0, piece_of), index));
         if let Some(until) = clipped.until() {
-            stops.entry(piece_of(until)).or_default().push(index);
+            stops.push((piece_of(until), index));
         }
     }
-    let mut valid: BTreeSet<usize> = BTreeSet::new();
-    let mut listed: Vec<usize> = Vec::new();
+    starts.sort_unstable();
+    stops.sort_unstable();
+    let (mut next_start, mut next_stop) = (0, 0);
+    // The intervals valid on the current piece, ascending.
+    let mut valid: Vec<usize> = Vec::new();
     for (position, piece) in pieces.iter().enumerate() {
-        let mut changed = false;
-        if let Some(ending) = stops.remove(&position) {
-            for index in ending {
-                changed |= valid.remove(&index);
+        while next_stop < stops.len() && stops[next_stop].0 == position {
+            if let Ok(at) = valid.binary_search(&stops[next_stop].1) {
+                valid.remove(at);
             }
+            next_stop += 1;
         }
-        if let Some(beginning) = starts.remove(&position) {
-            for index in beginning {
-                changed |= valid.insert(index);
+        while next_start < starts.len() && starts[next_start].0 == position {
+            if let Err(at) = valid.binary_search(&starts[next_start].1) {
+                valid.insert(at, starts[next_start].1);
             }
+            next_start += 1;
         }
-        if changed {
-            listed.clear();
-            listed.extend(valid.iter().copied());
-        }
-        visit(*piece, &listed);
+        visit(*piece, &valid);
     }
 }
 
@@ -482,6 +481,11 @@ pub fn contains(cube: &[ValueSet], point: &[usize]) -> bool {
 pub fn volume(cube: &[ValueSet]) -> u128 {
     cube.iter()
         .fold(1u128, |total, set| total.saturating_mul(set.len() as u128))
+}
+
+/// Whether the two boxes hold a question in common.
+pub fn meet(a: &[ValueSet], b: &[ValueSet]) -> bool {
+    a.iter().zip(b).all(|(x, y)| !x.intersect(*y).is_empty())
 }
 
 /// The questions in both boxes, if there are any.

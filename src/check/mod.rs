@@ -448,6 +448,7 @@ fn observe(
             .map(|&(_, index)| version.rules[index].valid)
             .collect();
         let mut failure: Option<Exhausted> = None;
+        let mut buffers = (Vec::new(), Vec::new());
         space::sweep(DateInterval::ALWAYS, &intervals, |piece, valid| {
             if failure.is_some() || valid.is_empty() {
                 return;
@@ -461,6 +462,7 @@ fn observe(
                 dispute_matters,
                 &mut scratch,
                 budget,
+                &mut buffers,
             ) {
                 failure = Some(exhausted);
             }
@@ -488,6 +490,9 @@ fn better(found: Option<&Point>, in_life: bool, life: &DateInterval) -> bool {
 }
 
 #[allow(clippy::too_many_arguments)]
+/// Looks on one piece of time for every finding, with `buffers` (per rule of
+/// the action: valid here; may decide here) kept between pieces.
+/// A witness date lies inside the version's life when the piece meets it.
 fn observe_piece(
     walk: &ActionWalk<'_>,
     piece: DateInterval,
@@ -497,26 +502,59 @@ fn observe_piece(
     dispute_matters: &mut [Option<Point>],
     scratch: &mut Overrides,
     budget: &mut Budget,
+    buffers: &mut (Vec<bool>, Vec<Option<bool>>),
+) -> Result<(), Exhausted> {
+    let (is_valid, may_decide) = buffers;
+    is_valid.resize(walk.space.rules.len(), false);
+    may_decide.resize(walk.space.rules.len(), None);
+    for &c in valid {
+        is_valid[c] = true;
+        // May the rule decide on this piece? `None`: not looked at (it might).
+        may_decide[c] = None;
+    }
+    let found = observe_valid(
+        walk,
+        piece,
+        valid,
+        life,
+        seen,
+        dispute_matters,
+        scratch,
+        budget,
+        is_valid,
+        may_decide,
+    );
+    for &c in valid {
+        is_valid[c] = false;
+    }
+    found
+}
+
+#[allow(clippy::too_many_arguments)]
+fn observe_valid(
+    walk: &ActionWalk<'_>,
+    piece: DateInterval,
+    valid: &[usize],
+    life: DateInterval,
+    seen: &mut Observations,
+    dispute_matters: &mut [Option<Point>],
+    scratch: &mut Overrides,
+    budget: &mut Budget,
+    is_valid: &[bool],
+    may_decide: &mut [Option<bool>],
 ) -> Result<(), Exhausted> {
     let version = walk.version;
     let space = &walk.space;
-    // A witness date inside the version's life when the piece meets it.
     let date = piece.intersect(&life).unwrap_or(piece).representative();
     let in_life = life.contains(date);
-    let mut is_valid = vec![false; space.rules.len()];
-    for &c in valid {
-        is_valid[c] = true;
-    }
     let rule_of = |c: usize| space.rules[c].1;
-    // May each rule decide on this piece? `None`: not looked at (it might).
-    let mut may_decide: Vec<Option<bool>> = vec![None; space.rules.len()];
     budget.spend_case(valid.len())?;
     for &c in valid {
         let rule = rule_of(c);
         if better(seen.applies[rule].as_ref(), in_life, &life) {
             seen.applies[rule] = Some(walk.point(date, &walk.boxes[c]));
         }
-        let (beaters, cover) = walk.beaters(c, &is_valid, budget, true)?;
+        let (beaters, cover) = walk.beaters(c, is_valid, budget, true)?;
         if let Some(cover) = cover {
             let by = rule_of(cover);
             if !seen.shadowed_by[rule].contains(&by) {
@@ -548,9 +586,8 @@ fn observe_piece(
             if seen.fired[rule][slot] {
                 continue;
             }
-            let meets = walk.position[target].is_some_and(|t| {
-                is_valid[t] && space::intersection(&walk.boxes[c], &walk.boxes[t]).is_some()
-            });
+            let meets = walk.position[target]
+                .is_some_and(|t| is_valid[t] && space::meet(&walk.boxes[c], &walk.boxes[t]));
             seen.fired[rule][slot] = meets;
         }
     }
@@ -567,11 +604,14 @@ fn observe_piece(
             if !better(seen.conflicts.get(&key), in_life, &life) {
                 continue;
             }
+            if !space::meet(&walk.boxes[a], &walk.boxes[f]) {
+                continue;
+            }
             let Some(meet) = space::intersection(&walk.boxes[a], &walk.boxes[f]) else {
                 continue;
             };
-            let (mut beaters, _) = walk.beaters(a, &is_valid, budget, false)?;
-            beaters.extend(walk.beaters(f, &is_valid, budget, false)?.0);
+            let (mut beaters, _) = walk.beaters(a, is_valid, budget, false)?;
+            beaters.extend(walk.beaters(f, is_valid, budget, false)?.0);
             beaters.sort_unstable();
             beaters.dedup();
             if let Some(values) = walk.unbeaten(meet, &beaters, valid, budget, &mut Vec::new())? {
@@ -592,7 +632,7 @@ fn observe_piece(
             .any(|&c| space.constraints[c].iter().any(|k| k.dimension == position));
         if touched {
             dispute_matters[dispute] =
-                reading_that_matters(walk, valid, &is_valid, position, date, scratch, budget)?;
+                reading_that_matters(walk, valid, is_valid, position, date, scratch, budget)?;
         }
     }
     Ok(())
