@@ -341,15 +341,24 @@ fn the_svg_timeline_is_well_formed_xml_with_a_lane_per_version_and_class_of_clou
     assert_eq!(spans.iter().filter(|s| s.2 == "forbidden").count(), 1);
     assert_eq!(spans.iter().filter(|s| s.2 == "required").count(), 1);
     assert_eq!(spans.iter().filter(|s| s.2 == "permitted").count(), 2);
-    let lane_labels: Vec<String> = document
+    // Each lane's label in full on hover; a label too long for its column is cut.
+    let lanes = document
         .descendants()
-        .filter(|n| n.tag_name().name() == "text")
-        .filter_map(|n| n.text())
-        .filter(|t| t.starts_with('`'))
-        .map(str::to_string)
-        .collect();
+        .filter(|n| n.attribute("class") == Some("lane-label"));
+    let (full, shown): (Vec<String>, Vec<String>) = lanes
+        .map(|n| {
+            let title = n.children().find(|c| c.has_tag_name("title"));
+            let full = title.and_then(|t| t.text()).unwrap_or_default().to_string();
+            let shown = n
+                .children()
+                .filter(|c| c.is_text())
+                .filter_map(|c| c.text())
+                .collect::<String>();
+            (full, shown)
+        })
+        .unzip();
     assert_eq!(
-        lane_labels,
+        full,
         [
             "`old` cloud=azure",
             "`old` cloud ∈ {aws, google_cloud, oracle, other}",
@@ -357,6 +366,8 @@ fn the_svg_timeline_is_well_formed_xml_with_a_lane_per_version_and_class_of_clou
             "`new` cloud ∈ {aws, google_cloud, oracle, other}"
         ]
     );
+    assert_eq!(shown[0], "`old` cloud=azure");
+    assert_eq!(shown[1], "`old` cloud ∈ {aws, google_cloud, ora…");
     let marks: Vec<&str> = document
         .descendants()
         .filter(|n| n.attribute("class") == Some("mark"))

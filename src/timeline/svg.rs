@@ -118,11 +118,21 @@ pub fn svg(report: &TimelineReport) -> String {
         for (param, values) in &lane.params {
             let _ = write!(label, " {}", crate::render::condition_text(param, values));
         }
+        // A label longer than its column is cut with an ellipsis; the whole
+        // label shows on hover.
+        const LABEL_CHARS: usize = 38;
+        let shown = if label.chars().count() > LABEL_CHARS {
+            let cut: String = label.chars().take(LABEL_CHARS - 1).collect();
+            format!("{cut}…")
+        } else {
+            label.clone()
+        };
         let _ = writeln!(
             out,
-            "<text x=\"10\" y=\"{:.1}\">{}</text>",
+            "<text class=\"lane-label\" x=\"10\" y=\"{:.1}\"><title>{}</title>{}</text>",
             top + LANE_HEIGHT / 2.0 + 4.0,
-            escape(&label)
+            escape(&label),
+            escape(&shown)
         );
         for span in &lane.spans {
             let (left, right) = (x(span.from, start), x(span.until, end));
