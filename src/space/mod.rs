@@ -1,0 +1,272 @@
+//! The question space, as classes of questions no rule can tell apart.
+//!
+//! A question fixes an action's parameters, the facts and the reading of each
+//! dispute: one value per *dimension*. The space of questions is their product,
+//! and it grows fast: three parameters over 64 values and thirteen yes/no facts
+//! make 2⁴⁴ points. covenant never walks them one by one. It splits the space
+//! lazily, as a decision tree ([`explore`]): a node is a box of questions (one
+//! [`ValueSet`](crate::terms::ValueSet) per dimension); a rule is *settled* at a node when it applies to
+//! every question in the box or to none; a node whose rules are all settled is a
+//! leaf, where every question gets the same answer. Otherwise the node splits
+//! one dimension that an unsettled rule tests, into the classes of values the
+//! unsettled rules treat alike. A rule that tests thirteen facts in conjunction
+//! costs fourteen leaves, not 8,192; a parameter no rule constrains is never
+//! split at all.
+//!
+//! Time is cut the same way ([`sweep`]): at the dates where a rule starts or
+//! stops, with the rules valid on each piece kept up to date as the sweep moves
+//! on, never recomputed from all rules.
+//!
+//! Every exhaustive walk is bounded by a [`Budget`] of cases, counted with
+//! checked arithmetic: past it, the walk stops with [`Exhausted`], naming the
+//! dimensions that made the space large, instead of running for hours.
+
+mod boxes;
+mod sweep;
+mod tree;
+
+pub use boxes::{Cube, Union, contains, intersection, meet, merge, volume};
+pub use sweep::sweep;
+pub use tree::{Constraint, Leaf, classes_of, explore, walk};
+
+use crate::terms::Terms;
+
+/// How many cases an exhaustive command may visit unless told otherwise (`--max-cases`).
+pub const DEFAULT_MAX_CASES: u64 = 10_000_000;
+
+/// What each branch of an answer, span of a timeline or region of a diff
+/// costs from the budget when it is reported.
+pub const REPORTED_COST: u64 = 100;
+
+/// The most deciding rules a diff region's side or a timeline span lists by
+/// name; the rest are counted.
+pub const LISTED_RULES: usize = 10;
+
+/// A count of the work an exhaustive command may still do.
+///
+/// A *case* is one box of questions visited (a node of the decision tree, or
+/// one piece of time for one box), plus one for every 64 rules tested there, so
+/// that the count follows the time spent; every branch, span or region a report
+/// holds costs [`REPORTED_COST`] more.
+#[derive(Debug, Clone)]
+pub struct Budget {
+    limit: u64,
+    spent: u64,
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget::new(DEFAULT_MAX_CASES)
+    }
+}
+
+impl Budget {
+    /// A budget of `limit` cases.
+    pub fn new(limit: u64) -> Budget {
+        Budget { limit, spent: 0 }
+    }
+
+    /// How many cases have been spent.
+    pub fn spent(&self) -> u64 {
+        self.spent
+    }
+
+    /// How many cases are left.
+    pub fn remaining(&self) -> u64 {
+        self.limit - self.spent
+    }
+
+    /// The most cases this budget allows.
+    pub fn limit(&self) -> u64 {
+        self.limit
+    }
+
+    /// Spends `cases`, or reports that the limit is passed.
+    pub fn spend(&mut self, cases: u64) -> Result<(), Exhausted> {
+        match self.spent.checked_add(cases) {
+            Some(total) if total <= self.limit => {
+                self.spent = total;
+                Ok(())
+            }
+            _ => {
+                self.spent = self.limit;
+                Err(Exhausted {
+                    limit: self.limit,
+                    dimensions: Vec::new(),
+                })
+            }
+        }
+    }
+
+    /// Spends what reporting `items` branches, spans or regions costs: each is
+    /// [`REPORTED_COST`] cases, so that a report stays a size a person can read
+    /// and memory can hold.
+    pub fn spend_reported(&mut self, items: usize) -> Result<(), Exhausted> {
+        self.spend((items as u64).saturating_mul(REPORTED_COST))
+    }
+
+    /// Spends one case for a box where `rules` rules were tested.
+    pub fn spend_case(&mut self, rules: usize) -> Result<(), Exhausted> {
+        self.spend(1 + (rules as u64) / 64)
+    }
+}
+
+/// The budget ran out: the space is too large to walk exhaustively.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("more than {limit} cases to visit")]
+pub struct Exhausted {
+    /// The limit that was passed.
+    pub limit: u64,
+    /// The dimensions split most often when the budget ran out (indices into the
+    /// walk's dimensions), most split first: what made the space large.
+    pub dimensions: Vec<usize>,
+}
+
+/// What a dimension of a walk stands for, so that a report can name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Dimension {
+    /// A parameter of the action (index into its parameters).
+    Param(usize),
+    /// A fact (index into the vocabulary's facts).
+    Fact(usize),
+    /// A dispute, whose values are its readings (index into the vocabulary's disputes).
+    Dispute(usize),
+}
+
+impl Dimension {
+    /// The dimension in words, e.g. `parameter `cloud` (5 values)`.
+    pub fn describe(self, terms: &Terms, action: usize) -> String {
+        let vocabulary = &terms.vocabulary;
+        match self {
+            Dimension::Param(p) => {
+                let param = &vocabulary.actions[action].params[p];
+                format!("parameter `{}` ({} values)", param.name, param.values.len())
+            }
+            Dimension::Fact(f) => {
+                let fact = &vocabulary.facts[f];
+                format!("fact `{}` ({} values)", fact.name, fact.values.len())
+            }
+            Dimension::Dispute(d) => {
+                let dispute = &vocabulary.disputes[d];
+                format!(
+                    "dispute `{}` ({} readings)",
+                    dispute.id,
+                    dispute.readings.len()
+                )
+            }
+        }
+    }
+}
+
+/// A command passed its budget of cases: what it was doing and what made it large.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error(
+    "`covenant {command}` stopped: the questions about `{action}` need more than {limit} cases to answer exactly"
+)]
+pub struct TooLarge {
+    /// The command, e.g. `check`.
+    pub command: &'static str,
+    /// The action whose questions were being walked.
+    pub action: String,
+    /// The dimensions that made it large, in words, most split first.
+    pub dimensions: Vec<String>,
+    /// The budget that was passed.
+    pub limit: u64,
+    /// Facts a user could fix with `--fact` to narrow the question, if the command takes it.
+    pub facts: Vec<String>,
+}
+
+impl TooLarge {
+    /// Names the action and the dimensions of an [`Exhausted`] walk.
+    pub fn new(
+        command: &'static str,
+        terms: &Terms,
+        action: usize,
+        exhausted: &Exhausted,
+        dimensions: &[Dimension],
+    ) -> TooLarge {
+        let named: Vec<Dimension> = exhausted
+            .dimensions
+            .iter()
+            .filter_map(|&d| dimensions.get(d).copied())
+            .collect();
+        TooLarge {
+            command,
+            action: terms.vocabulary.actions[action].id.clone(),
+            dimensions: named
+                .iter()
+                .take(10)
+                .map(|d| d.describe(terms, action))
+                .collect(),
+            limit: exhausted.limit,
+            facts: named
+                .iter()
+                .filter_map(|d| match d {
+                    Dimension::Fact(f) => Some(terms.vocabulary.facts[*f].name.clone()),
+                    _ => None,
+                })
+                .take(3)
+                .collect(),
+        }
+    }
+
+    /// How to narrow the question or raise the limit.
+    pub fn hint(&self) -> String {
+        let mut hint = String::new();
+        if !self.dimensions.is_empty() {
+            hint.push_str(&format!(
+                "what made it large: {}; ",
+                self.dimensions.join(", ")
+            ));
+        }
+        let narrow = match self.command {
+            "ask" | "timeline" | "diff" => {
+                let example = self
+                    .facts
+                    .first()
+                    .map_or_else(|| "NAME=VALUE".to_string(), |f| format!("{f}=VALUE"));
+                format!(
+                    "narrow the question with --fact {example} (or fix a parameter or --reading); "
+                )
+            }
+            _ => String::new(),
+        };
+        hint.push_str(&narrow);
+        hint.push_str(&format!(
+            "or raise the limit with --max-cases {}",
+            self.limit.saturating_mul(10)
+        ));
+        hint
+    }
+}
+
+/// Small helpers for the tests of the space's parts.
+#[cfg(test)]
+mod testing {
+    use crate::terms::ValueSet;
+
+    /// The set of the values at `indices`.
+    pub fn set(indices: &[usize]) -> ValueSet {
+        indices
+            .iter()
+            .fold(ValueSet::default(), |s, &i| s.union(ValueSet::single(i)))
+    }
+
+    /// Every point of a grid of `sizes`, the dumb way.
+    pub fn grid(sizes: &[usize]) -> Vec<Vec<usize>> {
+        let mut all = vec![Vec::new()];
+        for &size in sizes {
+            all = all
+                .into_iter()
+                .flat_map(|p: Vec<usize>| {
+                    (0..size).map(move |v| {
+                        let mut q = p.clone();
+                        q.push(v);
+                        q
+                    })
+                })
+                .collect();
+        }
+        all
+    }
+}
