@@ -290,6 +290,18 @@ fn answer(
     on_text: &str,
     max_cases: u64,
 ) -> Result<AskReport, BadInput> {
+    answer_as(terms, request, on_text, max_cases, None)
+}
+
+/// [`answer`] for a question of a scenario file: an error past the budget
+/// names the command and the question (each question has a budget of its own).
+fn answer_as(
+    terms: &Terms,
+    request: &AskRequest,
+    on_text: &str,
+    max_cases: u64,
+    scenario: Option<(&'static str, &scenario::ScenarioQuestion)>,
+) -> Result<AskReport, BadInput> {
     report::ask(terms, request, &mut Budget::new(max_cases)).map_err(|error| match error {
         AskError::NoVersionInForce(error) => {
             let origin_error = InputError {
@@ -299,7 +311,23 @@ fn answer(
             };
             origin_error.on_command_line("--on", on_text).into()
         }
-        AskError::TooLarge(error) => too_large(&error),
+        AskError::TooLarge(mut error) => match scenario {
+            None => too_large(&error),
+            Some((command, question)) => {
+                error.command = command;
+                // A scenario question can give facts, not flags.
+                error.narrowing.clear();
+                Diagnostic::error(
+                    format!("question `{}`: {}", question.name, error.message()),
+                    Some(question.location.clone()),
+                )
+                .with_hint(Some(format!(
+                    "{}; or give the question the facts it depends on (`facts = {{ … }}`)",
+                    error.hint()
+                )))
+                .into()
+            }
+        },
     })
 }
 
@@ -327,7 +355,13 @@ pub fn ask(
             let on = question.request.date.to_string();
             reports.push((
                 question.name.clone(),
-                answer(terms, &question.request, &on, max_cases)?,
+                answer_as(
+                    terms,
+                    &question.request,
+                    &on,
+                    max_cases,
+                    Some(("ask", question)),
+                )?,
             ));
         }
         let output = match format {
@@ -389,7 +423,13 @@ pub fn test(
                         continue;
                     }
                     let on = question.request.date.to_string();
-                    let report = answer(terms, &question.request, &on, max_cases)?;
+                    let report = answer_as(
+                        terms,
+                        &question.request,
+                        &on,
+                        max_cases,
+                        Some(("test", question)),
+                    )?;
                     results.push(scenario::check(question, &report));
                 }
             }

@@ -382,7 +382,7 @@ pub fn outcome_among(
         )
     };
     walked
-        .and_then(|()| budget.spend(count.saturating_mul(space::REPORTED_COST)))
+        .and_then(|()| budget.spend_reported(usize::try_from(count).unwrap_or(usize::MAX)))
         .map_err(|exhausted| Exhausted {
             // Too many branches, not too deep a tree: every unknown fact is to blame.
             dimensions: if exhausted.dimensions.is_empty() {

@@ -162,7 +162,7 @@ version's life, a dispute whose readings never change an answer, an action, fact
 uses. Each comes with its location and, where there is one, a witness: a `covenant ask` command \
 that shows it. Warnings the terms expect are explained with [[explained]] in vocabulary.toml.",
         after_help = "Examples:\n  covenant check\n  covenant --terms examples/lease/terms check\n  covenant check --format json\n\n\
-Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 the terms cannot be loaded."
+Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 the terms cannot be loaded (or the check passes --max-cases)."
     )]
     Check,
     /// Check the expectations in scenario files; exit 1 if any fails.

@@ -391,7 +391,7 @@ pub fn diff(terms: &Terms, request: &DiffRequest, budget: &mut Budget) -> Result
                     ControlFlow::Continue(())
                 },
             )
-            .and_then(|()| budget.spend(changed.saturating_mul(space::REPORTED_COST)));
+            .and_then(|()| budget.spend_reported(usize::try_from(changed).unwrap_or(usize::MAX)));
             if let Err(exhausted) = walked {
                 failure = Some(exhausted);
                 return;

@@ -93,6 +93,7 @@ impl Budget {
                 Err(Exhausted {
                     limit: self.limit,
                     dimensions: Vec::new(),
+                    reporting: false,
                 })
             }
         }
@@ -103,6 +104,10 @@ impl Budget {
     /// and memory can hold.
     pub fn spend_reported(&mut self, items: usize) -> Result<(), Exhausted> {
         self.spend((items as u64).saturating_mul(REPORTED_COST))
+            .map_err(|exhausted| Exhausted {
+                reporting: true,
+                ..exhausted
+            })
     }
 
     /// Spends one case for a box where `rules` rules were tested.
@@ -120,6 +125,8 @@ pub struct Exhausted {
     /// The dimensions split most often when the budget ran out (indices into the
     /// walk's dimensions), most split first: what made the space large.
     pub dimensions: Vec<usize>,
+    /// Whether it ran out on reporting branches, spans or regions rather than on walking.
+    pub reporting: bool,
 }
 
 /// What a dimension of a walk stands for, so that a report can name it.
@@ -160,20 +167,23 @@ impl Dimension {
 
 /// A command passed its budget of cases: what it was doing and what made it large.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "`covenant {command}` stopped: the questions about `{action}` need more than {limit} cases to answer exactly"
-)]
+#[error("{}", self.message())]
 pub struct TooLarge {
     /// The command, e.g. `check`.
     pub command: &'static str,
     /// The action whose questions were being walked.
     pub action: String,
-    /// The dimensions that made it large, in words, most split first.
+    /// The dimensions that made it large, in words, most split first (at most ten).
     pub dimensions: Vec<String>,
+    /// How many more dimensions had a part in it than `dimensions` lists.
+    pub more_dimensions: usize,
     /// The budget that was passed.
     pub limit: u64,
-    /// Facts a user could fix with `--fact` to narrow the question, if the command takes it.
-    pub facts: Vec<String>,
+    /// Whether the budget went on reporting branches, spans or regions rather
+    /// than on walking: the answer itself is too large.
+    pub reporting: bool,
+    /// Ways to narrow the question that the command takes, e.g. `--fact f0=false`.
+    pub narrowing: Vec<String>,
 }
 
 impl TooLarge {
@@ -190,53 +200,89 @@ impl TooLarge {
             .iter()
             .filter_map(|&d| dimensions.get(d).copied())
             .collect();
+        const LISTED: usize = 10;
+        let vocabulary = &terms.vocabulary;
+        let narrowing = named
+            .iter()
+            .filter_map(|d| match (*d, command) {
+                (Dimension::Fact(f), "ask" | "timeline" | "diff") => {
+                    let fact = &vocabulary.facts[f];
+                    Some(format!("--fact {}={}", fact.name, fact.values[0]))
+                }
+                (Dimension::Dispute(d), "ask" | "timeline" | "diff") => {
+                    let dispute = &vocabulary.disputes[d];
+                    Some(format!(
+                        "--reading {}={}",
+                        dispute.id, dispute.readings[0].id
+                    ))
+                }
+                (Dimension::Param(p), "ask" | "timeline") => Some(format!(
+                    "a value for `{}` in the query",
+                    vocabulary.actions[action].params[p].name
+                )),
+                _ => None,
+            })
+            .take(2)
+            .collect();
         TooLarge {
             command,
-            action: terms.vocabulary.actions[action].id.clone(),
+            action: vocabulary.actions[action].id.clone(),
             dimensions: named
                 .iter()
-                .take(10)
+                .take(LISTED)
                 .map(|d| d.describe(terms, action))
                 .collect(),
+            more_dimensions: named.len().saturating_sub(LISTED),
             limit: exhausted.limit,
-            facts: named
-                .iter()
-                .filter_map(|d| match d {
-                    Dimension::Fact(f) => Some(terms.vocabulary.facts[*f].name.clone()),
-                    _ => None,
-                })
-                .take(3)
-                .collect(),
+            reporting: exhausted.reporting,
+            narrowing,
         }
     }
 
-    /// How to narrow the question or raise the limit.
+    /// What went wrong, in one line.
+    pub fn message(&self) -> String {
+        let cases = if self.limit == 1 { "case" } else { "cases" };
+        if self.reporting {
+            format!(
+                "`covenant {}` stopped: the answer about `{}` has more branches, spans or regions than --max-cases {} lets it report (each costs {REPORTED_COST} cases)",
+                self.command, self.action, self.limit
+            )
+        } else {
+            format!(
+                "`covenant {}` stopped: the questions about `{}` need more than {} {cases} to answer exactly",
+                self.command, self.action, self.limit
+            )
+        }
+    }
+
+    /// What made the space large, how to narrow the question, and how to raise the limit.
     pub fn hint(&self) -> String {
-        let mut hint = String::new();
+        let mut parts = Vec::new();
         if !self.dimensions.is_empty() {
-            hint.push_str(&format!(
-                "what made it large: {}; ",
+            let more = if self.more_dimensions > 0 {
+                format!(" and {} more", self.more_dimensions)
+            } else {
+                String::new()
+            };
+            parts.push(format!(
+                "what made it large: {}{more}",
                 self.dimensions.join(", ")
             ));
         }
-        let narrow = match self.command {
-            "ask" | "timeline" | "diff" => {
-                let example = self
-                    .facts
-                    .first()
-                    .map_or_else(|| "NAME=VALUE".to_string(), |f| format!("{f}=VALUE"));
-                format!(
-                    "narrow the question with --fact {example} (or fix a parameter or --reading); "
-                )
-            }
-            _ => String::new(),
-        };
-        hint.push_str(&narrow);
-        hint.push_str(&format!(
-            "or raise the limit with --max-cases {}",
-            self.limit.saturating_mul(10)
-        ));
-        hint
+        if !self.narrowing.is_empty() {
+            parts.push(format!(
+                "narrow the question, e.g. with {}",
+                self.narrowing.join(" or ")
+            ));
+        }
+        let raised = self.limit.saturating_mul(10).max(1_000_000);
+        let raise = format!("raise the limit, e.g. --max-cases {raised}");
+        if parts.len() > 1 || !self.narrowing.is_empty() {
+            parts.push(format!("or {raise}"));
+        } else {
+            parts.push(raise);
+        }
+        parts.join("; ")
     }
 }
 
