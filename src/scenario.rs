@@ -131,7 +131,7 @@ fn not_a_regular_file(name: &str, kind: std::fs::FileType) -> Diagnostic {
 fn special_file_kind(kind: std::fs::FileType) -> &'static str {
     use std::os::unix::fs::FileTypeExt;
     if kind.is_fifo() {
-        "a FIFO (named pipe)"
+        "a named pipe (FIFO)"
     } else if kind.is_char_device() {
         "a character device"
     } else if kind.is_block_device() {

@@ -383,7 +383,7 @@ fn a_fifo_or_a_directory_as_a_scenario_file_is_refused_without_blocking() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
         run.stderr
-            .contains("is a FIFO (named pipe), not a regular file"),
+            .contains("is a named pipe (FIFO), not a regular file"),
         "{}",
         run.stderr
     );

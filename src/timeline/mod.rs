@@ -400,6 +400,12 @@ impl SpanOutcome {
     pub fn label(&self) -> String {
         match self {
             SpanOutcome::Decided { verdict, .. } => verdict.to_string(),
+            // The same verdict on every branch: only which rules decide depends on the facts.
+            SpanOutcome::DependsOnFacts { cases, .. }
+                if cases.iter().all(|c| c.verdict == cases[0].verdict) =>
+            {
+                cases[0].verdict.to_string()
+            }
             SpanOutcome::DependsOnFacts { facts, .. } => format!("depends on {}", facts.join(", ")),
             SpanOutcome::NoAgreement => "no agreement".to_string(),
         }

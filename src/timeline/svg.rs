@@ -35,14 +35,24 @@ fn escape(text: &str) -> String {
     out
 }
 
+fn verdict_colour(verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::Required => "#3b6fb6",
+        Verdict::Permitted => "#4caf50",
+        Verdict::Forbidden => "#d9534f",
+        Verdict::Conflict => "#8e44ad",
+    }
+}
+
 fn colour(outcome: &SpanOutcome) -> &'static str {
     match outcome {
-        SpanOutcome::Decided { verdict, .. } => match verdict {
-            Verdict::Required => "#3b6fb6",
-            Verdict::Permitted => "#4caf50",
-            Verdict::Forbidden => "#d9534f",
-            Verdict::Conflict => "#8e44ad",
-        },
+        SpanOutcome::Decided { verdict, .. } => verdict_colour(*verdict),
+        // The same verdict on every branch is drawn as that verdict.
+        SpanOutcome::DependsOnFacts { cases, .. }
+            if cases.iter().all(|c| c.verdict == cases[0].verdict) =>
+        {
+            verdict_colour(cases[0].verdict)
+        }
         SpanOutcome::DependsOnFacts { .. } => "#f0ad4e",
         SpanOutcome::NoAgreement => "#e0e0e0",
     }
