@@ -169,6 +169,19 @@ fn version(
     out
 }
 
+/// The in-memory terms of a generated agreement: its vocabulary, versions `a`
+/// and `b`, and the one seed every citation quotes.
+fn in_memory(vocabulary: String, a: String, b: String) -> TermsSource {
+    TermsSource::InMemory {
+        terms: vec![
+            ("vocabulary.toml".into(), vocabulary),
+            ("a.toml".into(), a),
+            ("b.toml".into(), b),
+        ],
+        seeds: vec![("source.txt".into(), "the generated source".into())],
+    }
+}
+
 /// Writes a random agreement of the given shape, with versions `a` (effective
 /// 2000-01-01) and `b` (effective on a middle date), as an in-memory terms source.
 pub fn generate(shape: &Shape) -> TermsSource {
@@ -181,14 +194,7 @@ pub fn generate(shape: &Shape) -> TermsSource {
     let change = date(shape.dates / 2 + 1);
     let a = version(&shape, "a", ("2000-01-01", Some(&change)), &mut random);
     let b = version(&shape, "b", (&change, None), &mut random);
-    TermsSource::InMemory {
-        terms: vec![
-            ("vocabulary.toml".into(), vocabulary),
-            ("a.toml".into(), a),
-            ("b.toml".into(), b),
-        ],
-        seeds: vec![("source.txt".into(), "the generated source".into())],
-    }
+    in_memory(vocabulary, a, b)
 }
 
 /// Small terms with a large question space: the shapes that once made
@@ -383,12 +389,5 @@ pub fn family(family: Family) -> TermsSource {
             }
         }
     }
-    TermsSource::InMemory {
-        terms: vec![
-            ("vocabulary.toml".into(), vocabulary),
-            ("a.toml".into(), a),
-            ("b.toml".into(), b),
-        ],
-        seeds: vec![("source.txt".into(), "the generated source".into())],
-    }
+    in_memory(vocabulary, a, b)
 }
