@@ -147,6 +147,9 @@ pub(crate) struct Overrides {
     by: Vec<usize>,
     stamp: u32,
     stack: Vec<(usize, usize)>,
+    /// How many rules every [`Overrides::mark`] so far has reached: the work it
+    /// did, for a caller to charge to its budget.
+    pub(crate) reached: usize,
 }
 
 impl Overrides {
@@ -187,6 +190,7 @@ impl Overrides {
     }
 
     fn visit(&mut self, rule: usize, root: usize) {
+        self.reached += 1;
         if self.marks[rule] != self.stamp {
             self.marks[rule] = self.stamp;
             self.by[rule] = root;
@@ -202,6 +206,17 @@ impl Overrides {
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<Overrides> = std::cell::RefCell::new(Overrides::default());
+}
+
+/// [`settle`] with this thread's scratch space, and how many rules its override
+/// search reached (the work to charge).
+fn settle_shared(version: &Version, default: Verdict, applicable: &[usize]) -> (Decision, usize) {
+    SCRATCH.with(|scratch| {
+        let mut scratch = scratch.borrow_mut();
+        let before = scratch.reached;
+        let decision = settle(version, default, applicable, &mut scratch);
+        (decision, scratch.reached.wrapping_sub(before))
+    })
 }
 
 /// Decides a question whose facts are all known (`facts` has one value index per fact).
@@ -336,8 +351,8 @@ pub fn outcome_among(
     let (candidates, unknown, constraints) = fact_constraints(terms, question, rules);
     if unknown.is_empty() {
         // Every fact the rules here test is given: no tree to walk.
-        let decision = SCRATCH
-            .with(|scratch| settle(version, default, &candidates, &mut scratch.borrow_mut()));
+        let (decision, reached_here) = settle_shared(version, default, &candidates);
+        budget.spend_words(rules.len() + reached_here)?;
         return Ok(Outcome::Decided(decision));
     }
     if let [fact] = unknown[..] {
@@ -352,8 +367,11 @@ pub fn outcome_among(
     let mut applicable = Vec::new();
     // Every leaf may be a branch of the answer, and reporting one has a cost:
     // stop as soon as the leaves alone would pass the budget.
-    let allowance = budget.remaining() / space::REPORTED_COST;
+    let width = root.len();
+    let allowance =
+        budget.remaining() / space::REPORTED_COST.saturating_mul(1 + (width / 64) as u64);
     let mut count: u64 = 0;
+    let mut reached = 0;
     let mut visit = |values: &[ValueSet], applicable_here: &mut dyn Iterator<Item = usize>| {
         count += 1;
         if count > allowance {
@@ -362,8 +380,8 @@ pub fn outcome_among(
         applicable.clear();
         applicable.extend(applicable_here);
         applicable.sort_unstable();
-        let decision = SCRATCH
-            .with(|scratch| settle(version, default, &applicable, &mut scratch.borrow_mut()));
+        let (decision, reached_here) = settle_shared(version, default, &applicable);
+        reached += reached_here;
         leaves.push((values.to_vec(), decision));
         std::ops::ControlFlow::Continue(())
     };
@@ -382,7 +400,10 @@ pub fn outcome_among(
         )
     };
     walked
-        .and_then(|()| budget.spend_reported(usize::try_from(count).unwrap_or(usize::MAX)))
+        .and_then(|()| {
+            budget.spend_reported_wide(usize::try_from(count).unwrap_or(usize::MAX), width)
+        })
+        .and_then(|()| budget.spend_words(reached))
         .map_err(|exhausted| Exhausted {
             // Too many branches, not too deep a tree: every unknown fact is to blame.
             dimensions: if exhausted.dimensions.is_empty() {
@@ -510,8 +531,8 @@ fn one_unknown_fact(
                 .filter(|(_, set)| set.intersect(class) == class)
                 .map(|(&c, _)| c),
         );
-        let decision = SCRATCH
-            .with(|scratch| settle(version, default, &applicable, &mut scratch.borrow_mut()));
+        let (decision, reached_here) = settle_shared(version, default, &applicable);
+        budget.spend_words(reached_here).map_err(too_large)?;
         match branches.iter_mut().find(|(d, _)| *d == decision) {
             Some((_, values)) => *values = values.union(class),
             None => branches.push((decision, class)),

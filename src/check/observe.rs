@@ -435,6 +435,8 @@ fn observe_valid(
             beaters.sort_unstable();
             beaters.dedup();
             if let Some(values) = walk.unbeaten(meet, &beaters, valid, budget, &mut Vec::new())? {
+                // A finding reported, as wide as the facts its witness names.
+                budget.spend_reported_wide(1, values.len())?;
                 seen.conflicts.insert(key, walk.point(date, &values));
             }
         }
@@ -505,6 +507,7 @@ fn reading_that_matters(
     let readings: Vec<usize> = space.root[position].indices().collect();
     let mut found: Option<Point> = None;
     let mut applicable = Vec::new();
+    let reached_before = scratch.reached;
     space::walk(
         space.root.clone(),
         &refs,
@@ -552,5 +555,6 @@ fn reading_that_matters(
             ControlFlow::Continue(())
         },
     )?;
+    budget.spend_words(scratch.reached.wrapping_sub(reached_before))?;
     Ok(found)
 }

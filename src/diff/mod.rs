@@ -357,8 +357,11 @@ pub fn diff(terms: &Terms, request: &DiffRequest, budget: &mut Budget) -> Result
             let mut applicable = [Vec::new(), Vec::new()];
             // Every changed leaf may become a region, and reporting one has a
             // cost: stop as soon as they alone would pass the budget.
-            let allowance = budget.remaining() / space::REPORTED_COST;
+            let width = space.dimensions.len();
+            let allowance =
+                budget.remaining() / space::REPORTED_COST.saturating_mul(1 + (width / 64) as u64);
             let mut changed: u64 = 0;
+            let reached_before = scratch.reached;
             let walked = space::walk(
                 space.root.clone(),
                 &refs,
@@ -391,7 +394,11 @@ pub fn diff(terms: &Terms, request: &DiffRequest, budget: &mut Budget) -> Result
                     ControlFlow::Continue(())
                 },
             )
-            .and_then(|()| budget.spend_reported(usize::try_from(changed).unwrap_or(usize::MAX)));
+            .and_then(|()| {
+                budget.spend_reported_wide(usize::try_from(changed).unwrap_or(usize::MAX), width)
+            })
+            // The override searches of the leaves were work too.
+            .and_then(|()| budget.spend_words(scratch.reached.wrapping_sub(reached_before)));
             if let Err(exhausted) = walked {
                 failure = Some(exhausted);
                 return;

@@ -42,12 +42,17 @@ pub const REPORTED_COST: u64 = 100;
 /// name; the rest are counted.
 pub const LISTED_RULES: usize = 10;
 
+/// How many machine words of work (a constraint read, a value set or index
+/// copied) a case pays for.
+pub const WORDS_PER_CASE: usize = 8;
+
 /// A count of the work an exhaustive command may still do.
 ///
 /// A *case* is one box of questions visited (a node of the decision tree, or
-/// one piece of time for one box), plus one for every 64 rules tested there, so
-/// that the count follows the time spent; every branch, span or region a report
-/// holds costs [`REPORTED_COST`] more.
+/// one piece of time for one box), plus one for every 64 rules tested there, or
+/// for every [`WORDS_PER_CASE`] words the walk reads or copies, so that the
+/// count follows the time and memory spent; every branch, span or region a
+/// report holds costs [`REPORTED_COST`] more, times its width.
 #[derive(Debug, Clone)]
 pub struct Budget {
     limit: u64,
@@ -103,11 +108,27 @@ impl Budget {
     /// [`REPORTED_COST`] cases, so that a report stays a size a person can read
     /// and memory can hold.
     pub fn spend_reported(&mut self, items: usize) -> Result<(), Exhausted> {
-        self.spend((items as u64).saturating_mul(REPORTED_COST))
+        self.spend_reported_wide(items, 0)
+    }
+
+    /// [`Budget::spend_reported`] for items that each hold `width` value sets
+    /// (one per dimension of the box they name): a wide item costs more, one
+    /// [`REPORTED_COST`] for every 64 dimensions.
+    pub fn spend_reported_wide(&mut self, items: usize, width: usize) -> Result<(), Exhausted> {
+        let each = REPORTED_COST.saturating_mul(1 + (width / 64) as u64);
+        self.spend((items as u64).saturating_mul(each))
             .map_err(|exhausted| Exhausted {
                 reporting: true,
                 ..exhausted
             })
+    }
+
+    /// Spends one case for work that reads or copies `words` machine words (a
+    /// rule's constraint, a value set, an index): one case for every
+    /// [`WORDS_PER_CASE`] of them, and at least one. This keeps time and memory
+    /// in proportion to the budget however wide the boxes and rule lists are.
+    pub fn spend_words(&mut self, words: usize) -> Result<(), Exhausted> {
+        self.spend(1 + (words / WORDS_PER_CASE) as u64)
     }
 
     /// Spends one case for a box where `rules` rules were tested.
@@ -258,6 +279,12 @@ impl TooLarge {
     /// What made the space large, how to narrow the question, and how to raise the limit.
     pub fn hint(&self) -> String {
         let mut parts = Vec::new();
+        if self.dimensions.is_empty() && !self.reporting {
+            parts.push(format!(
+                "what made it large: the rules about `{}` themselves (how many there are, how their dates overlap, how they override each other)",
+                self.action
+            ));
+        }
         if !self.dimensions.is_empty() {
             let more = if self.more_dimensions > 0 {
                 format!(" and {} more", self.more_dimensions)

@@ -106,12 +106,17 @@ pub fn walk(
         unsettled: (0..candidates.len()).collect(),
         applicable: Vec::new(),
     }];
+    let blame = |splits: &[u64], mut exhausted: Exhausted| {
+        let mut order: Vec<usize> = (0..splits.len()).filter(|&d| splits[d] > 0).collect();
+        order.sort_by_key(|&d| (std::cmp::Reverse(splits[d]), d));
+        exhausted.dimensions = order;
+        exhausted
+    };
     while let Some(mut node) = stack.pop() {
-        if let Err(mut exhausted) = budget.spend_case(node.unsettled.len()) {
-            let mut order: Vec<usize> = (0..splits.len()).filter(|&d| splits[d] > 0).collect();
-            order.sort_by_key(|&d| (std::cmp::Reverse(splits[d]), d));
-            exhausted.dimensions = order;
-            return Err(exhausted);
+        // A node costs what it reads: every constraint of its unsettled rules.
+        let tested: usize = node.unsettled.iter().map(|&r| candidates[r].len()).sum();
+        if let Err(exhausted) = budget.spend_words(tested) {
+            return Err(blame(&splits, exhausted));
         }
         let mut still = Vec::new();
         let mut first_undecided = None;
@@ -152,6 +157,12 @@ pub fn walk(
                     .map(|c| c.allowed)
             }),
         );
+        // Each child holds copies of the box and of the rule lists: waiting on
+        // the stack they are memory, so they are paid for as they are made.
+        let copied = node.values.len() + still.len() + node.applicable.len();
+        if let Err(exhausted) = budget.spend_words(copied.saturating_mul(classes.len())) {
+            return Err(blame(&splits, exhausted));
+        }
         // Pushed in reverse, so that the class holding the lowest value is visited first.
         for class in classes.into_iter().rev() {
             let mut values = node.values.clone();
@@ -215,7 +226,8 @@ mod tests {
         let mut budget = Budget::default();
         explore(root, &[&constraints], &mut budget, |_| leaves += 1).unwrap();
         assert_eq!(leaves, 14);
-        assert!(budget.spent() < 40, "spent {}", budget.spent());
+        // 27 nodes, each paying for what it reads and for the 16-dimension boxes it copies.
+        assert!(budget.spent() < 200, "spent {}", budget.spent());
     }
 
     #[test]
