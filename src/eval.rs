@@ -352,7 +352,7 @@ pub fn outcome_among(
     if unknown.is_empty() {
         // Every fact the rules here test is given: no tree to walk.
         let (decision, reached_here) = settle_shared(version, default, &candidates);
-        budget.spend_words(rules.len() + reached_here)?;
+        budget.spend_reads(rules.len() + reached_here)?;
         return Ok(Outcome::Decided(decision));
     }
     if let [fact] = unknown[..] {
@@ -403,7 +403,7 @@ pub fn outcome_among(
         .and_then(|()| {
             budget.spend_reported_wide(usize::try_from(count).unwrap_or(usize::MAX), width)
         })
-        .and_then(|()| budget.spend_words(reached))
+        .and_then(|()| budget.spend_reads(reached))
         .map_err(|exhausted| Exhausted {
             // Too many branches, not too deep a tree: every unknown fact is to blame.
             dimensions: if exhausted.dimensions.is_empty() {
@@ -532,7 +532,7 @@ fn one_unknown_fact(
                 .map(|(&c, _)| c),
         );
         let (decision, reached_here) = settle_shared(version, default, &applicable);
-        budget.spend_words(reached_here).map_err(too_large)?;
+        budget.spend_reads(reached_here).map_err(too_large)?;
         match branches.iter_mut().find(|(d, _)| *d == decision) {
             Some((_, values)) => *values = values.union(class),
             None => branches.push((decision, class)),

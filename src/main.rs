@@ -39,7 +39,7 @@ struct Cli {
     /// The most cases `check`, `diff`, `timeline`, `ask` and `test` may visit
     /// before they stop with an error (exit 2) instead of running for hours. A
     /// case is one class of questions no rule tells apart, on one piece of time,
-    /// plus one per 8 words of work done there; each branch, span or region
+    /// plus one per 64 words read and per 8 copied there; each branch, span or region
     /// reported costs 100. The error says what made the space large and how to
     /// narrow the question.
     #[arg(long, global = true, value_name = "N", default_value_t = covenant::space::DEFAULT_MAX_CASES)]

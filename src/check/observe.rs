@@ -555,6 +555,6 @@ fn reading_that_matters(
             ControlFlow::Continue(())
         },
     )?;
-    budget.spend_words(scratch.reached.wrapping_sub(reached_before))?;
+    budget.spend_reads(scratch.reached.wrapping_sub(reached_before))?;
     Ok(found)
 }

@@ -398,7 +398,7 @@ pub fn diff(terms: &Terms, request: &DiffRequest, budget: &mut Budget) -> Result
                 budget.spend_reported_wide(usize::try_from(changed).unwrap_or(usize::MAX), width)
             })
             // The override searches of the leaves were work too.
-            .and_then(|()| budget.spend_words(scratch.reached.wrapping_sub(reached_before)));
+            .and_then(|()| budget.spend_reads(scratch.reached.wrapping_sub(reached_before)));
             if let Err(exhausted) = walked {
                 failure = Some(exhausted);
                 return;

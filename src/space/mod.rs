@@ -42,9 +42,13 @@ pub const REPORTED_COST: u64 = 100;
 /// name; the rest are counted.
 pub const LISTED_RULES: usize = 10;
 
-/// How many machine words of work (a constraint read, a value set or index
-/// copied) a case pays for.
+/// How many machine words copied into waiting memory (a value set, an index)
+/// a case pays for.
 pub const WORDS_PER_CASE: usize = 8;
+
+/// How many machine words read (a rule's constraint, an override followed) a
+/// case pays for.
+pub const READS_PER_CASE: usize = 64;
 
 /// A count of the work an exhaustive command may still do.
 ///
@@ -123,12 +127,19 @@ impl Budget {
             })
     }
 
-    /// Spends one case for work that reads or copies `words` machine words (a
-    /// rule's constraint, a value set, an index): one case for every
-    /// [`WORDS_PER_CASE`] of them, and at least one. This keeps time and memory
-    /// in proportion to the budget however wide the boxes and rule lists are.
+    /// Spends one case for work that copies `words` machine words (a value set,
+    /// an index) into memory that waits: one case for every [`WORDS_PER_CASE`]
+    /// of them, and at least one. This keeps memory in proportion to the budget
+    /// however wide the boxes and rule lists are.
     pub fn spend_words(&mut self, words: usize) -> Result<(), Exhausted> {
         self.spend(1 + (words / WORDS_PER_CASE) as u64)
+    }
+
+    /// Spends one case for work that reads `words` machine words (a rule's
+    /// constraint, an override followed): one case for every [`READS_PER_CASE`]
+    /// of them, and at least one, so that time follows the budget.
+    pub fn spend_reads(&mut self, words: usize) -> Result<(), Exhausted> {
+        self.spend(1 + (words / READS_PER_CASE) as u64)
     }
 
     /// Spends one case for a box where `rules` rules were tested.

@@ -5,6 +5,7 @@
 use super::{Budget, Exhausted};
 use crate::terms::ValueSet;
 use std::ops::ControlFlow;
+use std::rc::Rc;
 
 /// What a rule asks of one dimension: the values it applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -51,11 +52,12 @@ fn standing(constraints: &[Constraint], values: &[ValueSet]) -> Standing {
     }
 }
 
-/// A node waiting to be visited.
+/// A node waiting to be visited. Its rule lists are shared with its siblings:
+/// a split copies only the box.
 struct Node {
     values: Vec<ValueSet>,
-    unsettled: Vec<usize>,
-    applicable: Vec<usize>,
+    unsettled: Rc<Vec<usize>>,
+    applicable: Rc<Vec<usize>>,
 }
 
 /// Walks the decision tree of the box `root` under `candidates` (each rule's
@@ -103,8 +105,8 @@ pub fn walk(
     }
     let mut stack = vec![Node {
         values: root,
-        unsettled: (0..candidates.len()).collect(),
-        applicable: Vec::new(),
+        unsettled: Rc::new((0..candidates.len()).collect()),
+        applicable: Rc::new(Vec::new()),
     }];
     let blame = |splits: &[u64], mut exhausted: Exhausted| {
         let mut order: Vec<usize> = (0..splits.len()).filter(|&d| splits[d] > 0).collect();
@@ -112,17 +114,18 @@ pub fn walk(
         exhausted.dimensions = order;
         exhausted
     };
-    while let Some(mut node) = stack.pop() {
+    while let Some(node) = stack.pop() {
         // A node costs what it reads: every constraint of its unsettled rules.
         let tested: usize = node.unsettled.iter().map(|&r| candidates[r].len()).sum();
-        if let Err(exhausted) = budget.spend_words(tested) {
+        if let Err(exhausted) = budget.spend_reads(tested) {
             return Err(blame(&splits, exhausted));
         }
         let mut still = Vec::new();
+        let mut settled_here = Vec::new();
         let mut first_undecided = None;
-        for &rule in &node.unsettled {
+        for &rule in node.unsettled.iter() {
             match standing(candidates[rule], &node.values) {
-                Standing::Applies => node.applicable.push(rule),
+                Standing::Applies => settled_here.push(rule),
                 Standing::Never => {}
                 Standing::Undecided(dimension) => {
                     // The lowest dimension any rule leaves undecided: the tree
@@ -133,13 +136,23 @@ pub fn walk(
                 }
             }
         }
+        // The rules that apply on the whole box: the parent's, and those settled here.
+        let applicable = if settled_here.is_empty() {
+            node.applicable
+        } else {
+            let mut all = Vec::with_capacity(node.applicable.len() + settled_here.len());
+            all.extend_from_slice(&node.applicable);
+            all.extend(settled_here);
+            Rc::new(all)
+        };
         let dimension = match first_undecided {
-            Some(dimension) if !enough(&node.applicable, &still) => dimension,
+            Some(dimension) if !enough(&applicable, &still) => dimension,
             _ => {
-                node.applicable.sort_unstable();
+                let mut sorted = applicable.to_vec();
+                sorted.sort_unstable();
                 let leaf = Leaf {
                     values: &node.values,
-                    applicable: &node.applicable,
+                    applicable: &sorted,
                 };
                 if visit(leaf, &still).is_break() {
                     return Ok(());
@@ -157,20 +170,22 @@ pub fn walk(
                     .map(|c| c.allowed)
             }),
         );
-        // Each child holds copies of the box and of the rule lists: waiting on
-        // the stack they are memory, so they are paid for as they are made.
-        let copied = node.values.len() + still.len() + node.applicable.len();
-        if let Err(exhausted) = budget.spend_words(copied.saturating_mul(classes.len())) {
+        // Each child holds a copy of the box, and shares the rule lists made
+        // here: waiting on the stack they are memory, paid for as they are made.
+        let copied =
+            node.values.len().saturating_mul(classes.len()) + still.len() + applicable.len();
+        if let Err(exhausted) = budget.spend_words(copied) {
             return Err(blame(&splits, exhausted));
         }
+        let still = Rc::new(still);
         // Pushed in reverse, so that the class holding the lowest value is visited first.
         for class in classes.into_iter().rev() {
             let mut values = node.values.clone();
             values[dimension] = class;
             stack.push(Node {
                 values,
-                unsettled: still.clone(),
-                applicable: node.applicable.clone(),
+                unsettled: Rc::clone(&still),
+                applicable: Rc::clone(&applicable),
             });
         }
     }
