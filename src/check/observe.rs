@@ -309,10 +309,10 @@ fn better(found: Option<&Point>, in_life: bool, life: &DateInterval) -> bool {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 /// Looks on one piece of time for every finding, with `buffers` (per rule of
 /// the action: valid here; may decide here) kept between pieces.
 /// A witness date lies inside the version's life when the piece meets it.
+#[allow(clippy::too_many_arguments)]
 fn observe_piece(
     walk: &ActionWalk<'_>,
     piece: DateInterval,
@@ -350,6 +350,7 @@ fn observe_piece(
     found
 }
 
+/// The body of [`observe_piece`], with its buffers set for this piece.
 #[allow(clippy::too_many_arguments)]
 fn observe_valid(
     walk: &ActionWalk<'_>,
