@@ -372,33 +372,25 @@ pub fn outcome_among(
         budget.remaining() / space::REPORTED_COST.saturating_mul(1 + (width / 64) as u64);
     let mut count: u64 = 0;
     let mut reached = 0;
-    let mut visit = |values: &[ValueSet], applicable_here: &mut dyn Iterator<Item = usize>| {
-        count += 1;
-        if count > allowance {
-            return std::ops::ControlFlow::Break(());
-        }
-        applicable.clear();
-        applicable.extend(applicable_here);
-        applicable.sort_unstable();
-        let (decision, reached_here) = settle_shared(version, default, &applicable);
-        reached += reached_here;
-        leaves.push((values.to_vec(), decision));
-        std::ops::ControlFlow::Continue(())
-    };
-    let walked = {
-        space::walk(
-            root.clone(),
-            &refs,
-            budget,
-            |_, _| false,
-            |leaf, _| {
-                visit(
-                    leaf.values,
-                    &mut leaf.applicable.iter().map(|&c| candidates[c]),
-                )
-            },
-        )
-    };
+    let walked = space::walk(
+        root.clone(),
+        &refs,
+        budget,
+        |_, _| false,
+        |leaf, _| {
+            count += 1;
+            if count > allowance {
+                return std::ops::ControlFlow::Break(());
+            }
+            applicable.clear();
+            applicable.extend(leaf.applicable.iter().map(|&c| candidates[c]));
+            applicable.sort_unstable();
+            let (decision, reached_here) = settle_shared(version, default, &applicable);
+            reached += reached_here;
+            leaves.push((leaf.values.to_vec(), decision));
+            std::ops::ControlFlow::Continue(())
+        },
+    );
     walked
         .and_then(|()| {
             budget.spend_reported_wide(usize::try_from(count).unwrap_or(usize::MAX), width)

@@ -555,7 +555,7 @@ pub fn ask(
     let classes = parameter_classes(terms, &request.query, valid_rules, budget)
         .map_err(|e| too_large_over_params("ask", terms, action_index, &e))?;
     // Each class's answers under every version asked; classes answered alike are joined.
-    let mut rows: Vec<(Vec<Answer>, Vec<Cube>)> = Vec::new();
+    let mut answered: Vec<(Cube, Vec<Answer>)> = Vec::new();
     for class in classes {
         let params = representative(&class);
         let mut answers = Vec::with_capacity(versions.len());
@@ -572,24 +572,9 @@ pub fn ask(
                 .map_err(|e| too_large_over_facts("ask", terms, action_index, &e))?;
             answers.push(answer);
         }
-        match rows.iter_mut().find(|(same, _)| *same == answers) {
-            Some((_, cubes)) => cubes.push(class),
-            None => rows.push((answers, vec![class])),
-        }
+        answered.push((class, answers));
     }
-    let mut joined: Vec<(Cube, usize)> = Vec::new();
-    for (row, (_, cubes)) in rows.iter().enumerate() {
-        joined.extend(
-            space::merge(cubes.clone())
-                .into_iter()
-                .map(|cube| (cube, row)),
-        );
-    }
-    joined.sort_by_key(|(cube, _)| {
-        cube.iter()
-            .map(|set| set.indices().next())
-            .collect::<Vec<_>>()
-    });
+    let (rows, joined) = space::join_alike(answered);
     let mut reports = Vec::new();
     for (slot, &v) in versions.iter().enumerate() {
         let version = &terms.versions[v];
@@ -601,7 +586,7 @@ pub fn ask(
         let answers = joined
             .iter()
             .map(|(cube, row)| {
-                let (outcome, disputes) = builder.answer(&rows[*row].0[slot], action_index, &given);
+                let (outcome, disputes) = builder.answer(&rows[*row][slot], action_index, &given);
                 AnswerReport {
                     params: named_params(terms, action_index, cube),
                     outcome,

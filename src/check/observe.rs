@@ -268,10 +268,16 @@ pub(super) fn observe(
             .map(|&(_, index)| version.rules[index].valid)
             .collect();
         let mut failure: Option<Exhausted> = None;
-        let mut buffers = (Vec::new(), Vec::new());
+        // Per rule of the action, kept between pieces: valid here; may decide here.
+        let mut is_valid = vec![false; walk.space.rules.len()];
+        let mut may_decide: Vec<Option<bool>> = vec![None; walk.space.rules.len()];
         space::sweep(DateInterval::ALWAYS, &intervals, |piece, valid| {
             if failure.is_some() || valid.is_empty() {
                 return;
+            }
+            for &c in valid {
+                is_valid[c] = true;
+                may_decide[c] = None;
             }
             if let Err(exhausted) = observe_piece(
                 &walk,
@@ -282,9 +288,13 @@ pub(super) fn observe(
                 dispute_matters,
                 &mut scratch,
                 budget,
-                &mut buffers,
+                &is_valid,
+                &mut may_decide,
             ) {
                 failure = Some(exhausted);
+            }
+            for &c in valid {
+                is_valid[c] = false;
             }
         });
         position = walk.position;
@@ -309,50 +319,12 @@ fn better(found: Option<&Point>, in_life: bool, life: &DateInterval) -> bool {
     }
 }
 
-/// Looks on one piece of time for every finding, with `buffers` (per rule of
-/// the action: valid here; may decide here) kept between pieces.
-/// A witness date lies inside the version's life when the piece meets it.
+/// Looks on one piece of time for every finding. `is_valid` marks the rules
+/// valid here; `may_decide` is scratch space, per rule of the action, for
+/// whether the rule may decide here. A witness date lies inside the version's
+/// life when the piece meets it.
 #[allow(clippy::too_many_arguments)]
 fn observe_piece(
-    walk: &ActionWalk<'_>,
-    piece: DateInterval,
-    valid: &[usize],
-    life: DateInterval,
-    seen: &mut Observations,
-    dispute_matters: &mut [Option<Point>],
-    scratch: &mut Overrides,
-    budget: &mut Budget,
-    buffers: &mut (Vec<bool>, Vec<Option<bool>>),
-) -> Result<(), Exhausted> {
-    let (is_valid, may_decide) = buffers;
-    is_valid.resize(walk.space.rules.len(), false);
-    may_decide.resize(walk.space.rules.len(), None);
-    for &c in valid {
-        is_valid[c] = true;
-        // May the rule decide on this piece? `None`: not looked at (it might).
-        may_decide[c] = None;
-    }
-    let found = observe_valid(
-        walk,
-        piece,
-        valid,
-        life,
-        seen,
-        dispute_matters,
-        scratch,
-        budget,
-        is_valid,
-        may_decide,
-    );
-    for &c in valid {
-        is_valid[c] = false;
-    }
-    found
-}
-
-/// The body of [`observe_piece`], with its buffers set for this piece.
-#[allow(clippy::too_many_arguments)]
-fn observe_valid(
     walk: &ActionWalk<'_>,
     piece: DateInterval,
     valid: &[usize],

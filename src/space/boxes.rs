@@ -51,6 +51,36 @@ pub fn merge(mut cubes: Vec<Cube>) -> Vec<Cube> {
     }
 }
 
+/// Joins boxes that carry equal values (each box holds questions with the same
+/// answer): the distinct values, in the order first met, and each group's boxes
+/// merged ([`merge`]) as (box, index of its value), in the order of the boxes'
+/// lowest values.
+pub fn join_alike<T: PartialEq>(
+    items: impl IntoIterator<Item = (Cube, T)>,
+) -> (Vec<T>, Vec<(Cube, usize)>) {
+    let mut values: Vec<T> = Vec::new();
+    let mut groups: Vec<Vec<Cube>> = Vec::new();
+    for (cube, value) in items {
+        match values.iter().position(|v| *v == value) {
+            Some(at) => groups[at].push(cube),
+            None => {
+                values.push(value);
+                groups.push(vec![cube]);
+            }
+        }
+    }
+    let mut joined: Vec<(Cube, usize)> = Vec::new();
+    for (at, cubes) in groups.into_iter().enumerate() {
+        joined.extend(merge(cubes).into_iter().map(|cube| (cube, at)));
+    }
+    joined.sort_by_cached_key(|(cube, _)| {
+        cube.iter()
+            .map(|set| set.indices().next())
+            .collect::<Vec<_>>()
+    });
+    (values, joined)
+}
+
 /// Merges the cubes that are equal on every dimension except `dimension`.
 fn merge_along(cubes: Vec<Cube>, dimension: usize) -> Vec<Cube> {
     let mut groups: BTreeMap<Cube, ValueSet> = BTreeMap::new();

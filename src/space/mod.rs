@@ -25,7 +25,7 @@ mod boxes;
 mod sweep;
 mod tree;
 
-pub use boxes::{Cube, Union, contains, intersection, meet, merge, volume};
+pub use boxes::{Cube, Union, contains, intersection, join_alike, meet, merge, volume};
 pub use sweep::sweep;
 pub use tree::{Constraint, Leaf, classes_of, explore, walk};
 

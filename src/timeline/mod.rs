@@ -18,7 +18,7 @@ use crate::report::{
     named_fact_sets, named_facts, named_params, parameter_classes, representative,
     too_large_over_facts, too_large_over_params,
 };
-use crate::space::{self, Budget, Cube, LISTED_RULES, TooLarge};
+use crate::space::{self, Budget, LISTED_RULES, TooLarge};
 use crate::terms::{Terms, Version};
 use crate::verdict::Verdict;
 use chrono::NaiveDate;
@@ -348,28 +348,18 @@ pub fn timeline(
     let mut report_lanes = Vec::new();
     for (slot, &lane) in lanes.iter().enumerate() {
         // Classes with the same spans share a lane.
-        let mut joined: Vec<(Vec<Span>, Vec<Cube>)> = Vec::new();
-        for (class, row) in classes.iter().zip(&rows[slot * classes.len()..]) {
-            match joined.iter_mut().find(|(same, _)| *same == row.spans) {
-                Some((_, cubes)) => cubes.push(class.clone()),
-                None => joined.push((row.spans.clone(), vec![class.clone()])),
-            }
-        }
-        let mut lane_rows: Vec<(Cube, usize)> = Vec::new();
-        for (row, (_, cubes)) in joined.iter().enumerate() {
-            lane_rows.extend(space::merge(cubes.clone()).into_iter().map(|c| (c, row)));
-        }
-        lane_rows.sort_by_key(|(cube, _)| {
-            cube.iter()
-                .map(|set| set.indices().next())
-                .collect::<Vec<_>>()
-        });
+        let (spans, lane_rows) = space::join_alike(
+            classes
+                .iter()
+                .zip(&rows[slot * classes.len()..])
+                .map(|(class, row)| (class.clone(), row.spans.clone())),
+        );
         for (cube, row) in lane_rows {
             report_lanes.push(Lane {
                 version: lane
                     .map_or_else(|| "in force".to_string(), |v| terms.versions[v].id.clone()),
                 params: named_params(terms, action_index, &cube),
-                spans: joined[row].0.clone(),
+                spans: spans[row].clone(),
             });
         }
     }
