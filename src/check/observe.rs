@@ -10,6 +10,7 @@ use crate::space::{self, Budget, Constraint, Cube, Dimension, Exhausted, TooLarg
 use crate::terms::{Terms, ValueSet, Version};
 use crate::verdict::{Effect, Verdict};
 use chrono::NaiveDate;
+use std::collections::BTreeMap;
 use std::ops::ControlFlow;
 
 /// The question standing for a leaf of the walk: the first value of each
@@ -390,6 +391,16 @@ fn observe_piece(
         .copied()
         .filter(|&c| may_decide[c] != Some(false))
         .partition(|&c| version.rules[rule_of(c)].effect == Effect::Forbid);
+    // Each rule's beaters valid here, found once for all the pairs it is in.
+    let mut beaters_of: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    let mut beaters_here = |c: usize, budget: &mut Budget| -> Result<Vec<usize>, Exhausted> {
+        if let Some(found) = beaters_of.get(&c) {
+            return Ok(found.clone());
+        }
+        let (found, _) = walk.beaters(c, is_valid, budget, false)?;
+        beaters_of.insert(c, found.clone());
+        Ok(found)
+    };
     for &a in &others {
         for &f in &forbids {
             budget.spend(1)?;
@@ -403,8 +414,8 @@ fn observe_piece(
             let Some(meet) = space::intersection(&walk.boxes[a], &walk.boxes[f]) else {
                 continue;
             };
-            let (mut beaters, _) = walk.beaters(a, is_valid, budget, false)?;
-            beaters.extend(walk.beaters(f, is_valid, budget, false)?.0);
+            let mut beaters = beaters_here(a, budget)?;
+            beaters.extend(beaters_here(f, budget)?);
             beaters.sort_unstable();
             beaters.dedup();
             if let Some(values) = walk.unbeaten(meet, &beaters, valid, budget, &mut Vec::new())? {
