@@ -3,10 +3,9 @@
 //! Each is looked for only where it can happen, piece of time by piece of time.
 
 use super::{Observations, Point};
-use crate::diff::ActionSpace;
 use crate::eval::{Overrides, settle};
 use crate::interval::DateInterval;
-use crate::space::{self, Budget, Constraint, Cube, Dimension, Exhausted, TooLarge};
+use crate::space::{self, ActionSpace, Budget, Constraint, Cube, Dimension, Exhausted, TooLarge};
 use crate::terms::{Terms, ValueSet, Version};
 use crate::verdict::{Effect, Verdict};
 use chrono::NaiveDate;

@@ -21,10 +21,12 @@
 //! checked arithmetic: past it, the walk stops with [`Exhausted`], naming the
 //! dimensions that made the space large, instead of running for hours.
 
+mod action;
 mod boxes;
 mod sweep;
 mod tree;
 
+pub(crate) use action::ActionSpace;
 pub use boxes::{Cube, Union, contains, intersection, join_alike, meet, merge, volume};
 pub use sweep::sweep;
 pub use tree::{Constraint, Leaf, classes_of, explore, walk};
