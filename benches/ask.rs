@@ -24,7 +24,7 @@ fn answer_one_question(c: &mut Criterion) {
         .map(|p| p.expect("cloud is given"))
         .collect();
     let version = terms.version_index("new").expect("version new exists");
-    let facts = vec![None; terms.vocabulary.facts.len()];
+    let facts = terms.unknown_facts();
     let readings = terms.default_readings();
     let date = parse_date("2027-03-01").expect("date is valid");
     let question = Question {

@@ -213,7 +213,7 @@ struct QuestionFlags {
     /// The `--on` date, when the command takes one.
     date: Option<chrono::NaiveDate>,
     under: Option<query::Under>,
-    facts: Vec<(usize, usize)>,
+    facts: Vec<(usize, crate::terms::Given)>,
     readings: Vec<(usize, usize)>,
 }
 

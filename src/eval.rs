@@ -31,8 +31,11 @@ pub struct Question<'q> {
     pub params: &'q [usize],
     /// The date.
     pub date: NaiveDate,
-    /// One entry per fact of the vocabulary: the value index, or `None` when unknown.
-    pub facts: &'q [Option<usize>],
+    /// One entry per fact of the vocabulary: the classes of values the
+    /// question allows. A single class is a known value; every class
+    /// ([`Terms::unknown_facts`]) is unknown; anything between narrows the
+    /// fact without giving it (an event that happened, on a date not given).
+    pub facts: &'q [ValueSet],
     /// One reading index per dispute of the vocabulary.
     pub readings: &'q [usize],
 }
@@ -262,13 +265,22 @@ pub(crate) fn settle(
     applicable: &[usize],
     scratch: &mut Overrides,
 ) -> Decision {
-    let (deciding, overridden): (Vec<usize>, Vec<usize>) = if scratch.mark(version, applicable) {
-        applicable
-            .iter()
-            .partition(|&&index| scratch.beaten_by(index).is_none())
-    } else {
-        (applicable.to_vec(), Vec::new())
-    };
+    let (mut deciding, mut overridden): (Vec<usize>, Vec<usize>) =
+        if scratch.mark(version, applicable) {
+            applicable
+                .iter()
+                .partition(|&&index| scratch.beaten_by(index).is_none())
+        } else {
+            (applicable.to_vec(), Vec::new())
+        };
+    // A rule with several alternatives (`or`) is named once, as written.
+    for list in [&mut deciding, &mut overridden] {
+        if list.iter().any(|&i| !version.rules[i].is_written(i)) {
+            list.iter_mut().for_each(|i| *i = version.rules[*i].written);
+            list.sort_unstable();
+            list.dedup();
+        }
+    }
     let verdict =
         Verdict::combine(deciding.iter().map(|&i| version.rules[i].effect)).unwrap_or(default);
     Decision {
@@ -290,17 +302,22 @@ fn fact_constraints(
     let mut candidates = Vec::new();
     for &index in rules {
         let rule = &version.rules[index];
-        let known_hold = rule.condition.iter().all(|(fact, allowed)| {
-            question.facts[*fact].is_none_or(|value| allowed.contains(value))
-        });
+        let known_hold = rule
+            .condition
+            .iter()
+            .all(|(fact, allowed)| !allowed.intersect(question.facts[*fact]).is_empty());
         if could_apply(rule, question) && rule.reading_matches(question.readings) && known_hold {
             candidates.push(index);
         }
     }
     let mut unknown: Vec<usize> = candidates
         .iter()
-        .flat_map(|&i| version.rules[i].condition.iter().map(|(fact, _)| *fact))
-        .filter(|&fact| question.facts[fact].is_none())
+        .flat_map(|&i| version.rules[i].condition.iter())
+        .filter(|(fact, allowed)| {
+            let given = question.facts[*fact];
+            given.intersect(*allowed) != given
+        })
+        .map(|(fact, _)| *fact)
         .collect();
     unknown.sort_unstable();
     unknown.dedup();
@@ -358,10 +375,7 @@ pub fn outcome_among(
     if let [fact] = unknown[..] {
         return one_unknown_fact(terms, question, &candidates, fact, budget);
     }
-    let root: Vec<ValueSet> = unknown
-        .iter()
-        .map(|&f| ValueSet::full(terms.vocabulary.facts[f].values.len()))
-        .collect();
+    let root: Vec<ValueSet> = unknown.iter().map(|&f| question.facts[f]).collect();
     let refs: Vec<&[Constraint]> = constraints.iter().map(Vec::as_slice).collect();
     let mut leaves: Vec<(Cube, Decision)> = Vec::new();
     let mut applicable = Vec::new();
@@ -493,7 +507,7 @@ fn one_unknown_fact(
 ) -> Result<Outcome, Exhausted> {
     let version = &terms.versions[question.version];
     let default = terms.vocabulary.actions[question.action].default;
-    let all = ValueSet::full(terms.vocabulary.facts[fact].values.len());
+    let all = question.facts[fact];
     let too_large = |exhausted: Exhausted| Exhausted {
         dimensions: vec![fact],
         ..exhausted

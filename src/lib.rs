@@ -15,6 +15,7 @@ pub mod diff;
 pub mod eval;
 pub mod generate;
 pub mod interval;
+pub mod number;
 pub mod output;
 pub mod query;
 pub mod render;

@@ -6,8 +6,9 @@
 
 use crate::diagnostic::{Diagnostic, Location, SourceFile};
 use crate::interval::parse_date;
+use crate::number::Number;
 use crate::syntax::{self, Operator, SyntaxError};
-use crate::terms::Terms;
+use crate::terms::{FactKind, Given, Terms};
 use chrono::NaiveDate;
 use std::ops::Range;
 use std::sync::Arc;
@@ -232,8 +233,10 @@ pub fn parse_version(terms: &Terms, text: &str) -> Result<usize, InputError> {
     })
 }
 
-/// Parses `--fact NAME=VALUE` into (fact index, value index).
-pub fn parse_fact(terms: &Terms, text: &str) -> Result<(usize, usize), InputError> {
+/// Parses `--fact NAME=VALUE` into the fact's index and what it gives: a
+/// value of a yes/no or choice fact, a number, or for an event a date
+/// (`YYYY-MM-DD`), `true` (it has happened by the date asked) or `false`.
+pub fn parse_fact(terms: &Terms, text: &str) -> Result<(usize, Given), InputError> {
     let (name, value) = syntax::parse_assignment(text)?;
     let facts = &terms.vocabulary.facts;
     let Some(fact) = terms.fact_index(&name.text) else {
@@ -243,19 +246,47 @@ pub fn parse_fact(terms: &Terms, text: &str) -> Result<(usize, usize), InputErro
             suggest(&name.text, "fact", facts.iter().map(|f| f.name.as_str())),
         ));
     };
-    let values = &facts[fact].values;
-    let index = facts[fact].value_index(&value.text).ok_or_else(|| {
-        InputError::new(
-            format!("unknown value `{}` for fact `{}`", value.text, name.text),
-            value.span.clone(),
-            format!(
-                "`{}` is one of {}",
-                name.text,
-                by_name(values.iter().map(String::as_str)).join(", ")
-            ),
-        )
-    })?;
-    Ok((fact, index))
+    let declared = &facts[fact];
+    let given = match &declared.kind {
+        FactKind::Event { .. } => match value.text.as_str() {
+            "true" => Given::Happened(true),
+            "false" => Given::Happened(false),
+            date => Given::On(parse_date(date).map_err(|reason| {
+                InputError::new(
+                    format!("`{}` is an event: {reason}", name.text),
+                    value.span.clone(),
+                    format!(
+                        "give the day it happened (`{}=2026-01-31`), or `true` (it happened by the date asked, day not given) or `false` (it has not)",
+                        name.text
+                    ),
+                )
+            })?),
+        },
+        FactKind::Number { unit, .. } => Given::Number(Number::parse(&value.text).map_err(|reason| {
+            InputError::new(
+                reason,
+                value.span.clone(),
+                format!(
+                    "`{}` is a number{}, e.g. `{}=31`",
+                    name.text,
+                    unit.as_ref().map(|u| format!(" of {u}")).unwrap_or_default(),
+                    name.text
+                ),
+            )
+        })?),
+        FactKind::Choice => Given::Class(declared.value_index(&value.text).ok_or_else(|| {
+            InputError::new(
+                format!("unknown value `{}` for fact `{}`", value.text, name.text),
+                value.span.clone(),
+                format!(
+                    "`{}` is one of {}",
+                    name.text,
+                    by_name(declared.values.iter().map(String::as_str)).join(", ")
+                ),
+            )
+        })?),
+    };
+    Ok((fact, given))
 }
 
 /// Parses `--reading DISPUTE=READING` into (dispute index, reading index).

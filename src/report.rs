@@ -5,7 +5,7 @@ use crate::eval::{self, Answer, Decision, Outcome, Question};
 use crate::interval::DateInterval;
 use crate::query::{Query, Under};
 use crate::space::{self, Budget, Constraint, Cube, Dimension, Exhausted, TooLarge};
-use crate::terms::{Citation, Rule, Terms, ValueSet, Version};
+use crate::terms::{Citation, Given, Rule, Terms, ValueSet, Version};
 use crate::verdict::{Effect, Verdict};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -221,8 +221,8 @@ pub struct AskRequest {
     pub date: NaiveDate,
     /// Which version(s).
     pub under: Under,
-    /// Known facts: (fact, value) pairs.
-    pub facts: Vec<(usize, usize)>,
+    /// Facts given: (fact, what the question says of it) pairs.
+    pub facts: Vec<(usize, Given)>,
     /// Readings given: (dispute, reading) pairs.
     pub readings: Vec<(usize, usize)>,
 }
@@ -342,15 +342,31 @@ fn reading_report(terms: &Terms, dispute: usize, reading: usize) -> ReadingRepor
     }
 }
 
-/// (fact, value) index pairs by name, for a report.
-pub(crate) fn named_facts(terms: &Terms, facts: &[(usize, usize)]) -> BTreeMap<String, String> {
+/// The facts given, by name, as a question writes them, for a report.
+pub(crate) fn named_facts(terms: &Terms, facts: &[(usize, Given)]) -> BTreeMap<String, String> {
     facts
         .iter()
-        .map(|&(f, v)| {
+        .map(|&(f, given)| {
             let fact = &terms.vocabulary.facts[f];
-            (fact.name.clone(), fact.values[v].clone())
+            let value = match given {
+                Given::Class(v) => fact.values[v].clone(),
+                Given::Number(n) => n.to_string(),
+                Given::On(day) => day.to_string(),
+                Given::Happened(happened) => happened.to_string(),
+            };
+            (fact.name.clone(), value)
         })
         .collect()
+}
+
+/// What `given` says of each fact on `date`, as the classes of values each
+/// fact may take: every class of a fact not given.
+pub fn facts_on(terms: &Terms, given: &[(usize, Given)], date: NaiveDate) -> Vec<ValueSet> {
+    let mut facts = terms.unknown_facts();
+    for &(fact, value) in given {
+        facts[fact] = value.classes_on(&terms.vocabulary.facts[fact].kind, date);
+    }
+    facts
 }
 
 /// (fact, values) pairs by name, for a report.
@@ -532,10 +548,7 @@ pub fn ask(
             }
         },
     };
-    let mut facts = vec![None; terms.vocabulary.facts.len()];
-    for &(fact, value) in &request.facts {
-        facts[fact] = Some(value);
-    }
+    let facts = facts_on(terms, &request.facts, request.date);
     let mut readings = terms.default_readings();
     let mut given = vec![false; readings.len()];
     for &(dispute, reading) in &request.readings {

@@ -210,12 +210,19 @@ fn resolve(
         let text = match value.get_ref() {
             toml::Value::Boolean(b) => b.to_string(),
             toml::Value::String(s) => s.clone(),
+            toml::Value::Integer(n) => n.to_string(),
+            toml::Value::Datetime(d) => d.to_string(),
             _ => {
                 let location = Location::new(file, value.span());
-                errors.push(Diagnostic::error(
-                    "a fact's value is `true`, `false` or a string",
-                    Some(location),
-                ));
+                errors.push(
+                    Diagnostic::error(
+                        "a fact's value is `true`, `false`, a whole number, a date or a string",
+                        Some(location),
+                    )
+                    .with_hint(Some(
+                        "write a decimal as a string, e.g. `ratio = \"2.5\"`".into(),
+                    )),
+                );
                 continue;
             }
         };

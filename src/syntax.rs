@@ -4,16 +4,22 @@
 //! pattern    := party "." action [ "(" [ constraint { "," constraint } [","] ] ")" ]
 //! constraint := name ( "=" | "==" | "!=" ) value
 //!             | name [ "not" ] "in" "[" value { "," value } [","] "]"
-//! condition  := literal { "and" literal }
-//! literal    := [ "not" ] name | constraint
-//! value      := word | "quoted text"
+//! condition  := any
+//! any        := all { "or" all }
+//! all        := unary { "and" unary }
+//! unary      := "not" unary | "(" any ")" | name | constraint | comparison
+//! comparison := name ( "<" | "<=" | ">" | ">=" ) number
+//! value      := word | number | "quoted text"
+//! number     := [ "-" ] digits [ "." digits ]
+//! endpoint   := date | event [ ( "+" | "-" ) digits unit ]
+//! unit       := "day" | "days" | "week" | "weeks" | "month" | "months" | "year" | "years"
 //! ```
 //!
 //! A query (`openai.host_models(cloud=aws)`) is a pattern whose constraints all use
 //! `=`. A rule's action pattern may use every operator
 //! (`openai.host_models(cloud != azure)`). A condition constrains facts
 //! (`agi_achieved and not revenue_share_cap_reached`); a bare fact name means
-//! `= true`. Parsing here only checks the shape; names are resolved against the
+//! `= true` (an event: it has happened). `and` binds tighter than `or`. Parsing here only checks the shape; names are resolved against the
 //! vocabulary by the caller, which keeps the spans to point at mistakes.
 
 use std::ops::Range;
@@ -76,6 +82,178 @@ impl Pattern {
     }
 }
 
+/// How a comparison orders a number fact against a constant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Comparison {
+    /// `<`
+    Less,
+    /// `<=`
+    LessEqual,
+    /// `>`
+    Greater,
+    /// `>=`
+    GreaterEqual,
+}
+
+impl Comparison {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            Comparison::Less => "<",
+            Comparison::LessEqual => "<=",
+            Comparison::Greater => ">",
+            Comparison::GreaterEqual => ">=",
+        }
+    }
+}
+
+/// A condition as written, before its names are resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    /// `a and b and …`: every part holds.
+    All(Vec<Condition>),
+    /// `a or b or …`: at least one part holds.
+    Any(Vec<Condition>),
+    /// `not …`: the part does not hold. The range covers the whole negation.
+    Not(Box<Condition>, Range<usize>),
+    /// A bare name: a yes/no fact that is `true`, or an event that has happened.
+    Holds(Word),
+    /// `name = value`, `name != value`, `name in [..]`, `name not in [..]`.
+    Test(Constraint),
+    /// `name < number` and the other orderings, for number facts.
+    Compare {
+        /// The number fact.
+        name: Word,
+        /// The ordering.
+        comparison: Comparison,
+        /// The constant, as written.
+        value: Word,
+        /// The whole comparison's byte range.
+        span: Range<usize>,
+    },
+}
+
+/// A rule's `from` or `until` as written: a date, or an event moved by a duration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Endpoint {
+    /// `YYYY-MM-DD`, not yet checked to be a real date.
+    Date(Word),
+    /// `event`, `event + 60 days`, `event - 1 month`.
+    Event {
+        /// The event's name.
+        event: Word,
+        /// The signed amount: `-30` for `- 30 days`; 0 for a bare event.
+        amount: i64,
+        /// The unit as written, singular: `day`, `week`, `month` or `year` (`day` for a bare event).
+        unit: &'static str,
+        /// The byte range of the duration, or of the name for a bare event.
+        span: Range<usize>,
+    },
+}
+
+/// Parses a rule's `from` or `until`: `YYYY-MM-DD`, `event`, or `event ± N unit`.
+pub fn parse_endpoint(text: &str) -> Result<Endpoint, SyntaxError> {
+    let trimmed = text.trim_start();
+    let offset = text.len() - trimmed.len();
+    if trimmed.starts_with(|c: char| c.is_ascii_digit()) {
+        let end = trimmed.trim_end().len();
+        return Ok(Endpoint::Date(Word {
+            text: trimmed[..end].to_string(),
+            span: offset..offset + end,
+        }));
+    }
+    let mut parser = Parser::new(text)?;
+    let event = parser.name("a date (YYYY-MM-DD) or an event name")?;
+    let sign = match &parser.peek().0 {
+        Token::End => {
+            let span = event.span.clone();
+            return Ok(Endpoint::Event {
+                event,
+                amount: 0,
+                unit: "day",
+                span,
+            });
+        }
+        Token::Word(w) if w == "-" => -1,
+        Token::Word(w) if w == "+" => 1,
+        _ => {
+            return Err(parser.unexpected(
+                "`+` or `-` and a duration after the event",
+                Some(format!("write e.g. `{} + 60 days`", event.text)),
+            ));
+        }
+    };
+    let start = parser.next().1.start;
+    let (amount, amount_span) = match parser.next() {
+        (Token::Word(w), span) if !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()) => {
+            match w.parse::<i64>() {
+                Ok(n) if n <= MAX_AMOUNT => (n, span),
+                _ => {
+                    return Err(SyntaxError {
+                        message: format!("`{w}` is too long a duration"),
+                        span,
+                        hint: Some(format!("durations run up to {MAX_AMOUNT}")),
+                    });
+                }
+            }
+        }
+        (token, span) => {
+            return Err(SyntaxError {
+                message: format!(
+                    "expected a whole number of days, weeks, months or years, found {}",
+                    token.describe()
+                ),
+                span,
+                hint: Some(format!("write e.g. `{} + 60 days`", event.text)),
+            });
+        }
+    };
+    let (unit, unit_span) = match parser.next() {
+        (Token::Word(w), span) => match unit_of(&w) {
+            Some(unit) => (unit, span),
+            None => {
+                return Err(SyntaxError {
+                    message: format!("`{w}` is not a unit of time"),
+                    span,
+                    hint: Some("write days, weeks, months or years".into()),
+                });
+            }
+        },
+        (token, span) => {
+            return Err(SyntaxError {
+                message: format!(
+                    "expected a unit after `{amount}`, found {}",
+                    token.describe()
+                ),
+                span,
+                hint: Some("write days, weeks, months or years".into()),
+            });
+        }
+    };
+    parser.end("date")?;
+    let _ = amount_span;
+    Ok(Endpoint::Event {
+        event,
+        amount: sign * amount,
+        unit,
+        span: start..unit_span.end,
+    })
+}
+
+/// The longest duration an endpoint may give, in its unit: far past any date
+/// a calendar holds, small enough that no arithmetic on it overflows.
+pub const MAX_AMOUNT: i64 = 1_000_000;
+
+fn unit_of(word: &str) -> Option<&'static str> {
+    Some(match word {
+        "day" | "days" => "day",
+        "week" | "weeks" => "week",
+        "month" | "months" => "month",
+        "year" | "years" => "year",
+        _ => return None,
+    })
+}
+
 /// Why an expression could not be parsed: what was found where, and what would have fitted.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
@@ -100,6 +278,10 @@ enum Token {
     CloseList,
     Equal,
     NotEqual,
+    Less,
+    LessEqual,
+    Greater,
+    GreaterEqual,
     End,
 }
 
@@ -116,6 +298,10 @@ impl Token {
             Token::CloseList => "`]`".into(),
             Token::Equal => "`=`".into(),
             Token::NotEqual => "`!=`".into(),
+            Token::Less => "`<`".into(),
+            Token::LessEqual => "`<=`".into(),
+            Token::Greater => "`>`".into(),
+            Token::GreaterEqual => "`>=`".into(),
             Token::End => "the end of the text".into(),
         }
     }
@@ -138,6 +324,7 @@ fn tokenize(text: &str) -> Result<Vec<(Token, Range<usize>)>, SyntaxError> {
                 continue;
             }
             b'.' => Token::Dot,
+            b'+' => Token::Word("+".into()),
             b',' => Token::Comma,
             b'(' => Token::Open,
             b')' => Token::Close,
@@ -152,6 +339,18 @@ fn tokenize(text: &str) -> Result<Vec<(Token, Range<usize>)>, SyntaxError> {
             b'!' if bytes.get(i + 1) == Some(&b'=') => {
                 i += 1;
                 Token::NotEqual
+            }
+            b'<' | b'>' => {
+                let or_equal = bytes.get(i + 1) == Some(&b'=');
+                if or_equal {
+                    i += 1;
+                }
+                match (b, or_equal) {
+                    (b'<', false) => Token::Less,
+                    (b'<', true) => Token::LessEqual,
+                    (_, false) => Token::Greater,
+                    (_, true) => Token::GreaterEqual,
+                }
             }
             b'"' | b'\'' => {
                 let close = text[i + 1..].find(b as char).ok_or_else(|| SyntaxError {
@@ -247,12 +446,124 @@ impl Parser {
 
     fn value(&mut self) -> Result<Word, SyntaxError> {
         match self.peek().clone() {
-            (Token::Word(text) | Token::Quoted(text), span) => {
+            (Token::Word(text), span) => {
+                self.next();
+                Ok(self.decimal_tail(Word { text, span }))
+            }
+            (Token::Quoted(text), span) => {
                 self.next();
                 Ok(Word { text, span })
             }
             _ => Err(self.unexpected("a value", None)),
         }
+    }
+
+    /// `12` `.` `5` written without spaces is the one value `12.5`.
+    fn decimal_tail(&mut self, word: Word) -> Word {
+        let digits = |w: &str| {
+            let w = w.strip_prefix('-').unwrap_or(w);
+            !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit())
+        };
+        if !digits(&word.text) {
+            return word;
+        }
+        let (Some((Token::Dot, dot)), Some((Token::Word(fraction), end))) = (
+            self.tokens.get(self.position),
+            self.tokens.get(self.position + 1),
+        ) else {
+            return word;
+        };
+        if dot.start != word.span.end
+            || end.start != dot.end
+            || !fraction.bytes().all(|b| b.is_ascii_digit())
+        {
+            return word;
+        }
+        let text = format!("{}.{fraction}", word.text);
+        let span = word.span.start..end.end;
+        self.position += 2;
+        Word { text, span }
+    }
+
+    /// `all { "or" all }`.
+    fn any(&mut self, depth: usize) -> Result<Condition, SyntaxError> {
+        let mut parts = vec![self.all(depth)?];
+        while self.is_word("or") {
+            self.next();
+            parts.push(self.all(depth)?);
+        }
+        Ok(if parts.len() == 1 {
+            parts.pop().expect("one part")
+        } else {
+            Condition::Any(parts)
+        })
+    }
+
+    /// `unary { "and" unary }`.
+    fn all(&mut self, depth: usize) -> Result<Condition, SyntaxError> {
+        let mut parts = vec![self.unary(depth)?];
+        while self.is_word("and") {
+            self.next();
+            parts.push(self.unary(depth)?);
+        }
+        Ok(if parts.len() == 1 {
+            parts.pop().expect("one part")
+        } else {
+            Condition::All(parts)
+        })
+    }
+
+    /// `not unary`, `( any )`, or one test of a name.
+    fn unary(&mut self, depth: usize) -> Result<Condition, SyntaxError> {
+        if depth >= MAX_NESTING {
+            let span = self.peek().1.clone();
+            return Err(SyntaxError {
+                message: format!("this condition nests deeper than {MAX_NESTING} levels"),
+                span,
+                hint: Some("split it into several rules".into()),
+            });
+        }
+        let start = self.peek().1.start;
+        if self.is_word("not") {
+            self.next();
+            let inner = self.unary(depth + 1)?;
+            let end = self.tokens[self.position.saturating_sub(1)].1.end;
+            return Ok(Condition::Not(Box::new(inner), start..end.max(start)));
+        }
+        if self.peek().0 == Token::Open {
+            self.next();
+            let inner = self.any(depth + 1)?;
+            self.expect(Token::Close, "`)` to close the `(`")?;
+            return Ok(inner);
+        }
+        let name = self.name("a fact or event name, `not` or `(`")?;
+        let comparison = match self.peek().0 {
+            Token::Less => Some(Comparison::Less),
+            Token::LessEqual => Some(Comparison::LessEqual),
+            Token::Greater => Some(Comparison::Greater),
+            Token::GreaterEqual => Some(Comparison::GreaterEqual),
+            _ => None,
+        };
+        if let Some(comparison) = comparison {
+            self.next();
+            let value = self.value()?;
+            let span = start..value.span.end;
+            return Ok(Condition::Compare {
+                name,
+                comparison,
+                value,
+                span,
+            });
+        }
+        let tests = matches!(self.peek().0, Token::Equal | Token::NotEqual)
+            || self.is_word("in")
+            || (self.is_word("not")
+                && matches!(self.tokens.get(self.position + 1), Some((Token::Word(w), _)) if w == "in"));
+        if !tests {
+            return Ok(Condition::Holds(name));
+        }
+        self.position -= 1;
+        Ok(Condition::Test(self.constraint()?))
     }
 
     fn is_word(&self, keyword: &str) -> bool {
@@ -281,50 +592,36 @@ impl Parser {
         }
     }
 
-    /// `name op value(s)`, or, when `bare_is_true`, a bare `name` meaning `name = true`.
-    fn constraint(&mut self, bare_is_true: bool) -> Result<Constraint, SyntaxError> {
-        let negated_bare = bare_is_true
-            && self.is_word("not")
-            && {
-                // `not fact` (condition) versus `fact not in [..]`: look one token ahead.
-                matches!(&self.tokens.get(self.position + 1), Some((Token::Word(w), _)) if !is_keyword(w))
-            };
+    /// `name op value(s)`.
+    fn constraint(&mut self) -> Result<Constraint, SyntaxError> {
         let start = self.peek().1.start;
-        if negated_bare {
-            self.next();
-        }
         let name = self.name("a name")?;
-        let (operator, values) = if negated_bare {
-            (Operator::Equal, vec![synthetic("false", &name)])
-        } else {
-            match self.peek().0.clone() {
-                Token::Equal => {
-                    self.next();
-                    (Operator::Equal, vec![self.value()?])
+        let (operator, values) = match self.peek().0.clone() {
+            Token::Equal => {
+                self.next();
+                (Operator::Equal, vec![self.value()?])
+            }
+            Token::NotEqual => {
+                self.next();
+                (Operator::NotEqual, vec![self.value()?])
+            }
+            Token::Word(w) if w == "in" => {
+                self.next();
+                (Operator::In, self.list()?)
+            }
+            Token::Word(w) if w == "not" => {
+                self.next();
+                if !self.is_word("in") {
+                    return Err(self.unexpected("`in` after `not`", None));
                 }
-                Token::NotEqual => {
-                    self.next();
-                    (Operator::NotEqual, vec![self.value()?])
-                }
-                Token::Word(w) if w == "in" => {
-                    self.next();
-                    (Operator::In, self.list()?)
-                }
-                Token::Word(w) if w == "not" => {
-                    self.next();
-                    if !self.is_word("in") {
-                        return Err(self.unexpected("`in` after `not`", None));
-                    }
-                    self.next();
-                    (Operator::NotIn, self.list()?)
-                }
-                _ if bare_is_true => (Operator::Equal, vec![synthetic("true", &name)]),
-                _ => {
-                    return Err(self.unexpected(
-                        "`=`, `!=`, `in` or `not in` after the parameter name",
-                        Some(format!("write `{}=VALUE`", name.text)),
-                    ));
-                }
+                self.next();
+                (Operator::NotIn, self.list()?)
+            }
+            _ => {
+                return Err(self.unexpected(
+                    "`=`, `!=`, `in` or `not in` after the parameter name",
+                    Some(format!("write `{}=VALUE`", name.text)),
+                ));
             }
         };
         let end = self.tokens[self.position.saturating_sub(1)].1.end;
@@ -345,15 +642,8 @@ impl Parser {
     }
 }
 
-fn synthetic(text: &str, name: &Word) -> Word {
-    Word {
-        text: text.into(),
-        span: name.span.clone(),
-    }
-}
-
 fn is_keyword(word: &str) -> bool {
-    matches!(word, "in" | "not" | "and")
+    matches!(word, "in" | "not" | "and" | "or")
 }
 
 /// Parses `party.action(constraints)`; see the module documentation for the grammar.
@@ -385,7 +675,7 @@ pub fn parse_pattern(text: &str) -> Result<Pattern, SyntaxError> {
                 parser.next();
                 break;
             }
-            constraints.push(parser.constraint(false)?);
+            constraints.push(parser.constraint()?);
             match parser.peek().0 {
                 Token::Comma => {
                     parser.next();
@@ -406,22 +696,16 @@ pub fn parse_pattern(text: &str) -> Result<Pattern, SyntaxError> {
     })
 }
 
-/// Parses a condition on facts: constraints joined by `and`.
-pub fn parse_condition(text: &str) -> Result<Vec<Constraint>, SyntaxError> {
+/// The deepest a condition may nest parentheses and `not`: deeper text is
+/// refused rather than parsed, so that no condition can exhaust the stack.
+pub const MAX_NESTING: usize = 32;
+
+/// Parses a condition on facts, events and numbers; see the module documentation for the grammar.
+pub fn parse_condition(text: &str) -> Result<Condition, SyntaxError> {
     let mut parser = Parser::new(text)?;
-    let mut constraints = vec![parser.constraint(true)?];
-    while parser.is_word("and") {
-        parser.next();
-        constraints.push(parser.constraint(true)?);
-    }
-    if parser.is_word("or") {
-        return Err(parser.unexpected(
-            "`and` or the end of the condition",
-            Some("a condition joins constraints with `and`; write one rule per alternative".into()),
-        ));
-    }
+    let condition = parser.any(0)?;
     parser.end("condition")?;
-    Ok(constraints)
+    Ok(condition)
 }
 
 /// Parses `NAME=VALUE`, as given to `--fact` and `--reading`.
@@ -465,11 +749,81 @@ mod tests {
 
     #[test]
     fn conditions_accept_bare_and_negated_facts() {
-        let c = parse_condition("agi_achieved and not cap_reached and stage in [a]").unwrap();
-        assert_eq!(c[0].values[0].text, "true");
-        assert_eq!(c[1].name.text, "cap_reached");
-        assert_eq!(c[1].values[0].text, "false");
-        assert_eq!(c[2].operator, Operator::In);
+        let Condition::All(parts) =
+            parse_condition("agi_achieved and not cap_reached and stage in [a]").unwrap()
+        else {
+            panic!("three parts joined by `and`");
+        };
+        assert!(matches!(&parts[0], Condition::Holds(w) if w.text == "agi_achieved"));
+        assert!(
+            matches!(&parts[1], Condition::Not(inner, _) if matches!(&**inner, Condition::Holds(w) if w.text == "cap_reached"))
+        );
+        assert!(matches!(&parts[2], Condition::Test(c) if c.operator == Operator::In));
+    }
+
+    #[test]
+    fn or_binds_looser_than_and_and_parentheses_group() {
+        let c = parse_condition("(late or breach) and not cured or x >= 2.5").unwrap();
+        let Condition::Any(alternatives) = c else {
+            panic!("`or` at the top")
+        };
+        assert_eq!(alternatives.len(), 2);
+        let Condition::All(first) = &alternatives[0] else {
+            panic!("`and` under `or`")
+        };
+        assert!(matches!(&first[0], Condition::Any(inner) if inner.len() == 2));
+        assert!(matches!(&first[1], Condition::Not(..)));
+        assert!(matches!(&alternatives[1],
+            Condition::Compare { comparison: Comparison::GreaterEqual, value, .. } if value.text == "2.5"));
+        assert!(parse_condition("x > -3").is_ok());
+        assert!(parse_condition("not (a or b) and c not in [d]").is_ok());
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = format!("{}a{}", "(".repeat(40), ")".repeat(40));
+        let err = parse_condition(&deep).unwrap_err();
+        assert!(err.message.contains("deeper than"), "{}", err.message);
+        let nots = format!("{}a", "not ".repeat(10_000));
+        assert!(parse_condition(&nots).is_err());
+    }
+
+    #[test]
+    fn endpoints_are_dates_or_events_with_durations() {
+        assert!(
+            matches!(parse_endpoint("2026-04-27").unwrap(), Endpoint::Date(w) if w.text == "2026-04-27")
+        );
+        assert!(matches!(
+            parse_endpoint("agi").unwrap(),
+            Endpoint::Event { amount: 0, .. }
+        ));
+        let Endpoint::Event {
+            event,
+            amount,
+            unit,
+            span,
+        } = parse_endpoint("deletion_request + 60 days").unwrap()
+        else {
+            panic!("an event")
+        };
+        assert_eq!(
+            (event.text.as_str(), amount, unit),
+            ("deletion_request", 60, "day")
+        );
+        assert_eq!(span, 17..26);
+        assert!(matches!(
+            parse_endpoint("termination - 1 month").unwrap(),
+            Endpoint::Event {
+                amount: -1,
+                unit: "month",
+                ..
+            }
+        ));
+        let err = parse_endpoint("e + 5 fortnights").unwrap_err();
+        assert_eq!(err.span, 6..16);
+        assert!(parse_endpoint("e + days").is_err());
+        assert!(parse_endpoint("e + 99999999999 days").is_err());
+        assert!(parse_endpoint("e 5 days").is_err());
     }
 
     #[test]
@@ -488,13 +842,19 @@ mod tests {
             "{}",
             err.message
         );
-        assert!(parse_condition("a or b").unwrap_err().hint.is_some());
+        assert!(parse_condition("a or").is_err());
+        assert!(
+            parse_condition("(a or b")
+                .unwrap_err()
+                .message
+                .contains("`)`")
+        );
     }
 
     proptest! {
         #[test]
         fn parsing_any_text_never_panics_and_errors_stay_inside_it(text in "\\PC{0,40}") {
-            let errors = [parse_pattern(&text).err(), parse_condition(&text).err(), parse_assignment(&text).err()];
+            let errors = [parse_pattern(&text).err(), parse_condition(&text).err(), parse_assignment(&text).err(), parse_endpoint(&text).err()];
             for err in errors.into_iter().flatten() {
                 prop_assert!(err.span.start <= err.span.end && err.span.end <= text.len());
             }

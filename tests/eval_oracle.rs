@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use covenant::eval::{self, Outcome, Question};
 use covenant::space::Budget;
-use covenant::terms::{self, Terms, TermsSource};
+use covenant::terms::{self, Terms, TermsSource, ValueSet};
 use covenant::verdict::Verdict;
 use proptest::prelude::*;
 
@@ -276,7 +276,7 @@ proptest! {
                         for f2 in 0..3 {
                             for readings in &readings_all {
                                 let params = if action == 0 { vec![x] } else { vec![] };
-                                let facts = [Some(usize::from(f1)), Some(f2)];
+                                let facts = [ValueSet::single(usize::from(f1)), ValueSet::single(f2)];
                                 let question = Question { version: 0, action, params: &params, date: day(probe), facts: &facts, readings };
                                 let got = eval::decide(&terms, &question, &[usize::from(f1), f2]);
                                 let point = Point { action, x, date: day(probe), f1, f2, reading: readings[0] };
@@ -295,7 +295,7 @@ proptest! {
         let terms = load(&rules, defaults);
         let params = vec![1usize];
         let readings = [0usize];
-        let unknown = [None, None];
+        let unknown = terms.unknown_facts();
         let question = Question { version: 0, action: 0, params: &params, date: day(PROBES[probe]), facts: &unknown, readings: &readings };
         let answer = |question: &Question| eval::answer(&terms, question, &mut Budget::default()).expect("two facts fit the budget");
         let first = answer(&question);

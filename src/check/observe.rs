@@ -261,12 +261,7 @@ pub(super) fn observe(
             boxes,
             overridden_by: &overridden_by,
         };
-        let intervals: Vec<DateInterval> = walk
-            .space
-            .rules
-            .iter()
-            .map(|&(_, index)| version.rules[index].valid)
-            .collect();
+        let intervals: Vec<DateInterval> = walk.space.intervals.clone();
         let mut failure: Option<Exhausted> = None;
         // Per rule of the action, kept between pieces: valid here; may decide here.
         let mut is_valid = vec![false; walk.space.rules.len()];

@@ -24,7 +24,7 @@ use crate::space::{
     self, ActionSpace, Budget, Constraint, Cube, Dimension, Exhausted, LISTED_RULES, TooLarge,
     Union, intersection, volume,
 };
-use crate::terms::{Terms, ValueSet};
+use crate::terms::{Given, Terms, ValueSet};
 use crate::verdict::Verdict;
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -39,8 +39,8 @@ pub struct DiffRequest {
     pub new: usize,
     /// The dates compared.
     pub window: DateInterval,
-    /// One entry per fact: a value the user fixed, or `None` to compare every value.
-    pub facts: Vec<Option<usize>>,
+    /// One entry per fact: what the user gave, or `None` to compare every value.
+    pub facts: Vec<Option<Given>>,
     /// One entry per dispute: a reading to use, or `None` to compare every reading.
     pub readings: Vec<Option<usize>>,
 }
@@ -183,18 +183,14 @@ pub fn diff(terms: &Terms, request: &DiffRequest, budget: &mut Budget) -> Result
         }
         let param_count = action.params.len();
         let disputes: Vec<usize> = space.dispute_positions().collect();
-        let intervals: Vec<DateInterval> = space
-            .rules
-            .iter()
-            .map(|&(slot, index)| [old, new][slot].rules[index].valid)
-            .collect();
+        let intervals = &space.intervals;
         let mut open: BTreeMap<(Change, Cube), Run> = BTreeMap::new();
         let mut closed: Vec<(Change, Cube, DateInterval, bool)> = Vec::new();
         let mut changed_params = Union::default();
         let mut params_seen: std::collections::BTreeSet<Cube> = Default::default();
         let mut failure: Option<Exhausted> = None;
         let mut last_until = request.window.from();
-        space::sweep(request.window, &intervals, |piece, valid| {
+        space::sweep(request.window, intervals, |piece, valid| {
             if failure.is_some() {
                 return;
             }

@@ -295,15 +295,15 @@ pub fn report(terms: &Terms, request: &DiffRequest, diff: &Diff) -> DiffReport {
         old: version_ref(request.old),
         new: version_ref(request.new),
         window: request.window,
-        facts: request
-            .facts
-            .iter()
-            .enumerate()
-            .filter_map(|(f, value)| {
-                let fact = &vocabulary.facts[f];
-                value.map(|v| (fact.name.clone(), fact.values[v].clone()))
-            })
-            .collect(),
+        facts: crate::report::named_facts(
+            terms,
+            &request
+                .facts
+                .iter()
+                .enumerate()
+                .filter_map(|(f, value)| value.map(|v| (f, v)))
+                .collect::<Vec<_>>(),
+        ),
         readings: request
             .readings
             .iter()

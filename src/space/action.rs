@@ -3,7 +3,8 @@
 //! them. `diff` and `check` both walk it.
 
 use super::{Constraint, Cube, Dimension, Exhausted, TooLarge};
-use crate::terms::{Terms, ValueSet, Version};
+use crate::interval::DateInterval;
+use crate::terms::{Given, Terms, ValueSet, Version};
 
 /// The dimensions of an action's question space for a walk, and each rule
 /// translated into constraints on them.
@@ -17,42 +18,72 @@ pub(crate) struct ActionSpace {
     pub rules: Vec<(usize, usize)>,
     /// Each of those rules' constraints.
     pub constraints: Vec<Vec<Constraint>>,
+    /// The dates each of those rules is valid: its own dates, narrowed to the
+    /// stages it asks of an event given with its day.
+    pub intervals: Vec<DateInterval>,
 }
 
 impl ActionSpace {
     /// The space of `action` under the rules of `versions`, facts and readings
-    /// fixed where `fixed_facts` and `fixed_readings` say (`None`: varied).
-    /// Rules with an empty interval, or that the fixed values rule out, are left out.
+    /// fixed where `fixed_facts` and `fixed_readings` say (`None`: varied). A
+    /// fact given as classes limits its dimension to them; an event given with
+    /// its day turns what each rule asks of it into dates. Rules with an empty
+    /// interval, or that the fixed values rule out, are left out.
     pub(crate) fn new(
         terms: &Terms,
         action: usize,
         versions: &[&Version],
-        fixed_facts: &[Option<usize>],
+        fixed_facts: &[Option<Given>],
         fixed_readings: &[Option<usize>],
     ) -> ActionSpace {
         let vocabulary = &terms.vocabulary;
         let params = &vocabulary.actions[action].params;
+        // What each fact may be, whatever the date; `None` for an event given with its day.
+        let sets: Vec<Option<ValueSet>> = vocabulary
+            .facts
+            .iter()
+            .zip(fixed_facts)
+            .map(|(fact, given)| match given {
+                None => Some(ValueSet::full(fact.values.len())),
+                Some(Given::On(_)) => None,
+                Some(given) => Some(given.classes_on(&fact.kind, chrono::NaiveDate::MIN)),
+            })
+            .collect();
         let mut rules = Vec::new();
+        let mut intervals = Vec::new();
         for (slot, version) in versions.iter().enumerate() {
-            for &index in version.rules_for(action) {
+            'rules: for &index in version.rules_for(action) {
                 let rule = &version.rules[index];
-                let facts_allow = rule
-                    .condition
-                    .iter()
-                    .all(|(f, allowed)| fixed_facts[*f].is_none_or(|v| allowed.contains(v)));
                 let reading_allows = rule.reading.is_none_or(|r| {
                     fixed_readings[r.dispute].is_none_or(|fixed| fixed == r.reading)
                 });
-                if !rule.empty_interval && facts_allow && reading_allows {
-                    rules.push((slot, index));
+                if rule.empty_interval || !reading_allows {
+                    continue;
                 }
+                let mut valid = rule.valid;
+                for &(f, allowed) in &rule.condition {
+                    match (sets[f], fixed_facts[f]) {
+                        (Some(set), _) if set.intersect(allowed).is_empty() => continue 'rules,
+                        (None, Some(Given::On(day))) => {
+                            let dates = vocabulary.facts[f].kind.dates_in_stages(day, allowed);
+                            match dates.and_then(|d| d.intersect(&valid)) {
+                                Some(narrowed) => valid = narrowed,
+                                None => continue 'rules,
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                rules.push((slot, index));
+                intervals.push(valid);
             }
         }
         let rule_of = |&(slot, index): &(usize, usize)| &versions[slot].rules[index];
         let mut facts: Vec<usize> = rules
             .iter()
-            .flat_map(|r| rule_of(r).condition.iter().map(|(f, _)| *f))
-            .filter(|&f| fixed_facts[f].is_none())
+            .flat_map(|r| rule_of(r).condition.iter())
+            .filter(|(f, allowed)| sets[*f].is_some_and(|set| set.intersect(*allowed) != set))
+            .map(|(f, _)| *f)
             .collect();
         facts.sort_unstable();
         facts.dedup();
@@ -72,7 +103,7 @@ impl ActionSpace {
             .iter()
             .map(|dimension| match *dimension {
                 Dimension::Param(p) => ValueSet::full(params[p].values.len()),
-                Dimension::Fact(f) => ValueSet::full(vocabulary.facts[f].values.len()),
+                Dimension::Fact(f) => sets[f].expect("an event given with its day is no dimension"),
                 Dimension::Dispute(d) => ValueSet::full(vocabulary.disputes[d].readings.len()),
             })
             .collect();
@@ -113,6 +144,7 @@ impl ActionSpace {
             root,
             rules,
             constraints,
+            intervals,
         }
     }
 

@@ -120,6 +120,52 @@ pub enum LoadErrorKind {
         /// The end.
         until: NaiveDate,
     },
+    /// `from` and `until` counted from the same event, `until` not after `from`.
+    #[error("the interval is empty: `from` {from} is never before `until` {until}")]
+    EmptyRelativeInterval {
+        /// The start, as written.
+        from: String,
+        /// The end, as written.
+        until: String,
+    },
+    /// A condition that multiplies out to too many alternatives.
+    #[error("this condition multiplies out to {count} alternatives, over the limit of {limit}")]
+    TooManyAlternatives {
+        /// How many alternatives (saturating).
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// A number compared with, or an event counted from, in too many places.
+    #[error("{what} `{name}` is cut {count} ways here, over the limit of {limit}")]
+    TooManyCuts {
+        /// `number fact` or `event`.
+        what: &'static str,
+        /// Its name.
+        name: String,
+        /// How many distinct constants or durations so far.
+        count: usize,
+        /// The limit.
+        limit: usize,
+    },
+    /// An event counted in days in one place and in months in another.
+    #[error("event `{event}` is counted in {here} here and in {there} at {at}")]
+    MixedUnits {
+        /// The event.
+        event: String,
+        /// The unit here.
+        here: &'static str,
+        /// The other unit.
+        there: &'static str,
+        /// Where the other unit is used.
+        at: String,
+    },
+    /// A rule whose condition no world satisfies.
+    #[error("rule `{rule}` can never apply: its condition and dates leave no case")]
+    NeverHolds {
+        /// The rule.
+        rule: String,
+    },
     /// A pattern, condition or reference that does not parse.
     #[error("{message}")]
     Syntax {
@@ -244,6 +290,25 @@ impl LoadErrorKind {
                 "rules are valid over [from, until); \"through 2032\" is until = \"2033-01-01\""
                     .into(),
             ),
+            LoadErrorKind::EmptyRelativeInterval { .. } => Some(
+                "rules are valid over [from, until); \"within 60 days of e\" is from = \"e\", until = \"e + 60 days\""
+                    .into(),
+            ),
+            LoadErrorKind::TooManyAlternatives { .. } => Some(
+                "split the rule into several rules, or factor the condition: `a and (b or c)` is 2 alternatives, `(a or b) and (c or d)` is 4"
+                    .into(),
+            ),
+            LoadErrorKind::TooManyCuts { what, .. } => Some(format!(
+                "a {what} may be compared with at most that many different {}",
+                if *what == "event" { "durations" } else { "constants" }
+            )),
+            LoadErrorKind::MixedUnits { .. } => Some(
+                "count every duration from one event in days and weeks, or every one in months and years: write 1 month as 30 days, or 30 days as 1 month"
+                    .into(),
+            ),
+            LoadErrorKind::NeverHolds { .. } => {
+                Some("check the condition and the dates counted from events".into())
+            }
             LoadErrorKind::OverrideCycle { .. } | LoadErrorKind::SelfOverride { .. } => {
                 Some("an exception names the rules it beats; remove one `overrides` entry".into())
             }
@@ -329,6 +394,7 @@ impl LoadErrorKind {
             self,
             LoadErrorKind::QuoteNotFound { .. }
                 | LoadErrorKind::EmptyInterval { .. }
+                | LoadErrorKind::EmptyRelativeInterval { .. }
                 | LoadErrorKind::OverrideCycle { .. }
         )
     }

@@ -155,6 +155,8 @@ fn load_with(
             versions.push(version);
         }
     }
+    let mut vocabulary = vocabulary;
+    loader.ground(&mut vocabulary, &mut versions);
     versions.sort_by_key(|v| v.effective.date);
     for pair in versions.windows(2) {
         let (first, second) = (&pair[0], &pair[1]);
@@ -332,6 +334,10 @@ pub(super) struct Loader {
     pub(super) findings: Vec<LoadError>,
     /// The vocabulary's names, once it is loaded.
     pub(super) names: Names,
+    /// Every constant compared with a number fact and every duration counted
+    /// from an event, where it is written, to cut them into classes once every
+    /// version is read.
+    pub(super) cuts: super::ground::CutSites,
     /// What is left of [`SUGGESTION_BUDGET`].
     suggestion_budget: usize,
 }
@@ -375,6 +381,7 @@ impl Loader {
             lenient,
             findings: Vec::new(),
             names: Names::default(),
+            cuts: Default::default(),
             suggestion_budget: SUGGESTION_BUDGET,
         }
     }

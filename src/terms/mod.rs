@@ -7,7 +7,9 @@
 //! downstream works on indices into these types and never re-checks a string.
 
 mod citations;
+mod condition;
 mod error;
+mod ground;
 mod load;
 mod overrides;
 mod quotes;
@@ -17,6 +19,10 @@ mod source;
 mod version;
 mod vocabulary;
 
+pub use condition::{
+    Alternative, Endpoint, EventDates, FactKind, Formula, Given, NumberRange, NumberTest, Offset,
+    TimeUnit,
+};
 pub use error::{LoadError, LoadErrorKind, LoadErrors};
 pub use load::{MAX_FILE_BYTES, MAX_RULES, load, load_for_check, locate_in_string};
 pub use source::{TermsSource, embedded_seed_names};
@@ -123,15 +129,32 @@ pub struct Param {
     pub values: Vec<String>,
 }
 
-/// Something about the world a question may state, e.g. `agi_achieved`.
+/// Something about the world a question may state: a yes/no or choice fact
+/// (`agi_achieved`), a number (`days_overdue`), or an event with a date
+/// (`[events.deletion_request]`).
 #[derive(Debug, Clone)]
 pub struct Fact {
     /// The fact's name.
     pub name: String,
     /// What it means for the fact to hold.
     pub description: String,
-    /// Its values: `false`, `true` for a yes/no fact.
+    /// Its classes of values, as words: `false`, `true` for a yes/no fact; for
+    /// a number or an event, the classes the rules cut it into.
     pub values: Vec<String>,
+    /// A choice, a number or an event, with the cuts the rules make in it.
+    pub kind: FactKind,
+}
+
+impl Fact {
+    /// Whether the fact is an event (declared under `[events]`).
+    pub fn is_event(&self) -> bool {
+        matches!(self.kind, FactKind::Event { .. })
+    }
+
+    /// Whether the fact is a number (`kind = "number"`).
+    pub fn is_number(&self) -> bool {
+        matches!(self.kind, FactKind::Number { .. })
+    }
 }
 
 impl Fact {
@@ -231,7 +254,16 @@ impl Version {
         overrides::reaches(&self.rules, winner, loser)
     }
 
-    /// Position of the rule called `id`.
+    /// The rules as written, with their indices: one per id, leaving out the
+    /// further alternatives of a rule with `or`.
+    pub fn written_rules(&self) -> impl Iterator<Item = (usize, &Rule)> {
+        self.rules
+            .iter()
+            .enumerate()
+            .filter(|(i, r)| r.is_written(*i))
+    }
+
+    /// Position of the rule called `id` (its first alternative).
     pub fn rule_index(&self, id: &str) -> Option<usize> {
         self.rules.iter().position(|r| r.id.0 == id)
     }
@@ -345,12 +377,25 @@ pub struct Rule {
     pub params: Vec<ValueSet>,
     /// What the rule does.
     pub effect: Effect,
-    /// The dates it is valid.
+    /// The dates it is valid, as far as calendar dates say: a `from` or
+    /// `until` counted from an event is part of [`Rule::condition`] instead.
     pub valid: DateInterval,
+    /// `from` as written, resolved.
+    pub from: Option<Endpoint>,
+    /// `until` as written, resolved.
+    pub until: Option<Endpoint>,
+    /// `when` as written, resolved: the condition the oracle tests evaluate directly.
+    pub formula: Option<Formula>,
+    /// The index of the rule as written: a rule whose condition has several
+    /// alternatives (`or`) is held as one rule per alternative, all with the
+    /// same id, each pointing at the first; a rule with one alternative points at itself.
+    pub written: usize,
     /// Whether the interval as written is empty (`from` not before `until`):
     /// the rule applies on no date. Only terms loaded for `check` hold such a rule.
     pub empty_interval: bool,
-    /// The facts that must hold, each as the set of values allowed.
+    /// What this alternative of the rule asks of the facts, each as the set
+    /// of classes allowed: its `when`, and any `from` or `until` counted from
+    /// an event (as "the event's stage has reached …").
     pub condition: Vec<(usize, ValueSet)>,
     /// The rules of the same version it beats when both apply, as written
     /// (without duplicates, and without overrides on a cycle in terms loaded for
@@ -371,6 +416,11 @@ pub struct Rule {
 }
 
 impl Rule {
+    /// Whether this is the rule as written, not a further alternative of it.
+    pub fn is_written(&self, index: usize) -> bool {
+        self.written == index
+    }
+
     /// Whether the rule is valid on `date`.
     pub fn valid_on(&self, date: NaiveDate) -> bool {
         !self.empty_interval && self.valid.contains(date)
@@ -428,6 +478,15 @@ impl Terms {
     /// The version in force on `date`, if any.
     pub fn version_in_force(&self, date: NaiveDate) -> Option<usize> {
         self.versions.iter().position(|v| v.life().contains(date))
+    }
+
+    /// Every fact unknown: each fact's full set of classes, as a question that gives none.
+    pub fn unknown_facts(&self) -> Vec<ValueSet> {
+        self.vocabulary
+            .facts
+            .iter()
+            .map(|f| ValueSet::full(f.values.len()))
+            .collect()
     }
 
     /// The default reading of every dispute.

@@ -53,6 +53,8 @@ pub struct RawVocabulary {
     #[serde(default)]
     pub facts: Ordered<Spanned<RawFact>>,
     #[serde(default)]
+    pub events: Ordered<Spanned<RawEvent>>,
+    #[serde(default)]
     pub disputes: Ordered<Spanned<RawDispute>>,
     #[serde(default)]
     pub explained: Vec<RawExplanation>,
@@ -93,6 +95,19 @@ pub struct RawFact {
     /// Absent for a yes/no fact.
     #[serde(default)]
     pub values: Option<Spanned<Vec<Spanned<String>>>>,
+    /// `choice` (the default) or `number`.
+    #[serde(default)]
+    pub kind: Option<Spanned<String>>,
+    /// What a number fact counts, e.g. `days`.
+    #[serde(default)]
+    pub unit: Option<String>,
+}
+
+/// `[events.NAME]`: something that happens at most once, on a date.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEvent {
+    pub description: String,
 }
 
 #[derive(Debug, serde::Deserialize)]

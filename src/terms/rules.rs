@@ -3,10 +3,13 @@
 use super::error::LoadErrorKind;
 use super::load::{Loader, locate_in_string};
 use super::raw::RawRule;
-use super::{ReadingRef, Rule, RuleId, ValueSet, Vocabulary};
+use super::{
+    Endpoint, FactKind, Formula, NumberTest, Offset, ReadingRef, Rule, RuleId, ValueSet, Vocabulary,
+};
 use crate::diagnostic::{Location, SourceFile};
 use crate::interval::DateInterval;
-use crate::syntax::{self, Operator};
+use crate::number::Number;
+use crate::syntax::{self, Comparison, Condition, Operator};
 use crate::verdict::Effect;
 use std::ops::Range;
 use std::sync::Arc;
@@ -37,28 +40,68 @@ impl Loader {
                 None
             }
         };
-        let from = raw.from.as_ref().map(|d| self.date(file, d));
-        let until = raw.until.as_ref().map(|d| self.date(file, d));
+        let from = raw
+            .from
+            .as_ref()
+            .map(|d| self.endpoint(file, d, vocabulary));
+        let until = raw
+            .until
+            .as_ref()
+            .map(|d| self.endpoint(file, d, vocabulary));
         let mut empty_interval = false;
+        let absolute = |end: Option<Endpoint>| match end {
+            Some(Endpoint::Date(date)) => Some(date),
+            _ => None,
+        };
         let valid = match (from, until) {
             (Some(None), _) | (_, Some(None)) => None,
-            (from, until) => match DateInterval::new(from.flatten(), until.flatten()) {
-                Ok(valid) => Some(valid),
-                Err(empty) => {
-                    let span = raw.until.as_ref().map(|u| u.span()).unwrap_or(0..0);
-                    let kind = LoadErrorKind::EmptyInterval {
-                        from: empty.from,
-                        until: empty.until,
-                    };
-                    self.push(Some(self.at(file, span)), kind);
-                    empty_interval = true;
-                    self.lenient.then_some(DateInterval::ALWAYS)
+            (from, until) => {
+                let (from, until) = (from.flatten(), until.flatten());
+                let span = raw.until.as_ref().map(|u| u.span()).unwrap_or(0..0);
+                let empty = match (from, until) {
+                    (
+                        Some(Endpoint::Event {
+                            event: a,
+                            offset: x,
+                        }),
+                        Some(Endpoint::Event {
+                            event: b,
+                            offset: y,
+                        }),
+                    ) if a == b && never_before(x, y) => {
+                        Some(LoadErrorKind::EmptyRelativeInterval {
+                            from: raw
+                                .from
+                                .as_ref()
+                                .map(|f| f.get_ref().clone())
+                                .unwrap_or_default(),
+                            until: raw
+                                .until
+                                .as_ref()
+                                .map(|u| u.get_ref().clone())
+                                .unwrap_or_default(),
+                        })
+                    }
+                    _ => DateInterval::new(absolute(from), absolute(until))
+                        .err()
+                        .map(|e| LoadErrorKind::EmptyInterval {
+                            from: e.from,
+                            until: e.until,
+                        }),
+                };
+                match empty {
+                    None => DateInterval::new(absolute(from), absolute(until)).ok(),
+                    Some(kind) => {
+                        self.push(Some(self.at(file, span)), kind);
+                        empty_interval = true;
+                        self.lenient.then_some(DateInterval::ALWAYS)
+                    }
                 }
-            },
+            }
         };
-        let condition = match &raw.when {
-            Some(when) => self.condition(file, when, vocabulary),
-            None => Some(Vec::new()),
+        let formula = match &raw.when {
+            Some(when) => self.formula_of(file, when, vocabulary).map(Some),
+            None => Some(None),
         };
         let reading = match &raw.reading {
             Some(reading) => self.reading_ref(file, reading, vocabulary).map(Some),
@@ -80,8 +123,12 @@ impl Loader {
             params,
             effect: effect?,
             valid: valid?,
+            from: from.flatten(),
+            until: until.flatten(),
+            formula: formula?,
+            written: 0,
             empty_interval,
-            condition: condition?,
+            condition: Vec::new(),
             overrides: Vec::new(),
             reading: reading?,
             citations,
@@ -198,15 +245,17 @@ impl Loader {
         })
     }
 
-    pub(super) fn condition(
+    /// `when`, resolved against the vocabulary, with the alternatives it
+    /// multiplies out to bounded by [`MAX_ALTERNATIVES`].
+    pub(super) fn formula_of(
         &mut self,
         file: &Arc<SourceFile>,
         raw: &Spanned<String>,
         vocabulary: &Vocabulary,
-    ) -> Option<Vec<(usize, ValueSet)>> {
+    ) -> Option<Formula> {
         let locate = |inner: Range<usize>| locate_in_string(file, raw.span(), inner);
-        let constraints = match syntax::parse_condition(raw.get_ref()) {
-            Ok(constraints) => constraints,
+        let condition = match syntax::parse_condition(raw.get_ref()) {
+            Ok(condition) => condition,
             Err(error) => {
                 let kind = LoadErrorKind::Syntax {
                     message: error.message,
@@ -216,42 +265,269 @@ impl Loader {
                 return None;
             }
         };
-        let mut condition: Vec<(usize, ValueSet)> = Vec::new();
-        let mut ok = true;
-        for constraint in &constraints {
-            let Some(fact) = self.names.fact(&constraint.name.text) else {
-                let hint = self.suggest(
-                    &constraint.name.text,
-                    "fact",
-                    vocabulary.facts.iter().map(|f| f.name.as_str()),
-                );
-                let kind = LoadErrorKind::Unknown {
-                    what: "fact",
-                    found: constraint.name.text.clone(),
-                    hint,
+        let formula = self.resolve(&condition, vocabulary, &locate)?;
+        let count = formula.alternatives();
+        if count > MAX_ALTERNATIVES {
+            let kind = LoadErrorKind::TooManyAlternatives {
+                count,
+                limit: MAX_ALTERNATIVES,
+            };
+            self.push(Some(self.at(file, raw.span())), kind);
+            return None;
+        }
+        Some(formula)
+    }
+
+    fn resolve(
+        &mut self,
+        condition: &Condition,
+        vocabulary: &Vocabulary,
+        locate: &dyn Fn(Range<usize>) -> Location,
+    ) -> Option<Formula> {
+        let name = match condition {
+            Condition::All(parts) | Condition::Any(parts) => {
+                let mut resolved = Vec::with_capacity(parts.len());
+                let mut ok = true;
+                for part in parts {
+                    match self.resolve(part, vocabulary, locate) {
+                        Some(f) => resolved.push(f),
+                        None => ok = false,
+                    }
+                }
+                let formula = match condition {
+                    Condition::All(_) => Formula::All(resolved),
+                    _ => Formula::Any(resolved),
                 };
-                self.push(Some(locate(constraint.name.span.clone())), kind);
-                ok = false;
-                continue;
-            };
-            let values = &vocabulary.facts[fact].values;
-            let Some(set) = self.value_set(constraint, values, "fact value", &locate) else {
-                ok = false;
-                continue;
-            };
-            match condition.iter_mut().find(|(f, _)| *f == fact) {
-                Some((_, existing)) => *existing = existing.intersect(set),
-                None => condition.push((fact, set)),
+                return ok.then_some(formula);
             }
-            if condition.iter().any(|(_, s)| s.is_empty()) {
-                let kind = LoadErrorKind::EmptyConstraint {
-                    name: constraint.name.text.clone(),
+            Condition::Not(inner, _) => {
+                return self
+                    .resolve(inner, vocabulary, locate)
+                    .map(|f| Formula::Not(Box::new(f)));
+            }
+            Condition::Holds(name) => name,
+            Condition::Test(constraint) => &constraint.name,
+            Condition::Compare { name, .. } => name,
+        };
+        let Some(fact) = self.names.fact(&name.text) else {
+            let hint = self.suggest(
+                &name.text,
+                "fact",
+                vocabulary.facts.iter().map(|f| f.name.as_str()),
+            );
+            let kind = LoadErrorKind::Unknown {
+                what: "fact",
+                found: name.text.clone(),
+                hint,
+            };
+            self.push(Some(locate(name.span.clone())), kind);
+            return None;
+        };
+        let declared = &vocabulary.facts[fact];
+        let mistake = |message: String, hint: String| LoadErrorKind::Syntax {
+            message,
+            hint: Some(hint),
+        };
+        match (condition, &declared.kind) {
+            (Condition::Holds(_), FactKind::Event { .. }) => Some(Formula::Reached {
+                event: fact,
+                offset: Offset::ZERO,
+            }),
+            (Condition::Holds(_), FactKind::Choice) => match declared.value_index("true") {
+                Some(value) if declared.values.len() == 2 => Some(Formula::Is {
+                    fact,
+                    values: ValueSet::single(value),
+                }),
+                _ => {
+                    let kind = mistake(
+                        format!("`{}` is not a yes/no fact", name.text),
+                        format!(
+                            "test its value: `{} = VALUE` or `{} in [..]`",
+                            name.text, name.text
+                        ),
+                    );
+                    self.push(Some(locate(name.span.clone())), kind);
+                    None
+                }
+            },
+            (Condition::Holds(_), FactKind::Number { .. }) => {
+                let kind = mistake(
+                    format!("`{}` is a number fact", name.text),
+                    format!("compare it with a number, e.g. `{} > 30`", name.text),
+                );
+                self.push(Some(locate(name.span.clone())), kind);
+                None
+            }
+            (Condition::Test(constraint), FactKind::Choice) => {
+                let values = &declared.values;
+                let set = self.value_set(constraint, values, "fact value", locate)?;
+                Some(Formula::Is { fact, values: set })
+            }
+            (Condition::Test(constraint), FactKind::Number { .. }) => {
+                let test = match constraint.operator {
+                    Operator::Equal | Operator::In => NumberTest::Equal,
+                    Operator::NotEqual | Operator::NotIn => NumberTest::NotEqual,
                 };
+                let mut parts = Vec::new();
+                for value in &constraint.values {
+                    let constant = self.number(fact, value, locate)?;
+                    parts.push(Formula::Compare {
+                        fact,
+                        test,
+                        constant,
+                    });
+                }
+                Some(match (parts.len(), test) {
+                    (1, _) => parts.pop().expect("one part"),
+                    (_, NumberTest::Equal) => Formula::Any(parts),
+                    _ => Formula::All(parts),
+                })
+            }
+            (
+                Condition::Compare {
+                    value, comparison, ..
+                },
+                FactKind::Number { .. },
+            ) => {
+                let constant = self.number(fact, value, locate)?;
+                let test = match comparison {
+                    Comparison::Less => NumberTest::Less,
+                    Comparison::LessEqual => NumberTest::LessEqual,
+                    Comparison::Greater => NumberTest::Greater,
+                    Comparison::GreaterEqual => NumberTest::GreaterEqual,
+                };
+                Some(Formula::Compare {
+                    fact,
+                    test,
+                    constant,
+                })
+            }
+            (
+                Condition::Compare {
+                    comparison, span, ..
+                },
+                _,
+            ) => {
+                let kind = mistake(
+                    format!(
+                        "`{}` compares numbers, and `{}` is not a number fact",
+                        comparison.symbol(),
+                        name.text
+                    ),
+                    format!(
+                        "declare it with `kind = \"number\"` under [facts.{}], or test it with `=`",
+                        name.text
+                    ),
+                );
+                self.push(Some(locate(span.clone())), kind);
+                None
+            }
+            (Condition::Test(constraint), FactKind::Event { .. }) => {
+                let kind = mistake(
+                    format!("`{}` is an event: it has happened or not", name.text),
+                    format!(
+                        "write `{}` (it has happened on or before the date asked) or `not {}`; count from it with `from`/`until = \"{} + 30 days\"`",
+                        name.text, name.text, name.text
+                    ),
+                );
                 self.push(Some(locate(constraint.span.clone())), kind);
-                ok = false;
+                None
+            }
+            _ => None,
+        }
+    }
+
+    /// A constant compared with number fact `fact`, remembered as a cut in it.
+    fn number(
+        &mut self,
+        fact: usize,
+        value: &syntax::Word,
+        locate: &dyn Fn(Range<usize>) -> Location,
+    ) -> Option<Number> {
+        match Number::parse(&value.text) {
+            Ok(number) => {
+                self.cuts
+                    .points
+                    .push((fact, number, locate(value.span.clone())));
+                Some(number)
+            }
+            Err(reason) => {
+                let kind = LoadErrorKind::Syntax {
+                    message: reason,
+                    hint: Some(
+                        "a number fact is compared with a number, e.g. `30` or `2.5`".into(),
+                    ),
+                };
+                self.push(Some(locate(value.span.clone())), kind);
+                None
             }
         }
-        ok.then_some(condition)
+    }
+
+    /// A rule's `from` or `until`: a date, or an event with a duration.
+    fn endpoint(
+        &mut self,
+        file: &Arc<SourceFile>,
+        raw: &Spanned<String>,
+        vocabulary: &Vocabulary,
+    ) -> Option<Endpoint> {
+        let locate = |inner: Range<usize>| locate_in_string(file, raw.span(), inner);
+        let parsed = match syntax::parse_endpoint(raw.get_ref()) {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                let kind = LoadErrorKind::Syntax {
+                    message: error.message,
+                    hint: error.hint,
+                };
+                self.push(Some(locate(error.span)), kind);
+                return None;
+            }
+        };
+        let (event, amount, unit, span) = match parsed {
+            syntax::Endpoint::Date(_) => return self.date(file, raw).map(Endpoint::Date),
+            syntax::Endpoint::Event {
+                event,
+                amount,
+                unit,
+                span,
+            } => (event, amount, unit, span),
+        };
+        let index = self
+            .names
+            .fact(&event.text)
+            .filter(|&f| vocabulary.facts[f].is_event());
+        let Some(index) = index else {
+            let is_fact = self.names.fact(&event.text).is_some();
+            let hint = if is_fact {
+                format!(
+                    "`{}` is a fact, not an event; declare it under [events] to count from it",
+                    event.text
+                )
+            } else {
+                self.suggest(
+                    &event.text,
+                    "event",
+                    vocabulary
+                        .facts
+                        .iter()
+                        .filter(|f| f.is_event())
+                        .map(|f| f.name.as_str()),
+                )
+            };
+            let kind = LoadErrorKind::Unknown {
+                what: "event",
+                found: event.text.clone(),
+                hint,
+            };
+            self.push(Some(locate(event.span.clone())), kind);
+            return None;
+        };
+        let offset = Offset::written(amount, unit);
+        self.cuts.offsets.push((index, offset, locate(span)));
+        Some(Endpoint::Event {
+            event: index,
+            offset,
+        })
     }
 
     pub(super) fn reading_ref(
@@ -303,4 +579,13 @@ impl Loader {
         };
         Some(ReadingRef { dispute, reading })
     }
+}
+
+/// The most alternatives a condition may multiply out to (`(a or b) and (c or d)` has 4).
+pub const MAX_ALTERNATIVES: usize = 64;
+
+/// Whether `[event + from, event + until)` is empty whatever the event's date.
+fn never_before(from: Offset, until: Offset) -> bool {
+    let comparable = from.unit == until.unit || from.amount == 0 || until.amount == 0;
+    comparable && from.amount >= until.amount
 }

@@ -84,18 +84,27 @@ impl Loader {
         if self.errors.len() > errors_before {
             return None;
         }
-        let mut rules_by_action = vec![Vec::new(); vocabulary.actions.len()];
-        for (index, rule) in rules.iter().enumerate() {
-            rules_by_action[rule.action].push(index);
-        }
-        Some(Version {
+        let mut version = Version {
             id,
             title: raw.version.title,
             effective,
             superseded,
             rules,
             file: file.name.clone(),
-            rules_by_action,
-        })
+            rules_by_action: Vec::new(),
+        };
+        version.index_actions(vocabulary.actions.len());
+        Some(version)
+    }
+}
+
+impl Version {
+    /// Lists the rules about each of `actions` actions, for [`Version::rules_for`].
+    pub(super) fn index_actions(&mut self, actions: usize) {
+        let mut rules_by_action = vec![Vec::new(); actions];
+        for (index, rule) in self.rules.iter().enumerate() {
+            rules_by_action[rule.action].push(index);
+        }
+        self.rules_by_action = rules_by_action;
     }
 }

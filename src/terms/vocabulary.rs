@@ -3,8 +3,10 @@
 use super::error::LoadErrorKind;
 use super::load::Loader;
 use super::load::is_name;
-use super::raw::{Ordered, RawAction, RawDispute, RawFact, RawVocabulary};
-use super::{Action, Dispute, Explanation, Fact, Param, Party, ValueSet, Vocabulary};
+use super::raw::{Ordered, RawAction, RawDispute, RawEvent, RawFact, RawVocabulary};
+use super::{
+    Action, Dispute, Explanation, Fact, FactKind, Param, Party, TimeUnit, ValueSet, Vocabulary,
+};
 use crate::diagnostic::SourceFile;
 use crate::syntax;
 use crate::verdict::Verdict;
@@ -30,7 +32,7 @@ impl Loader {
         }
         let domains = self.domains(file, raw.domains);
         let actions = self.actions(file, raw.actions, &parties, &domains);
-        let facts = self.facts(file, raw.facts);
+        let facts = self.facts(file, raw.facts, raw.events);
         let disputes = self.disputes(file, raw.disputes);
         let explained = raw
             .explained
@@ -218,28 +220,97 @@ impl Loader {
         &mut self,
         file: &Arc<SourceFile>,
         raw: Ordered<Spanned<RawFact>>,
+        events: Ordered<Spanned<RawEvent>>,
     ) -> Vec<Fact> {
         let mut facts: Vec<Fact> = Vec::new();
-        let mut declared: HashSet<String> = HashSet::new();
+        let mut declared: HashMap<String, &'static str> = HashMap::new();
         for (name, fact) in raw.0 {
-            if !declared.insert(name.get_ref().clone()) {
+            if let Some(first) = declared.insert(name.get_ref().clone(), "[facts]") {
                 let kind = LoadErrorKind::Duplicate {
                     what: "fact",
                     name: name.get_ref().clone(),
-                    first: "an earlier [facts] entry".into(),
+                    first: format!("an earlier {first} entry"),
                 };
                 self.push(Some(self.at(file, name.span())), kind);
                 continue;
             }
             let fact = fact.into_inner();
-            let values = match &fact.values {
-                Some(values) => self.values(file, name.get_ref(), values),
-                None => vec!["false".into(), "true".into()],
+            let kind = match fact.kind.as_ref().map(|k| k.get_ref().as_str()) {
+                None | Some("choice") => FactKind::Choice,
+                Some("number") => FactKind::Number {
+                    unit: fact.unit.clone(),
+                    points: Vec::new(),
+                },
+                Some(other) => {
+                    let span = fact.kind.as_ref().map(|k| k.span()).unwrap_or(name.span());
+                    let kind = LoadErrorKind::BadKeyword {
+                        what: "fact kind",
+                        found: other.to_string(),
+                        hint: "a fact's `kind` is `choice` (the default) or `number`; declare an event under [events] instead".into(),
+                    };
+                    self.push(Some(self.at(file, span)), kind);
+                    FactKind::Choice
+                }
+            };
+            let is_number = matches!(kind, FactKind::Number { .. });
+            if is_number && fact.values.is_some() {
+                let span = fact
+                    .values
+                    .as_ref()
+                    .map(|v| v.span())
+                    .unwrap_or(name.span());
+                let kind = LoadErrorKind::Syntax {
+                    message: format!("number fact `{}` cannot list values", name.get_ref()),
+                    hint: Some("remove `values`: a number fact takes any number, and rules compare it with `<`, `<=`, `>`, `>=`, `=` or `!=`".into()),
+                };
+                self.push(Some(self.at(file, span)), kind);
+            }
+            if !is_number && fact.unit.is_some() {
+                let kind = LoadErrorKind::Syntax {
+                    message: format!("fact `{}` has a `unit` but is not a number", name.get_ref()),
+                    hint: Some("add `kind = \"number\"`, or remove `unit`".into()),
+                };
+                self.push(Some(self.at(file, name.span())), kind);
+            }
+            let values = match (&fact.values, is_number) {
+                (_, true) => Vec::new(),
+                (Some(values), false) => self.values(file, name.get_ref(), values),
+                (None, false) => vec!["false".into(), "true".into()],
             };
             facts.push(Fact {
                 name: name.into_inner(),
                 description: fact.description,
                 values,
+                kind,
+            });
+        }
+        for (name, event) in events.0 {
+            if !is_name(name.get_ref()) {
+                let kind = LoadErrorKind::Syntax {
+                    message: format!("`{}` is not a valid event name", name.get_ref()),
+                    hint: Some("use letters, digits, `_` and `-`".into()),
+                };
+                self.push(Some(self.at(file, name.span())), kind);
+            }
+            if let Some(first) = declared.insert(name.get_ref().clone(), "[events]") {
+                let kind = LoadErrorKind::Duplicate {
+                    what: "event",
+                    name: name.get_ref().clone(),
+                    first: format!(
+                        "an earlier {first} entry (facts and events share one set of names)"
+                    ),
+                };
+                self.push(Some(self.at(file, name.span())), kind);
+                continue;
+            }
+            facts.push(Fact {
+                name: name.into_inner(),
+                description: event.into_inner().description,
+                values: Vec::new(),
+                kind: FactKind::Event {
+                    unit: TimeUnit::Day,
+                    offsets: vec![0],
+                },
             });
         }
         facts

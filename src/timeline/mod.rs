@@ -15,11 +15,11 @@ use crate::eval::{self, Outcome, Question};
 use crate::interval::DateInterval;
 use crate::query::{Query, Under};
 use crate::report::{
-    named_fact_sets, named_facts, named_params, parameter_classes, representative,
+    facts_on, named_fact_sets, named_facts, named_params, parameter_classes, representative,
     too_large_over_facts, too_large_over_params,
 };
 use crate::space::{self, Budget, LISTED_RULES, TooLarge};
-use crate::terms::{Terms, Version};
+use crate::terms::{FactKind, Given, Offset, Terms, Version};
 use crate::verdict::Verdict;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -34,8 +34,8 @@ pub struct TimelineRequest {
     pub query: Query,
     /// Which version(s): one lane per version under `all`.
     pub under: Under,
-    /// Known facts: (fact, value) pairs.
-    pub facts: Vec<(usize, usize)>,
+    /// Facts given: (fact, what the question says of it) pairs.
+    pub facts: Vec<(usize, Given)>,
     /// Readings given: (dispute, reading) pairs; other disputes use their default.
     pub readings: Vec<(usize, usize)>,
 }
@@ -236,9 +236,24 @@ pub fn timeline(
         owners.push(None);
         intervals.push(version.life());
     }
-    let mut facts = vec![None; terms.vocabulary.facts.len()];
-    for &(fact, value) in &request.facts {
-        facts[fact] = Some(value);
+    // An event given with its day moves from stage to stage on the dates its
+    // durations reach: time is cut there too.
+    for &(fact, given) in &request.facts {
+        if let (Given::On(day), FactKind::Event { unit, offsets }) =
+            (given, &terms.vocabulary.facts[fact].kind)
+        {
+            for &amount in offsets {
+                let moved = Offset {
+                    amount,
+                    unit: *unit,
+                }
+                .after(day);
+                if let Some(interval) = moved.and_then(|d| DateInterval::new(Some(d), None).ok()) {
+                    owners.push(None);
+                    intervals.push(interval);
+                }
+            }
+        }
     }
     let mut readings = terms.default_readings();
     for &(dispute, reading) in &request.readings {
@@ -295,6 +310,7 @@ pub fn timeline(
             rules.sort_unstable();
         }
         let date = piece.representative();
+        let facts = facts_on(terms, &request.facts, date);
         for row in &mut rows {
             let version = row.lane.or_else(|| terms.version_in_force(date));
             let outcome = match version {

@@ -5,7 +5,7 @@
 
 use chrono::NaiveDate;
 use covenant::eval::{self, Decision, Question};
-use covenant::terms::Terms;
+use covenant::terms::{Terms, ValueSet};
 
 /// One fully specified question.
 #[derive(Debug, Clone)]
@@ -98,7 +98,7 @@ pub fn every_point(terms: &Terms, dates: &[NaiveDate]) -> Vec<Point> {
 
 /// The decision `version` gives `point`.
 pub fn decide(terms: &Terms, version: usize, point: &Point) -> Decision {
-    let known: Vec<Option<usize>> = point.facts.iter().copied().map(Some).collect();
+    let known: Vec<ValueSet> = point.facts.iter().map(|&v| ValueSet::single(v)).collect();
     let question = Question {
         version,
         action: point.action,

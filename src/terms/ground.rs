@@ -1,0 +1,184 @@
+//! Grounding: once every version is read, cut each number fact at the
+//! constants rules compare it with and each event at the durations rules count
+//! from it, then turn every rule's `when`, `from` and `until` into boxes over
+//! those classes: one rule per alternative of its condition.
+
+use super::condition::{self, FactKind, Formula, Offset, TimeUnit};
+use super::error::LoadErrorKind;
+use super::load::Loader;
+use super::{Version, Vocabulary};
+use crate::diagnostic::Location;
+use crate::number::Number;
+use std::collections::HashMap;
+
+/// The most constants one number fact may be compared with: its classes (the
+/// points and the ranges between them) must fit in a value set.
+pub const MAX_NUMBER_POINTS: usize = 31;
+/// The most durations one event may be counted by, 0 included.
+pub const MAX_EVENT_OFFSETS: usize = 63;
+
+/// Where each constant and duration is written, in the order read.
+#[derive(Debug, Default)]
+pub(crate) struct CutSites {
+    pub(super) points: Vec<(usize, Number, Location)>,
+    pub(super) offsets: Vec<(usize, Offset, Location)>,
+}
+
+impl Loader {
+    /// Cuts the number facts and events, then grounds every rule of `versions`.
+    pub(super) fn ground(&mut self, vocabulary: &mut Vocabulary, versions: &mut [Version]) {
+        let errors_before = self.errors.len();
+        self.cut(vocabulary);
+        if self.errors.len() > errors_before {
+            return;
+        }
+        let kinds: Vec<FactKind> = vocabulary.facts.iter().map(|f| f.kind.clone()).collect();
+        let sizes: Vec<usize> = vocabulary.facts.iter().map(|f| f.values.len()).collect();
+        for version in versions.iter_mut() {
+            self.expand(version, &kinds, &sizes, vocabulary.actions.len());
+        }
+    }
+
+    fn cut(&mut self, vocabulary: &mut Vocabulary) {
+        let sites = std::mem::take(&mut self.cuts);
+        let facts = &mut vocabulary.facts;
+        let mut over: Vec<usize> = Vec::new();
+        for (fact, number, location) in sites.points {
+            let name = facts[fact].name.clone();
+            let FactKind::Number { points, .. } = &mut facts[fact].kind else {
+                continue;
+            };
+            if points.contains(&number) || over.contains(&fact) {
+                continue;
+            }
+            if points.len() == MAX_NUMBER_POINTS {
+                over.push(fact);
+                let count = points.len() + 1;
+                let kind = LoadErrorKind::TooManyCuts {
+                    what: "number fact",
+                    name,
+                    count,
+                    limit: MAX_NUMBER_POINTS,
+                };
+                self.push(Some(location), kind);
+                continue;
+            }
+            points.push(number);
+        }
+        let mut counted_in: HashMap<usize, (TimeUnit, Location)> = HashMap::new();
+        for (event, offset, location) in sites.offsets {
+            let name = facts[event].name.clone();
+            let FactKind::Event { unit, offsets } = &mut facts[event].kind else {
+                continue;
+            };
+            if offset.amount != 0 {
+                match counted_in.get(&event) {
+                    None => {
+                        counted_in.insert(event, (offset.unit, location.clone()));
+                        *unit = offset.unit;
+                    }
+                    Some((first, at)) if *first != offset.unit => {
+                        let words = |u: TimeUnit| match u {
+                            TimeUnit::Day => "days",
+                            TimeUnit::Month => "months",
+                        };
+                        let kind = LoadErrorKind::MixedUnits {
+                            event: name,
+                            here: words(offset.unit),
+                            there: words(*first),
+                            at: at.to_string(),
+                        };
+                        self.push(Some(location), kind);
+                        continue;
+                    }
+                    Some(_) => {}
+                }
+            }
+            if offsets.contains(&offset.amount) || over.contains(&event) {
+                continue;
+            }
+            if offsets.len() == MAX_EVENT_OFFSETS {
+                over.push(event);
+                let count = offsets.len() + 1;
+                let kind = LoadErrorKind::TooManyCuts {
+                    what: "event",
+                    name,
+                    count,
+                    limit: MAX_EVENT_OFFSETS,
+                };
+                self.push(Some(location), kind);
+                continue;
+            }
+            offsets.push(offset.amount);
+        }
+        for fact in facts.iter_mut() {
+            match &mut fact.kind {
+                FactKind::Number { points, .. } => points.sort_unstable(),
+                FactKind::Event { offsets, .. } => offsets.sort_unstable(),
+                FactKind::Choice => continue,
+            }
+            let classes = fact.kind.classes(0);
+            fact.values = (0..classes).map(|class| fact.kind.label(class)).collect();
+        }
+    }
+
+    /// Replaces each rule of `version` by one rule per alternative of its
+    /// condition (with `from` and `until` counted from events folded in),
+    /// keeping overrides between the rules as written.
+    fn expand(
+        &mut self,
+        version: &mut Version,
+        kinds: &[FactKind],
+        sizes: &[usize],
+        actions: usize,
+    ) {
+        let written = std::mem::take(&mut version.rules);
+        let mut first_of: Vec<usize> = Vec::with_capacity(written.len());
+        let mut count_of: Vec<usize> = Vec::with_capacity(written.len());
+        let mut rules = Vec::with_capacity(written.len());
+        for rule in written {
+            let mut parts: Vec<Formula> = Vec::new();
+            parts.extend(rule.formula.clone());
+            if let Some(super::Endpoint::Event { event, offset }) = rule.from {
+                parts.push(Formula::Reached { event, offset });
+            }
+            if let Some(super::Endpoint::Event { event, offset }) = rule.until {
+                parts.push(Formula::Not(Box::new(Formula::Reached { event, offset })));
+            }
+            let alternatives = if parts.is_empty() || rule.empty_interval {
+                vec![Vec::new()]
+            } else {
+                condition::alternatives(&Formula::All(parts), kinds, sizes)
+            };
+            first_of.push(rules.len());
+            count_of.push(alternatives.len().max(1));
+            if alternatives.is_empty() {
+                let kind = LoadErrorKind::NeverHolds {
+                    rule: rule.id.0.clone(),
+                };
+                self.push(Some(rule.location.clone()), kind);
+                let mut never = rule;
+                never.written = rules.len();
+                never.empty_interval = true;
+                rules.push(never);
+                continue;
+            }
+            let written_at = rules.len();
+            for alternative in alternatives {
+                let mut part = rule.clone();
+                part.written = written_at;
+                part.condition = alternative;
+                rules.push(part);
+            }
+        }
+        for rule in &mut rules {
+            rule.overrides = rule
+                .overrides
+                .iter()
+                .flat_map(|&beaten| first_of[beaten]..first_of[beaten] + count_of[beaten])
+                .collect();
+        }
+        version.rules = rules;
+        version.index_actions(actions);
+    }
+}
