@@ -498,7 +498,7 @@ pub fn actions(terms: &Terms, format: Format, out: &mut dyn Write) -> Result<(),
                 "default": a.default,
                 "default_reason": a.default_reason,
             })).collect::<Vec<_>>(),
-            "facts": vocabulary.facts.iter().map(|f| json!({ "name": f.name, "description": f.description, "values": f.values })).collect::<Vec<_>>(),
+            "facts": vocabulary.facts.iter().map(fact_json).collect::<Vec<_>>(),
             "disputes": vocabulary.disputes.iter().map(|d| json!({
                 "id": d.id,
                 "question": d.question,
@@ -753,4 +753,25 @@ pub fn check(
     };
     emit(out, &output)?;
     Ok(report.passed())
+}
+
+/// A fact for `actions --format json`: a choice lists its values; a number
+/// its unit and the constants rules compare it with; an event the durations
+/// rules count from it.
+fn fact_json(fact: &crate::terms::Fact) -> serde_json::Value {
+    use crate::terms::{FactKind, TimeUnit};
+    match &fact.kind {
+        FactKind::Choice => {
+            json!({ "name": fact.name, "kind": "choice", "description": fact.description, "values": fact.values })
+        }
+        FactKind::Number { unit, points } => json!({
+            "name": fact.name, "kind": "number", "description": fact.description, "unit": unit,
+            "compared_with": points.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        }),
+        FactKind::Event { unit, offsets } => json!({
+            "name": fact.name, "kind": "event", "description": fact.description,
+            "unit": match unit { TimeUnit::Day => "day", TimeUnit::Month => "month" },
+            "offsets": offsets,
+        }),
+    }
 }

@@ -71,6 +71,22 @@ impl Number {
         Ok(Number(if negative { -magnitude } else { magnitude }))
     }
 
+    /// `self + other`, saturating at the ends of the range.
+    pub fn plus(self, other: Number) -> Number {
+        Number(self.0.saturating_add(other.0))
+    }
+
+    /// `self - other`, saturating at the ends of the range.
+    pub fn minus(self, other: Number) -> Number {
+        Number(self.0.saturating_sub(other.0))
+    }
+
+    /// The number halfway between `self` and `other`, rounded towards `self`
+    /// to the last digit a number holds.
+    pub fn midpoint(self, other: Number) -> Number {
+        Number(self.0 + (other.0 - self.0) / 2)
+    }
+
     /// The whole number `n`.
     pub fn from_integer(n: i64) -> Number {
         Number(i128::from(n) * Self::SCALE)

@@ -53,7 +53,7 @@ fn case_text(case: &CaseReport) -> String {
     let parts: Vec<String> = case
         .facts
         .iter()
-        .map(|(name, values)| condition_text(name, values))
+        .map(|(name, values)| values.text(name))
         .collect();
     parts.join(", ")
 }
@@ -154,7 +154,28 @@ pub(crate) fn citation_lines(out: &mut String, citations: &[Citation], indent: &
 pub(crate) fn rule_block(out: &mut String, rule: &RuleReport) {
     let _ = writeln!(out, "  {}  ({})", rule.id, rule.location);
     let mut what = format!("    {} {}", rule.effect, rule.action);
-    if rule.valid != crate::interval::DateInterval::ALWAYS {
+    if rule.from_event.is_some() || rule.until_event.is_some() {
+        let from = rule
+            .from_event
+            .clone()
+            .or_else(|| rule.valid.from().map(|d| d.to_string()));
+        let until = rule
+            .until_event
+            .clone()
+            .or_else(|| rule.valid.until().map(|d| d.to_string()));
+        match (from, until) {
+            (Some(from), Some(until)) => {
+                let _ = write!(what, " from {from} until {until}");
+            }
+            (Some(from), None) => {
+                let _ = write!(what, " from {from}");
+            }
+            (None, Some(until)) => {
+                let _ = write!(what, " until {until}");
+            }
+            (None, None) => {}
+        }
+    } else if rule.valid != crate::interval::DateInterval::ALWAYS {
         let _ = write!(what, " {}", rule.valid);
     }
     if let Some(when) = &rule.when {
@@ -171,6 +192,54 @@ pub(crate) fn rule_block(out: &mut String, rule: &RuleReport) {
         let _ = writeln!(out, "    note: {note}");
     }
     citation_lines(out, &rule.citations, "    ");
+}
+
+/// What values a fact takes, for the vocabulary listing: `= false | true`;
+/// `(number of days; rules compare it with 30, 45)`; `(event; rules count 0 days, 60 days from it)`.
+fn fact_kind_text(fact: &crate::terms::Fact) -> String {
+    use crate::terms::{FactKind, Offset};
+    match &fact.kind {
+        FactKind::Choice => format!("= {}", fact.values.join(" | ")),
+        FactKind::Number { unit, points } => {
+            let of = unit
+                .as_ref()
+                .map(|u| format!(" of {u}"))
+                .unwrap_or_default();
+            let compared = if points.is_empty() {
+                "no rule compares it".to_string()
+            } else {
+                let points: Vec<String> = points.iter().map(ToString::to_string).collect();
+                format!("rules compare it with {}", points.join(", "))
+            };
+            format!("(a number{of}; {compared}; give it as `{}=31`)", fact.name)
+        }
+        FactKind::Event { unit, offsets } => {
+            let counted: Vec<String> = offsets
+                .iter()
+                .filter(|&&a| a != 0)
+                .map(|&amount| {
+                    let offset = Offset {
+                        amount,
+                        unit: *unit,
+                    };
+                    if amount > 0 {
+                        format!("+{offset}")
+                    } else {
+                        format!("-{offset}")
+                    }
+                })
+                .collect();
+            let counted = if counted.is_empty() {
+                String::new()
+            } else {
+                format!("; rules count {} from it", counted.join(", "))
+            };
+            format!(
+                "(an event{counted}; give it as `{0}=YYYY-MM-DD`, `{0}=true` or `{0}=false`)",
+                fact.name
+            )
+        }
+    }
 }
 
 fn dispute_block(out: &mut String, dispute: &DisputeReport, row: &str) {
@@ -472,9 +541,9 @@ pub fn actions(terms: &Terms) -> String {
     for fact in &vocabulary.facts {
         let _ = writeln!(
             out,
-            "  {} = {}\n    {}",
+            "  {} {}\n    {}",
             fact.name,
-            fact.values.join(" | "),
+            fact_kind_text(fact),
             fact.description
         );
     }

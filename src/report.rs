@@ -5,7 +5,7 @@ use crate::eval::{self, Answer, Decision, Outcome, Question};
 use crate::interval::DateInterval;
 use crate::query::{Query, Under};
 use crate::space::{self, Budget, Constraint, Cube, Dimension, Exhausted, TooLarge};
-use crate::terms::{Citation, Given, Rule, Terms, ValueSet, Version};
+use crate::terms::{Citation, Endpoint, FactKind, Given, Rule, Terms, TimeUnit, ValueSet, Version};
 use crate::verdict::{Effect, Verdict};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -118,7 +118,7 @@ impl OutcomeReport {
 pub struct CaseReport {
     /// The facts that matter on this branch, each with the values it covers;
     /// a fact the answer depends on but not listed here may take any value.
-    pub facts: BTreeMap<String, Vec<String>>,
+    pub facts: BTreeMap<String, FactValues>,
     /// The decision under them.
     pub decision: DecisionReport,
 }
@@ -157,8 +157,12 @@ pub struct RuleReport {
     pub effect: Effect,
     /// Its action pattern as written.
     pub action: String,
-    /// Its validity interval.
+    /// Its validity interval, as far as calendar dates say.
     pub valid: DateInterval,
+    /// `from` as written, when it counts from an event (`deletion_request`).
+    pub from_event: Option<String>,
+    /// `until` as written, when it counts from an event (`deletion_request + 60 days`).
+    pub until_event: Option<String>,
     /// Its condition as written.
     pub when: Option<String>,
     /// The reading it applies under, as `dispute.reading`.
@@ -240,6 +244,7 @@ pub struct NoVersionInForce {
 struct Builder<'t> {
     terms: &'t Terms,
     version: &'t Version,
+    date: NaiveDate,
     rules: BTreeMap<String, RuleReport>,
 }
 
@@ -287,7 +292,7 @@ impl Builder<'_> {
                 let cases = cases
                     .iter()
                     .map(|case| CaseReport {
-                        facts: named_fact_sets(self.terms, &case.facts),
+                        facts: named_fact_sets(self.terms, &case.facts, Some(self.date)),
                         decision: self.decision(&case.decision, action),
                     })
                     .collect();
@@ -369,21 +374,181 @@ pub fn facts_on(terms: &Terms, given: &[(usize, Given)], date: NaiveDate) -> Vec
     facts
 }
 
-/// (fact, values) pairs by name, for a report.
+/// What a branch, span or region asks of one fact: the values of a yes/no or
+/// choice fact as a list (`["true"]`); for a number or an event, the words a
+/// reader follows and the same ranges as data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum FactValues {
+    /// The values of a yes/no or choice fact.
+    Values(Vec<String>),
+    /// Ranges of a number fact.
+    Numbers {
+        /// In words: `` `days_overdue` > 30 ``.
+        text: String,
+        /// The ranges, as data.
+        numbers: Vec<NumberBounds>,
+    },
+    /// Ranges of the day an event happens, on the date asked.
+    Dates {
+        /// In words: `` `agi_achieved` on or before 2026-01-01 ``.
+        text: String,
+        /// The ranges, as data.
+        dates: Vec<DateBounds>,
+    },
+    /// Ranges of the time since an event, whatever the date (diff, timeline).
+    Stages {
+        /// In words: `` within 60 days after `deletion_request` ``.
+        text: String,
+        /// The ranges, as data.
+        stages: Vec<StageBounds>,
+    },
+}
+
+impl FactValues {
+    /// The condition in words, as text output shows it: `name=value`,
+    /// `name ∈ {a, b}`, or the words of a range.
+    pub fn text(&self, name: &str) -> String {
+        match self {
+            FactValues::Values(values) => crate::render::condition_text(name, values),
+            FactValues::Numbers { text, .. }
+            | FactValues::Dates { text, .. }
+            | FactValues::Stages { text, .. } => text.clone(),
+        }
+    }
+}
+
+/// A range of numbers; an absent bound is unbounded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NumberBounds {
+    /// The lower bound, as a decimal.
+    pub min: Option<String>,
+    /// Whether the range includes `min`.
+    pub min_included: bool,
+    /// The upper bound, as a decimal.
+    pub max: Option<String>,
+    /// Whether the range includes `max`.
+    pub max_included: bool,
+}
+
+/// The days an event may happen on, `[from, until)`; an absent bound is
+/// unbounded. `or_never`: the range also holds if the event never happens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DateBounds {
+    /// The first day.
+    pub from: Option<NaiveDate>,
+    /// The first day after the range.
+    pub until: Option<NaiveDate>,
+    /// Whether the event never happening is in the range too.
+    pub or_never: bool,
+}
+
+/// The time from an event to the date asked, `[from, until)` in `unit`s
+/// (negative: before the event); an absent bound is unbounded.
+/// `or_never`: the range also holds if the event never happens.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StageBounds {
+    /// `day` or `month`.
+    pub unit: &'static str,
+    /// The least time since the event, if bounded.
+    pub from: Option<i64>,
+    /// The time since the event the range stops before, if bounded.
+    pub until: Option<i64>,
+    /// Whether the event never happening is in the range too.
+    pub or_never: bool,
+}
+
+/// What the classes `values` of fact `fact` say, for a report: on `date`
+/// (an answer) an event's classes are days it happens on; without one
+/// (a diff, a timeline) they are times since it.
+pub fn fact_values(
+    terms: &Terms,
+    fact: usize,
+    values: ValueSet,
+    date: Option<NaiveDate>,
+) -> FactValues {
+    let declared = &terms.vocabulary.facts[fact];
+    let name = &declared.name;
+    match (&declared.kind, date) {
+        (FactKind::Choice, _) => FactValues::Values(
+            values
+                .indices()
+                .map(|v| declared.values[v].clone())
+                .collect(),
+        ),
+        (kind @ FactKind::Number { .. }, _) => FactValues::Numbers {
+            text: kind.describe(name, values),
+            numbers: kind
+                .number_ranges(values)
+                .into_iter()
+                .map(|range| NumberBounds {
+                    min: range.min.map(|(n, _)| n.to_string()),
+                    min_included: range.min.is_some_and(|(_, included)| included),
+                    max: range.max.map(|(n, _)| n.to_string()),
+                    max_included: range.max.is_some_and(|(_, included)| included),
+                })
+                .collect(),
+        },
+        (kind @ FactKind::Event { .. }, Some(date)) => FactValues::Dates {
+            text: kind.describe_on(name, date, values),
+            dates: kind
+                .event_dates(date, values)
+                .into_iter()
+                .map(|range| DateBounds {
+                    from: range.after.and_then(|d| d.succ_opt()),
+                    until: range.on_or_before.and_then(|d| d.succ_opt()),
+                    or_never: range.never,
+                })
+                .collect(),
+        },
+        (kind @ FactKind::Event { unit, .. }, None) => FactValues::Stages {
+            text: kind.describe(name, values),
+            stages: kind
+                .stage_ranges(values)
+                .into_iter()
+                .map(|(from, until)| StageBounds {
+                    unit: match unit {
+                        TimeUnit::Day => "day",
+                        TimeUnit::Month => "month",
+                    },
+                    from,
+                    until,
+                    or_never: from.is_none(),
+                })
+                .collect(),
+        },
+    }
+}
+
+/// (fact, values) pairs by name, for a report; `date` as [`fact_values`] takes it.
 pub(crate) fn named_fact_sets(
     terms: &Terms,
     facts: &[(usize, ValueSet)],
-) -> BTreeMap<String, Vec<String>> {
+    date: Option<NaiveDate>,
+) -> BTreeMap<String, FactValues> {
     facts
         .iter()
         .map(|&(f, values)| {
-            let fact = &terms.vocabulary.facts[f];
             (
-                fact.name.clone(),
-                values.indices().map(|v| fact.values[v].clone()).collect(),
+                terms.vocabulary.facts[f].name.clone(),
+                fact_values(terms, f, values, date),
             )
         })
         .collect()
+}
+
+/// An endpoint counted from an event, as a reader writes it:
+/// `deletion_request + 60 days`; `None` for a calendar date.
+pub fn endpoint_text(terms: &Terms, endpoint: Endpoint) -> Option<String> {
+    let Endpoint::Event { event, offset } = endpoint else {
+        return None;
+    };
+    let name = &terms.vocabulary.facts[event].name;
+    Some(match offset.amount.signum() {
+        0 => name.clone(),
+        1 => format!("{name} + {offset}"),
+        _ => format!("{name} - {offset}"),
+    })
 }
 
 /// Describes rule `index` of `version` for a report.
@@ -394,16 +559,23 @@ pub fn rule_report(terms: &Terms, version: &Version, index: usize) -> RuleReport
         effect: rule.effect,
         action: rule.pattern.clone(),
         valid: rule.valid,
+        from_event: rule.from.and_then(|e| endpoint_text(terms, e)),
+        until_event: rule.until.and_then(|e| endpoint_text(terms, e)),
         when: rule.when.clone(),
         reading: rule.reading.map(|r| {
             let dispute = &terms.vocabulary.disputes[r.dispute];
             format!("{}.{}", dispute.id, dispute.readings[r.reading].id)
         }),
-        overrides: rule
-            .overrides
-            .iter()
-            .map(|&o| version.rules[o].id.0.clone())
-            .collect(),
+        overrides: {
+            let mut ids: Vec<String> = Vec::new();
+            for &o in &rule.overrides {
+                let id = &version.rules[o].id.0;
+                if !ids.contains(id) {
+                    ids.push(id.clone());
+                }
+            }
+            ids
+        },
         location: rule.location.to_string(),
         note: rule.note.clone(),
         citations: rule.citations.clone(),
@@ -594,6 +766,7 @@ pub fn ask(
         let mut builder = Builder {
             terms,
             version,
+            date: request.date,
             rules: BTreeMap::new(),
         };
         let answers = joined

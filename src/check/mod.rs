@@ -149,7 +149,11 @@ fn witness(terms: &Terms, point: &Point, terms_flag: Option<&str>) -> Witness {
         .iter()
         .map(|&(f, v)| {
             let fact = &vocabulary.facts[f];
-            (fact.name.clone(), fact.values[v].clone())
+            let value = fact
+                .kind
+                .example_on(point.date, v)
+                .unwrap_or_else(|| fact.values[v].clone());
+            (fact.name.clone(), value)
         })
         .collect();
     let readings: BTreeMap<String, String> = point
@@ -213,6 +217,70 @@ fn shell_words(words: &[String]) -> Option<String> {
         })
         .collect();
     quoted.map(|words| words.join(" "))
+}
+
+/// The rules as written that rule `index` overrides, in the order written.
+fn written_overrides(version: &Version, index: usize) -> Vec<usize> {
+    let mut targets: Vec<usize> = Vec::new();
+    for &target in &version.rules[index].overrides {
+        let written = version.rules[target].written;
+        if !targets.contains(&written) {
+            targets.push(written);
+        }
+    }
+    targets
+}
+
+/// What the walk saw of each alternative of a rule with `or`, told of the rule
+/// as written (at its index): it applies or decides where one alternative
+/// does, an override fires where one alternative's does, and a clash of
+/// alternatives is a clash of their rules. `fired` of a rule as written is
+/// indexed by [`written_overrides`].
+fn fold_alternatives(version: &Version, mut seen: Observations) -> Observations {
+    let rules = &version.rules;
+    if rules.iter().enumerate().all(|(i, r)| r.is_written(i)) {
+        return seen;
+    }
+    let mut fired: Vec<Vec<bool>> = (0..rules.len())
+        .map(|i| vec![false; written_overrides(version, i).len()])
+        .collect();
+    for (index, rule) in rules.iter().enumerate() {
+        let written = rule.written;
+        let targets = written_overrides(version, written);
+        for (slot, &target) in rule.overrides.iter().enumerate() {
+            let at = targets
+                .iter()
+                .position(|&t| t == rules[target].written)
+                .expect("every target of an alternative is a target of its rule");
+            fired[written][at] |= seen.fired[index][slot];
+        }
+        if written != index {
+            if seen.applies[written].is_none() {
+                seen.applies[written] = seen.applies[index].take();
+            }
+            seen.decides[written] |= seen.decides[index];
+            let by = std::mem::take(&mut seen.shadowed_by[index]);
+            seen.shadowed_by[written].extend(by);
+        }
+    }
+    for by in &mut seen.shadowed_by {
+        let mut kept: Vec<usize> = Vec::with_capacity(by.len());
+        for &rule in by.iter() {
+            let written = rules[rule].written;
+            if !kept.contains(&written) {
+                kept.push(written);
+            }
+        }
+        *by = kept;
+    }
+    seen.fired = fired;
+    let mut conflicts = BTreeMap::new();
+    for ((a, b), point) in std::mem::take(&mut seen.conflicts) {
+        let (a, b) = (rules[a].written, rules[b].written);
+        conflicts.entry((a.min(b), a.max(b))).or_insert(point);
+    }
+    seen.conflicts = conflicts;
+    seen
 }
 
 fn rule_name(version: &Version, index: usize) -> String {
@@ -285,7 +353,10 @@ pub fn check(
     }
     let mut dispute_matters: Vec<Option<Point>> = vec![None; vocabulary.disputes.len()];
     for (version_index, version) in terms.versions.iter().enumerate() {
-        let seen = observe(terms, version_index, &mut dispute_matters, budget)?;
+        let seen = fold_alternatives(
+            version,
+            observe(terms, version_index, &mut dispute_matters, budget)?,
+        );
         for (&(first, second), point) in &seen.conflicts {
             let clash = [first, second];
             let parts: Vec<String> = clash
@@ -317,7 +388,7 @@ pub fn check(
             );
         }
         let life = version.life();
-        for (index, rule) in version.rules.iter().enumerate() {
+        for (index, rule) in version.written_rules() {
             let location = Some(rule.location.to_string());
             if !rule.empty_interval && rule.valid.intersect(&life).is_none() {
                 finding(
@@ -368,7 +439,7 @@ pub fn check(
                 ),
                 Some(_) => {}
             }
-            for (slot, &target) in rule.overrides.iter().enumerate() {
+            for (slot, target) in written_overrides(version, index).into_iter().enumerate() {
                 if !seen.fired[index][slot] {
                     finding(
                         Severity::Warning,

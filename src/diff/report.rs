@@ -4,6 +4,7 @@
 
 use super::{Diff, DiffRequest, Region, Side};
 use crate::interval::DateInterval;
+use crate::report::FactValues;
 use crate::report::{RuleReport, rule_report};
 use crate::terms::{Terms, ValueSet};
 use crate::verdict::Verdict;
@@ -83,7 +84,7 @@ pub struct RegionReport {
     /// The first date after the region, or `null` when open.
     pub until: Option<NaiveDate>,
     /// The facts the region is limited to and their values; empty: any facts.
-    pub facts: BTreeMap<String, Vec<String>>,
+    pub facts: BTreeMap<String, FactValues>,
     /// The readings the region is limited to; empty: the readings of the request.
     pub readings: BTreeMap<String, Vec<String>>,
     /// Whether the verdict changes here under every reading of the disputes compared.
@@ -145,14 +146,7 @@ fn region_report(terms: &Terms, request: &DiffRequest, region: &Region) -> Regio
             .collect(),
         from: region.interval.from(),
         until: region.interval.until(),
-        facts: region
-            .facts
-            .iter()
-            .map(|(f, set)| {
-                let fact = &vocabulary.facts[*f];
-                (fact.name.clone(), values(*set, &fact.values))
-            })
-            .collect(),
+        facts: crate::report::named_fact_sets(terms, &region.facts, None),
         readings: region
             .readings
             .iter()
@@ -215,7 +209,10 @@ pub fn condition_text(region: &RegionReport) -> Option<String> {
     let mut parts: Vec<String> = region
         .facts
         .iter()
-        .map(|(fact, values)| constraint_text(fact, values))
+        .map(|(fact, values)| match values {
+            FactValues::Values(values) => constraint_text(fact, values),
+            other => other.text(fact),
+        })
         .collect();
     parts.extend(
         region

@@ -537,6 +537,24 @@ impl FactKind {
             .collect()
     }
 
+    /// The ranges of time since the event the stages `classes` stand for, as
+    /// `[from, until)` in the event's unit; `None`: unbounded (a range without
+    /// `from` also holds for an event that never happens).
+    pub fn stage_ranges(&self, classes: ValueSet) -> Vec<(Option<i64>, Option<i64>)> {
+        let FactKind::Event { offsets, .. } = self else {
+            return Vec::new();
+        };
+        runs(classes)
+            .into_iter()
+            .map(|(lo, hi)| {
+                (
+                    lo.checked_sub(1).map(|i| offsets[i]),
+                    offsets.get(hi).copied(),
+                )
+            })
+            .collect()
+    }
+
     /// The ranges of numbers the classes `classes` stand for.
     pub fn number_ranges(&self, classes: ValueSet) -> Vec<NumberRange> {
         let FactKind::Number { points, .. } = self else {
@@ -560,6 +578,42 @@ impl FactKind {
                 }
             })
             .collect()
+    }
+}
+
+impl FactKind {
+    /// A value to give `--fact` for a question on `date` whose fact is in class
+    /// `class`: for a number, the point or a number inside the range; for an
+    /// event, `false` when the stage means "not happened by the date", else
+    /// the latest day the event may have happened to be in the stage.
+    pub fn example_on(&self, date: NaiveDate, class: usize) -> Option<String> {
+        match self {
+            FactKind::Choice => None,
+            FactKind::Number { points, .. } => Some(number_example(points, class).to_string()),
+            FactKind::Event { offsets, .. } => {
+                let (after, on_or_before) = self.stage_dates(date, class);
+                match on_or_before {
+                    Some(day) => Some(day.to_string()),
+                    None if offsets.first() == Some(&0) => Some("false".into()),
+                    None => after.and_then(|a| a.succ_opt()).map(|d| d.to_string()),
+                }
+            }
+        }
+    }
+}
+
+/// A number in class `class` of a number fact cut at `points`.
+fn number_example(points: &[Number], class: usize) -> Number {
+    let one = Number::from_integer(1);
+    let i = class / 2;
+    if class % 2 == 1 {
+        return points[i];
+    }
+    match (i.checked_sub(1).map(|j| points[j]), points.get(i)) {
+        (None, None) => Number::from_integer(0),
+        (None, Some(&upper)) => upper.minus(one),
+        (Some(lower), None) => lower.plus(one),
+        (Some(lower), Some(&upper)) => lower.midpoint(upper),
     }
 }
 

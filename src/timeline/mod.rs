@@ -112,7 +112,7 @@ pub enum SpanOutcome {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FactCase {
     /// The facts that matter on this branch, each with the values it covers.
-    pub facts: BTreeMap<String, Vec<String>>,
+    pub facts: BTreeMap<String, crate::report::FactValues>,
     /// The verdict.
     pub verdict: Verdict,
     /// The deciding rules (at most ten); empty when the default decided.
@@ -162,7 +162,7 @@ fn span_outcome(terms: &Terms, version: &Version, outcome: &Outcome) -> SpanOutc
                 .map(|case| {
                     let (rules, more_rules) = rule_names(version, &case.decision.deciding);
                     FactCase {
-                        facts: named_fact_sets(terms, &case.facts),
+                        facts: named_fact_sets(terms, &case.facts, None),
                         verdict: case.decision.verdict,
                         rules,
                         more_rules,
@@ -455,11 +455,8 @@ impl SpanOutcome {
                     .iter()
                     .filter(|case| !same(case))
                     .map(|case| {
-                        let facts: Vec<String> = case
-                            .facts
-                            .iter()
-                            .map(|(f, v)| crate::render::condition_text(f, v))
-                            .collect();
+                        let facts: Vec<String> =
+                            case.facts.iter().map(|(f, v)| v.text(f)).collect();
                         format!(
                             "if {}: {} ({})",
                             facts.join(", "),
