@@ -7,6 +7,7 @@ mod common;
 use chrono::NaiveDate;
 use common::oracle::{self, Point, boundary_dates, every_point};
 use common::{generated, shapes};
+use covenant::report::FactValues;
 use covenant::check::{self, CheckReport, Severity};
 use covenant::query::{Query, Under};
 use covenant::report::{self, AskRequest};
@@ -128,6 +129,9 @@ fn span_verdict(terms: &Terms, outcome: &SpanOutcome, facts: &[usize]) -> Option
                 .filter(|case| {
                     case.facts.iter().all(|(name, values)| {
                         let f = terms.fact_index(name).expect("a known fact");
+                        let FactValues::Values(values) = values else {
+                            panic!("the generated facts are yes/no facts")
+                        };
                         values.contains(&terms.vocabulary.facts[f].values[facts[f]])
                     })
                 })
