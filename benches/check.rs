@@ -22,13 +22,19 @@ fn check_generated(c: &mut Criterion) {
         facts: 4,
         disputes: 2,
         dates: 30,
+        events: 0,
         seed: 7,
     };
     let terms = terms::load(&generate(&shape)).expect("generated terms load");
+    let with_events = terms::load(&generate(&Shape { events: 3, ..shape }))
+        .expect("generated terms with events load");
     let mut group = c.benchmark_group("check generated");
     group.sample_size(10);
     group.bench_function("10000 rules, 500 actions", |b| {
         b.iter(|| check::check(black_box(&terms), &[], None, &mut Budget::default()))
+    });
+    group.bench_function("10000 rules, 500 actions, 3 events, or, a number", |b| {
+        b.iter(|| check::check(black_box(&with_events), &[], None, &mut Budget::default()))
     });
     group.finish();
 }

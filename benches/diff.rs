@@ -48,6 +48,7 @@ fn diff_generated(c: &mut Criterion) {
             facts: 4,
             disputes: 2,
             dates: 30,
+            events: 0,
             seed: 7,
         };
         let terms = terms::load(&generate(&shape)).expect("generated terms load");
@@ -66,6 +67,29 @@ fn diff_generated(c: &mut Criterion) {
             },
         );
     }
+    group.finish();
+    let mut group = c.benchmark_group("diff generated pair with 3 events, or and a number");
+    group.sample_size(10);
+    let shape = Shape {
+        actions: 500,
+        rules: 5_000,
+        facts: 4,
+        disputes: 2,
+        dates: 30,
+        events: 3,
+        seed: 7,
+    };
+    let terms = terms::load(&generate(&shape)).expect("generated terms with events load");
+    let request = DiffRequest::new(&terms, 0, 1, DateInterval::ALWAYS);
+    group.bench_function(BenchmarkId::from_parameter(10_000), |b| {
+        b.iter(|| {
+            diff::diff(
+                black_box(&terms),
+                black_box(&request),
+                &mut Budget::default(),
+            )
+        })
+    });
     group.finish();
 }
 

@@ -71,6 +71,7 @@ fn load(c: &mut Criterion) {
         facts: 4,
         disputes: 2,
         dates: 30,
+        events: 0,
         seed: 7,
     });
     group.bench_function("100000 rules, 500 actions", |b| {

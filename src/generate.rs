@@ -22,6 +22,9 @@ pub struct Shape {
     pub disputes: usize,
     /// How many distinct dates rules start and end on.
     pub dates: usize,
+    /// How many events rules count from (`from = "e0"`, `until = "e0 + 60 days"`);
+    /// with any, conditions also use `or` and a number fact `n`.
+    pub events: usize,
     /// The seed of the pseudo-random choices.
     pub seed: u64,
 }
@@ -83,6 +86,12 @@ fn vocabulary(shape: &Shape, random: &mut Random) -> String {
     for fact in 0..shape.facts {
         let _ = writeln!(out, "\n[facts.f{fact}]\ndescription = \"fact {fact}\"");
     }
+    for event in 0..shape.events {
+        let _ = writeln!(out, "\n[events.e{event}]\ndescription = \"event {event}\"");
+    }
+    if shape.events > 0 {
+        out.push_str("\n[facts.n]\ndescription = \"a number\"\nkind = \"number\"\n");
+    }
     for dispute in 0..shape.disputes {
         let _ = writeln!(
             out,
@@ -96,6 +105,24 @@ fn vocabulary(shape: &Shape, random: &mut Random) -> String {
         }
     }
     out
+}
+
+/// Absolute `from` and `until` lines for a rule, each present half the time.
+fn dated(out: &mut String, shape: &Shape, random: &mut Random) {
+    let from = random.chance(50).then(|| random.below(shape.dates));
+    let until = random.chance(50).then(|| random.below(shape.dates));
+    match (from, until) {
+        (Some(f), Some(u)) if f < u => {
+            let _ = writeln!(out, "from = \"{}\"\nuntil = \"{}\"", date(f), date(u));
+        }
+        (Some(f), _) => {
+            let _ = writeln!(out, "from = \"{}\"", date(f));
+        }
+        (None, Some(u)) => {
+            let _ = writeln!(out, "until = \"{}\"", date(u));
+        }
+        (None, None) => {}
+    }
 }
 
 fn version(
@@ -133,26 +160,29 @@ fn version(
             "\"\neffect = \"{}\"\ncitations = [{{ seed = \"source.txt\", quote = \"source\" }}]",
             EFFECTS[random.below(3)]
         );
-        if shape.dates > 0 {
-            let from = random.chance(50).then(|| random.below(shape.dates));
-            let until = random.chance(50).then(|| random.below(shape.dates));
-            match (from, until) {
-                (Some(f), Some(u)) if f < u => {
-                    let _ = writeln!(out, "from = \"{}\"\nuntil = \"{}\"", date(f), date(u));
-                }
-                (Some(f), _) => {
-                    let _ = writeln!(out, "from = \"{}\"", date(f));
-                }
-                (None, Some(u)) => {
-                    let _ = writeln!(out, "until = \"{}\"", date(u));
-                }
-                (None, None) => {}
+        if shape.events > 0 && random.chance(30) {
+            let event = random.below(shape.events);
+            let days = [30, 60, 90][random.below(3)];
+            if random.chance(50) {
+                let _ = writeln!(
+                    out,
+                    "from = \"e{event}\"\nuntil = \"e{event} + {days} days\""
+                );
+            } else {
+                let _ = writeln!(out, "from = \"e{event} + {days} days\"");
             }
+        } else if shape.dates > 0 {
+            dated(&mut out, shape, random);
         }
         if shape.facts > 0 && random.chance(40) {
             let fact = random.below(shape.facts);
             let negated = if random.chance(50) { "not " } else { "" };
-            let _ = writeln!(out, "when = \"{negated}f{fact}\"");
+            if shape.events > 0 && random.chance(40) {
+                let limit = [10, 20, 30][random.below(3)];
+                let _ = writeln!(out, "when = \"{negated}f{fact} or n > {limit}\"");
+            } else {
+                let _ = writeln!(out, "when = \"{negated}f{fact}\"");
+            }
         }
         if shape.disputes > 0 && random.chance(25) {
             let dispute = random.below(shape.disputes);
@@ -390,4 +420,39 @@ pub fn family(family: Family) -> TermsSource {
         }
     }
     in_memory(vocabulary, a, b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::terms::{Endpoint, Formula};
+
+    #[test]
+    fn events_bring_relative_dates_or_and_a_number() {
+        let shape = Shape {
+            actions: 5,
+            rules: 200,
+            facts: 3,
+            disputes: 1,
+            dates: 5,
+            events: 2,
+            seed: 3,
+        };
+        let terms = crate::terms::load(&generate(&shape)).expect("generated terms load");
+        let rules = || terms.versions.iter().flat_map(|v| v.rules.iter());
+        assert!(rules().any(|r| matches!(r.from, Some(Endpoint::Event { .. }))));
+        assert!(rules().any(|r| matches!(r.until, Some(Endpoint::Event { .. }))));
+        assert!(rules().any(|r| matches!(r.formula, Some(Formula::Any(_)))));
+        // A rule with `or` is held as one rule per alternative.
+        assert!(
+            terms.versions.iter().any(|v| v
+                .rules
+                .iter()
+                .enumerate()
+                .any(|(i, r)| !r.is_written(i)))
+        );
+        let without = crate::terms::load(&generate(&Shape { events: 0, ..shape }))
+            .expect("generated terms load");
+        assert!(without.vocabulary.facts.iter().all(|f| !f.is_event()));
+    }
 }

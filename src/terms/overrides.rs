@@ -262,6 +262,7 @@ mod tests {
             facts: 0,
             disputes: 0,
             dates: 0,
+            events: 0,
             seed: 1,
         });
         let template = load(&source).expect("generated terms load").versions[0].rules[0].clone();

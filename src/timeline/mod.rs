@@ -173,8 +173,33 @@ fn span_outcome(terms: &Terms, version: &Version, outcome: &Outcome) -> SpanOutc
     }
 }
 
-fn marks(terms: &Terms, action: usize) -> Vec<Mark> {
+fn marks(terms: &Terms, action: usize, facts: &[(usize, Given)]) -> Vec<Mark> {
     let mut marks = Vec::new();
+    // An event given with its day, and each duration the rules count from it.
+    for &(fact, given) in facts {
+        let declared = &terms.vocabulary.facts[fact];
+        if let (Given::On(day), FactKind::Event { unit, offsets }) = (given, &declared.kind) {
+            for &amount in offsets {
+                let offset = Offset {
+                    amount,
+                    unit: *unit,
+                };
+                let Some(date) = offset.after(day) else {
+                    continue;
+                };
+                let label = match amount.signum() {
+                    0 => format!("`{}` happens", declared.name),
+                    1 => format!("{offset} after `{}`", declared.name),
+                    _ => format!("{offset} before `{}`", declared.name),
+                };
+                marks.push(Mark {
+                    date,
+                    kind: "event",
+                    label,
+                });
+            }
+        }
+    }
     for version in &terms.versions {
         marks.push(Mark {
             date: version.effective.date,
@@ -397,7 +422,7 @@ pub fn timeline(
             })
             .collect(),
         lanes: report_lanes,
-        marks: marks(terms, action_index),
+        marks: marks(terms, action_index, &request.facts),
     })
 }
 

@@ -90,6 +90,7 @@ pub fn shapes(actions: usize, rules: usize, dates: usize) -> impl Strategy<Value
             facts,
             disputes,
             dates,
+            events: 0,
             seed,
         })
 }
