@@ -18,8 +18,8 @@ use crate::report::{
     facts_on, named_fact_sets, named_facts, named_params, parameter_classes, representative,
     too_large_over_facts, too_large_over_params,
 };
-use crate::space::{self, Budget, LISTED_RULES, TooLarge};
-use crate::terms::{FactKind, Given, Offset, Terms, Version};
+use crate::space::{self, Budget, Cube, LISTED_RULES, TooLarge};
+use crate::terms::{FactKind, Given, Offset, Terms, ValueSet, Version};
 use crate::verdict::Verdict;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -67,6 +67,10 @@ pub struct Lane {
     pub version: String,
     /// Each parameter and its values in this lane.
     pub params: BTreeMap<String, Vec<String>>,
+    /// For an event not given that the rules count from: the stage this lane
+    /// assumes (`once agi_achieved has happened`), so that each world reads
+    /// on a lane of its own; empty when no such event matters.
+    pub world: BTreeMap<String, crate::report::FactValues>,
     /// The spans, tiling the whole time line in order.
     pub spans: Vec<Span>,
 }
@@ -236,6 +240,85 @@ fn marks(terms: &Terms, action: usize, facts: &[(usize, Given)]) -> Vec<Mark> {
     marks
 }
 
+/// The worlds a timeline shows side by side: for each event not given that
+/// the rules about the action count from, every stage of it (the product,
+/// over several events); one empty world when there is none.
+fn worlds<'r>(
+    terms: &Terms,
+    given: &[(usize, Given)],
+    rules: impl Iterator<Item = &'r crate::terms::Rule>,
+) -> Vec<Vec<(usize, usize)>> {
+    let mut events: Vec<usize> = rules
+        .flat_map(|rule| rule.condition.iter().map(|(fact, _)| *fact))
+        .filter(|&fact| {
+            terms.vocabulary.facts[fact].is_event() && !given.iter().any(|(g, _)| *g == fact)
+        })
+        .collect();
+    events.sort_unstable();
+    events.dedup();
+    let mut worlds: Vec<Vec<(usize, usize)>> = vec![Vec::new()];
+    for event in events {
+        let stages = terms.vocabulary.facts[event].values.len();
+        worlds = worlds
+            .into_iter()
+            .flat_map(|world| {
+                (0..stages).map(move |stage| {
+                    let mut world = world.clone();
+                    world.push((event, stage));
+                    world
+                })
+            })
+            .collect();
+    }
+    worlds
+}
+
+/// The worlds `joined` (indices into `worlds`, which all give the same spans)
+/// as few lane labels as stay exact: every world at once is no label; worlds
+/// that form a box (a set of stages per event) are one label; otherwise one
+/// label per world.
+fn world_groups(
+    terms: &Terms,
+    worlds: &[Vec<(usize, usize)>],
+    joined: &[usize],
+) -> Vec<BTreeMap<String, crate::report::FactValues>> {
+    if joined.len() == worlds.len() {
+        return vec![BTreeMap::new()];
+    }
+    let events: Vec<usize> = worlds[0].iter().map(|(event, _)| *event).collect();
+    let mut sets = vec![ValueSet::default(); events.len()];
+    for &world in joined {
+        for (at, &(_, stage)) in worlds[world].iter().enumerate() {
+            sets[at] = sets[at].union(ValueSet::single(stage));
+        }
+    }
+    let volume: usize = sets.iter().map(|s| s.len()).product();
+    let label = |pairs: Vec<(usize, ValueSet)>| {
+        named_fact_sets(
+            terms,
+            &pairs
+                .into_iter()
+                .filter(|(event, set)| set.len() < terms.vocabulary.facts[*event].values.len())
+                .collect::<Vec<_>>(),
+            None,
+        )
+    };
+    if volume == joined.len() {
+        return vec![label(events.iter().copied().zip(sets).collect())];
+    }
+    joined
+        .iter()
+        .map(|&world| {
+            label(
+                worlds[world]
+                    .iter()
+                    .map(|&(event, stage)| (event, ValueSet::single(stage)))
+                    .collect(),
+            )
+        })
+        .collect()
+}
+
 /// Builds the timeline of an action: for each lane, the spans of equal outcome
 /// over all time. Parameters left open get a lane per class of values no rule
 /// tells apart; classes whose lanes are the same are joined. Fails when the
@@ -296,11 +379,13 @@ pub fn timeline(
             .iter()
             .map(move |&i| &version.rules[i])
     });
-    let classes = parameter_classes(terms, &request.query, action_rules, budget)
+    let classes = parameter_classes(terms, &request.query, action_rules.clone(), budget)
         .map_err(|e| too_large_over_params("timeline", terms, action_index, &e))?;
-    // One row per lane and class, filled piece by piece as the sweep moves on.
+    let worlds = worlds(terms, &request.facts, action_rules);
+    // One row per lane, world and class, filled piece by piece as the sweep moves on.
     struct Row {
         lane: Option<usize>,
+        world: usize,
         params: Vec<usize>,
         spans: Vec<Span>,
         // The last piece's version and whole outcome: spans join while they stay the same.
@@ -308,13 +393,16 @@ pub fn timeline(
     }
     let mut rows: Vec<Row> = Vec::new();
     for &lane in &lanes {
-        for class in &classes {
-            rows.push(Row {
-                lane,
-                params: representative(class),
-                spans: Vec::new(),
-                last: None,
-            });
+        for world in 0..worlds.len() {
+            for class in &classes {
+                rows.push(Row {
+                    lane,
+                    world,
+                    params: representative(class),
+                    spans: Vec::new(),
+                    last: None,
+                });
+            }
         }
     }
     let mut failure: Option<TooLarge> = None;
@@ -335,8 +423,13 @@ pub fn timeline(
             rules.sort_unstable();
         }
         let date = piece.representative();
-        let facts = facts_on(terms, &request.facts, date);
+        let given = facts_on(terms, &request.facts, date);
+        let mut facts = given.clone();
         for row in &mut rows {
+            facts.clone_from(&given);
+            for &(event, stage) in &worlds[row.world] {
+                facts[event] = ValueSet::single(stage);
+            }
             let version = row.lane.or_else(|| terms.version_in_force(date));
             let outcome = match version {
                 Some(v) => {
@@ -387,21 +480,36 @@ pub fn timeline(
         return Err(too_large);
     }
     let mut report_lanes = Vec::new();
+    let per_lane = worlds.len() * classes.len();
     for (slot, &lane) in lanes.iter().enumerate() {
-        // Classes with the same spans share a lane.
-        let (spans, lane_rows) = space::join_alike(
-            classes
-                .iter()
-                .zip(&rows[slot * classes.len()..])
-                .map(|(class, row)| (class.clone(), row.spans.clone())),
-        );
-        for (cube, row) in lane_rows {
-            report_lanes.push(Lane {
-                version: lane
-                    .map_or_else(|| "in force".to_string(), |v| terms.versions[v].id.clone()),
-                params: named_params(terms, action_index, &cube),
-                spans: spans[row].clone(),
-            });
+        // Classes with the same spans share a lane; so do worlds.
+        let mut seen: Vec<(Vec<Span>, Cube, Vec<usize>)> = Vec::new();
+        for world in 0..worlds.len() {
+            let start = slot * per_lane + world * classes.len();
+            let (spans, lane_rows) = space::join_alike(
+                classes
+                    .iter()
+                    .zip(&rows[start..])
+                    .map(|(class, row)| (class.clone(), row.spans.clone())),
+            );
+            for (cube, row) in lane_rows {
+                let spans = &spans[row];
+                match seen.iter_mut().find(|(s, c, _)| s == spans && *c == cube) {
+                    Some((_, _, joined)) => joined.push(world),
+                    None => seen.push((spans.clone(), cube, vec![world])),
+                }
+            }
+        }
+        for (spans, cube, joined) in seen {
+            for world in world_groups(terms, &worlds, &joined) {
+                report_lanes.push(Lane {
+                    version: lane
+                        .map_or_else(|| "in force".to_string(), |v| terms.versions[v].id.clone()),
+                    params: named_params(terms, action_index, &cube),
+                    world,
+                    spans: spans.clone(),
+                });
+            }
         }
     }
     Ok(TimelineReport {

@@ -29,6 +29,9 @@ pub fn text(report: &TimelineReport) -> String {
                 .collect();
             let _ = write!(title, ", {}", params.join(", "));
         }
+        for (event, stages) in &lane.world {
+            let _ = write!(title, ", {}", stages.text(event));
+        }
         let _ = writeln!(out, "\n{title}");
         let rows: Vec<[String; 3]> = lane
             .spans

@@ -128,6 +128,9 @@ pub fn svg(report: &TimelineReport) -> String {
         for (param, values) in &lane.params {
             let _ = write!(label, " {}", crate::render::condition_text(param, values));
         }
+        for (event, stages) in &lane.world {
+            let _ = write!(label, " {}", stages.text(event));
+        }
         // A label longer than its column is cut with an ellipsis; the whole
         // label shows on hover.
         const LABEL_CHARS: usize = 38;
