@@ -422,3 +422,43 @@ mod seeds_outside_the_tree {
         }
     }
 }
+
+/// Conditions with `or` are held as one rule per alternative; a directory
+/// whose conditions multiply out past the bound is refused before it is
+/// expanded, so a few megabytes of text cannot ask for gigabytes of rules.
+#[test]
+fn conditions_that_multiply_out_past_the_bound_are_refused() {
+    use covenant::terms::{self, TermsSource};
+    let mut vocabulary = String::from(
+        "[agreement]\ntitle = \"t\"\nseeds = \"seeds\"\n[parties]\np = \"P\"\n[actions.\"p.a\"]\ndescription = \"a\"\ndefault = \"permitted\"\ndefault_reason = \"r\"\n",
+    );
+    for f in 0..12 {
+        vocabulary.push_str(&format!("[facts.f{f}]\ndescription = \"f\"\n"));
+    }
+    // 64 alternatives per rule, the most one condition may have.
+    let when = (0..6)
+        .map(|i| format!("(f{} or f{})", 2 * i, 2 * i + 1))
+        .collect::<Vec<_>>()
+        .join(" and ");
+    let mut version = String::from(
+        "[version]\nid = \"v\"\ntitle = \"v\"\n[version.effective]\ndate = \"2020-01-01\"\nsource = \"s\"\n",
+    );
+    for r in 0..7_000 {
+        version.push_str(&format!(
+            "[[rules]]\nid = \"r{r}\"\naction = \"p.a\"\neffect = \"permit\"\nwhen = \"{when}\"\ncitations = [{{ seed = \"s.txt\", quote = \"q\" }}]\n"
+        ));
+    }
+    let source = TermsSource::InMemory {
+        terms: vec![
+            ("vocabulary.toml".into(), vocabulary),
+            ("v.toml".into(), version),
+        ],
+        seeds: vec![("s.txt".into(), "q".into())],
+    };
+    let errors = terms::load(&source).expect_err("448,000 alternatives are over the bound");
+    let message = errors.0[0].kind.to_string();
+    assert!(
+        message.contains("multiply out") && message.contains("400000"),
+        "{message}"
+    );
+}

@@ -129,7 +129,7 @@ pub enum LoadErrorKind {
         until: String,
     },
     /// A condition that multiplies out to too many alternatives.
-    #[error("this condition multiplies out to {count} alternatives, over the limit of {limit}")]
+    #[error("the conditions multiply out to {count} alternatives, over the limit of {limit}")]
     TooManyAlternatives {
         /// How many alternatives (saturating).
         count: usize,

@@ -17,6 +17,10 @@ pub const MAX_NUMBER_POINTS: usize = 31;
 /// The most durations one event may be counted by, 0 included.
 pub const MAX_EVENT_OFFSETS: usize = 63;
 
+/// The most rules all versions may hold once each rule with `or` is counted
+/// once per alternative: what bounds the memory a terms directory can ask for.
+pub const MAX_ALTERNATIVES_IN_ALL: usize = 4 * super::MAX_RULES;
+
 /// Where each constant and duration is written, in the order read.
 #[derive(Debug, Default)]
 pub(crate) struct CutSites {
@@ -34,8 +38,24 @@ impl Loader {
         }
         let kinds: Vec<FactKind> = vocabulary.facts.iter().map(|f| f.kind.clone()).collect();
         let sizes: Vec<usize> = vocabulary.facts.iter().map(|f| f.values.len()).collect();
+        let mut total = 0usize;
         for version in versions.iter_mut() {
-            self.expand(version, &kinds, &sizes, vocabulary.actions.len());
+            if !self.expand(
+                version,
+                &kinds,
+                &sizes,
+                vocabulary.actions.len(),
+                &mut total,
+            ) {
+                self.push(
+                    None,
+                    LoadErrorKind::TooManyAlternatives {
+                        count: total,
+                        limit: MAX_ALTERNATIVES_IN_ALL,
+                    },
+                );
+                return;
+            }
         }
     }
 
@@ -124,19 +144,20 @@ impl Loader {
 
     /// Replaces each rule of `version` by one rule per alternative of its
     /// condition (with `from` and `until` counted from events folded in),
-    /// keeping overrides between the rules as written.
+    /// keeping overrides between the rules as written. `total` counts the
+    /// rules held so far over all versions; false (and the version left
+    /// unexpanded) once it would pass [`MAX_ALTERNATIVES_IN_ALL`].
     fn expand(
         &mut self,
         version: &mut Version,
         kinds: &[FactKind],
         sizes: &[usize],
         actions: usize,
-    ) {
-        let written = std::mem::take(&mut version.rules);
-        let mut first_of: Vec<usize> = Vec::with_capacity(written.len());
-        let mut count_of: Vec<usize> = Vec::with_capacity(written.len());
-        let mut rules = Vec::with_capacity(written.len());
-        for rule in written {
+        total: &mut usize,
+    ) -> bool {
+        let mut grounded: Vec<Vec<condition::Alternative>> =
+            Vec::with_capacity(version.rules.len());
+        for rule in &version.rules {
             let mut parts: Vec<Formula> = Vec::new();
             parts.extend(rule.formula.clone());
             if let Some(super::Endpoint::Event { event, offset }) = rule.from {
@@ -150,6 +171,17 @@ impl Loader {
             } else {
                 condition::alternatives(&Formula::All(parts), kinds, sizes)
             };
+            *total += alternatives.len().max(1);
+            if *total > MAX_ALTERNATIVES_IN_ALL {
+                return false;
+            }
+            grounded.push(alternatives);
+        }
+        let written = std::mem::take(&mut version.rules);
+        let mut first_of: Vec<usize> = Vec::with_capacity(written.len());
+        let mut count_of: Vec<usize> = Vec::with_capacity(written.len());
+        let mut rules = Vec::with_capacity(written.len());
+        for (rule, alternatives) in written.into_iter().zip(grounded) {
             first_of.push(rules.len());
             count_of.push(alternatives.len().max(1));
             if alternatives.is_empty() {
@@ -180,5 +212,6 @@ impl Loader {
         }
         version.rules = rules;
         version.index_actions(actions);
+        true
     }
 }
