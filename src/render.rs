@@ -5,6 +5,7 @@ use crate::report::{
     Standing, VersionAnswers,
 };
 use crate::terms::{Citation, Terms};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 fn decision_line(decision: &DecisionReport) -> String {
@@ -75,17 +76,25 @@ fn branches(cases: &[CaseReport]) -> (Vec<&CaseReport>, &DecisionReport) {
     (explicit, best)
 }
 
-fn outcome_lines(outcome: &OutcomeReport) -> Vec<String> {
+/// The lines of an outcome; `given` holds the facts the question gave, so
+/// that one given only in part (an event `false`, whose day still matters)
+/// is not called "not given".
+fn outcome_lines(outcome: &OutcomeReport, given: &BTreeMap<String, String>) -> Vec<String> {
     match outcome {
         OutcomeReport::Decided { decision } => vec![decision_line(decision)],
         OutcomeReport::DependsOnFacts { facts, cases } => {
+            let named = |f: &String| match given.get(f) {
+                Some(value) => format!("`{f}` (given as {value}: when it happens still matters)"),
+                None => format!("`{f}`"),
+            };
+            let open = if facts.iter().all(|f| !given.contains_key(f)) {
+                " (not given)"
+            } else {
+                ""
+            };
             let mut lines = vec![format!(
-                "depends on {} (not given):",
-                facts
-                    .iter()
-                    .map(|f| format!("`{f}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                "depends on {}{open}:",
+                facts.iter().map(named).collect::<Vec<_>>().join(", ")
             )];
             let (explicit, otherwise) = branches(cases);
             let conditions: Vec<String> = explicit
@@ -431,7 +440,10 @@ pub fn ask(report: &AskReport) -> String {
                 .collect();
             let cells = prefix(texts.iter().map(String::as_str).collect());
             let blank = " ".repeat(cells.chars().count());
-            for (i, line) in outcome_lines(&answer.outcome).iter().enumerate() {
+            for (i, line) in outcome_lines(&answer.outcome, &report.facts)
+                .iter()
+                .enumerate()
+            {
                 let lead = if i == 0 { &cells } else { &blank };
                 let _ = writeln!(out, "  {lead}{line}");
             }

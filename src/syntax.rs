@@ -531,9 +531,20 @@ impl Parser {
             return Ok(Condition::Not(Box::new(inner), start..end.max(start)));
         }
         if self.peek().0 == Token::Open {
-            self.next();
+            let open = self.next().1;
             let inner = self.any(depth + 1)?;
-            self.expect(Token::Close, "`)` to close the `(`")?;
+            if self.peek().0 != Token::Close {
+                let (found, _) = self.peek();
+                return Err(SyntaxError {
+                    message: format!(
+                        "this `(` is never closed: found {} where `)` should be",
+                        found.describe()
+                    ),
+                    span: open,
+                    hint: Some("add the `)` that ends the group".into()),
+                });
+            }
+            self.next();
             return Ok(inner);
         }
         let name = self.name("a fact or event name, `not` or `(`")?;
@@ -704,6 +715,18 @@ pub const MAX_NESTING: usize = 32;
 pub fn parse_condition(text: &str) -> Result<Condition, SyntaxError> {
     let mut parser = Parser::new(text)?;
     let condition = parser.any(0)?;
+    if parser.peek().0 == Token::Close {
+        return Err(parser.unexpected(
+            "the end of the condition",
+            Some("this `)` closes no `(`: remove it, or add the `(` it closes".into()),
+        ));
+    }
+    if matches!(&parser.peek().0, Token::Word(_) | Token::Quoted(_)) {
+        return Err(parser.unexpected(
+            "`and`, `or` or the end of the condition",
+            Some("join tests with `and` or `or`".into()),
+        ));
+    }
     parser.end("condition")?;
     Ok(condition)
 }

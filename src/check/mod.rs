@@ -334,7 +334,8 @@ pub fn check(
     for error in loading {
         let code = match error.kind {
             crate::terms::LoadErrorKind::OverrideCycle { .. } => "override-cycle",
-            crate::terms::LoadErrorKind::EmptyInterval { .. } => "empty-interval",
+            crate::terms::LoadErrorKind::EmptyInterval { .. }
+            | crate::terms::LoadErrorKind::EmptyRelativeInterval { .. } => "empty-interval",
             _ => "quote-not-found",
         };
         let subject = error
@@ -479,7 +480,14 @@ pub fn check(
             finding(
                 Severity::Warning,
                 ("unused-fact", fact.name.clone()),
-                format!("no rule's condition tests the fact `{}`", fact.name),
+                if fact.is_event() {
+                    format!(
+                        "no rule's condition or dates count from the event `{}`",
+                        fact.name
+                    )
+                } else {
+                    format!("no rule's condition tests the fact `{}`", fact.name)
+                },
                 None,
                 Some("remove the fact, or add the rule that depends on it".into()),
                 None,

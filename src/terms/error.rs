@@ -129,15 +129,21 @@ pub enum LoadErrorKind {
         until: String,
     },
     /// A condition that multiplies out to too many alternatives.
-    #[error("the conditions multiply out to {count} alternatives, over the limit of {limit}")]
+    #[error("{scope} multiply out to {count} alternatives, over the limit of {limit}")]
     TooManyAlternatives {
+        /// `this condition would` for one rule; `the conditions of all versions` for the sum.
+        scope: &'static str,
         /// How many alternatives (saturating).
         count: usize,
         /// The limit.
         limit: usize,
     },
     /// A number compared with, or an event counted from, in too many places.
-    #[error("{what} `{name}` is cut {count} ways here, over the limit of {limit}")]
+    #[error(
+        "{what} `{name}` is {} {count} different {} here, over the limit of {limit}",
+        if *what == "event" { "counted from by" } else { "compared with" },
+        if *what == "event" { "durations (its own day included)" } else { "constants" }
+    )]
     TooManyCuts {
         /// `number fact` or `event`.
         what: &'static str,
@@ -298,10 +304,11 @@ impl LoadErrorKind {
                 "split the rule into several rules, or factor the condition: `a and (b or c)` is 2 alternatives, `(a or b) and (c or d)` is 4"
                     .into(),
             ),
-            LoadErrorKind::TooManyCuts { what, .. } => Some(format!(
-                "a {what} may be compared with at most that many different {}",
-                if *what == "event" { "durations" } else { "constants" }
-            )),
+            LoadErrorKind::TooManyCuts { what, .. } => Some(if *what == "event" {
+                "count from the event with fewer different durations, or split it into several events".into()
+            } else {
+                "compare the number with fewer different constants, or split it into several facts".into()
+            }),
             LoadErrorKind::MixedUnits { .. } => Some(
                 "count every duration from one event in days and weeks, or every one in months and years: write 1 month as 30 days, or 30 days as 1 month"
                     .into(),

@@ -50,6 +50,7 @@ impl Loader {
                 self.push(
                     None,
                     LoadErrorKind::TooManyAlternatives {
+                        scope: "the conditions of all versions",
                         count: total,
                         limit: MAX_ALTERNATIVES_IN_ALL,
                     },

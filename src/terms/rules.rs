@@ -269,6 +269,7 @@ impl Loader {
         let count = formula.alternatives();
         if count > MAX_ALTERNATIVES {
             let kind = LoadErrorKind::TooManyAlternatives {
+                scope: "this condition would",
                 count,
                 limit: MAX_ALTERNATIVES,
             };

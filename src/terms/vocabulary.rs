@@ -223,18 +223,29 @@ impl Loader {
         events: Ordered<Spanned<RawEvent>>,
     ) -> Vec<Fact> {
         let mut facts: Vec<Fact> = Vec::new();
-        let mut declared: HashMap<String, &'static str> = HashMap::new();
+        let mut declared: HashMap<String, String> = HashMap::new();
         for (name, fact) in raw.0 {
-            if let Some(first) = declared.insert(name.get_ref().clone(), "[facts]") {
+            if !is_name(name.get_ref()) {
+                let kind = LoadErrorKind::Syntax {
+                    message: format!("`{}` is not a valid fact name", name.get_ref()),
+                    hint: Some(
+                        "use letters, digits, `_` and `-`, so that conditions can name it".into(),
+                    ),
+                };
+                self.push(Some(self.at(file, name.span())), kind);
+            }
+            let here = self.at(file, name.span()).to_string();
+            if let Some(first) = declared.insert(name.get_ref().clone(), here) {
                 let kind = LoadErrorKind::Duplicate {
                     what: "fact",
                     name: name.get_ref().clone(),
-                    first: format!("an earlier {first} entry"),
+                    first,
                 };
                 self.push(Some(self.at(file, name.span())), kind);
                 continue;
             }
             let fact = fact.into_inner();
+            let mut kind_is_wrong = false;
             let kind = match fact.kind.as_ref().map(|k| k.get_ref().as_str()) {
                 None | Some("choice") => FactKind::Choice,
                 Some("number") => FactKind::Number {
@@ -242,6 +253,7 @@ impl Loader {
                     points: Vec::new(),
                 },
                 Some(other) => {
+                    kind_is_wrong = true;
                     let span = fact.kind.as_ref().map(|k| k.span()).unwrap_or(name.span());
                     let kind = LoadErrorKind::BadKeyword {
                         what: "fact kind",
@@ -249,7 +261,16 @@ impl Loader {
                         hint: "a fact's `kind` is `choice` (the default) or `number`; declare an event under [events] instead".into(),
                     };
                     self.push(Some(self.at(file, span)), kind);
-                    FactKind::Choice
+                    // Read on as the author most likely meant, so that one
+                    // mistake gives one error.
+                    if fact.unit.is_some() {
+                        FactKind::Number {
+                            unit: fact.unit.clone(),
+                            points: Vec::new(),
+                        }
+                    } else {
+                        FactKind::Choice
+                    }
                 }
             };
             let is_number = matches!(kind, FactKind::Number { .. });
@@ -265,7 +286,7 @@ impl Loader {
                 };
                 self.push(Some(self.at(file, span)), kind);
             }
-            if !is_number && fact.unit.is_some() {
+            if !is_number && fact.unit.is_some() && !kind_is_wrong {
                 let kind = LoadErrorKind::Syntax {
                     message: format!("fact `{}` has a `unit` but is not a number", name.get_ref()),
                     hint: Some("add `kind = \"number\"`, or remove `unit`".into()),
@@ -292,13 +313,16 @@ impl Loader {
                 };
                 self.push(Some(self.at(file, name.span())), kind);
             }
-            if let Some(first) = declared.insert(name.get_ref().clone(), "[events]") {
-                let kind = LoadErrorKind::Duplicate {
-                    what: "event",
-                    name: name.get_ref().clone(),
-                    first: format!(
-                        "an earlier {first} entry (facts and events share one set of names)"
+            let here = self.at(file, name.span()).to_string();
+            if let Some(fact_at) = declared.insert(name.get_ref().clone(), here) {
+                let kind = LoadErrorKind::Syntax {
+                    message: format!(
+                        "`{}` is declared both as a fact and as an event",
+                        name.get_ref()
                     ),
+                    hint: Some(format!(
+                        "the fact is at {fact_at}; facts and events share one set of names: rename one"
+                    )),
                 };
                 self.push(Some(self.at(file, name.span())), kind);
                 continue;
