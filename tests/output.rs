@@ -181,8 +181,8 @@ fn injected_terms(dir: &TempDir) -> String {
     let terms = copy_shipped_terms(dir);
     replace_in(
         &terms.join("new.toml"),
-        "note = \"no longer an obligation",
-        &format!("note = \"{INJECTED_TOML} no longer an obligation"),
+        "note = \"a primary cloud carries OpenAI's workloads: not all",
+        &format!("note = \"{INJECTED_TOML} a primary cloud carries OpenAI's workloads: not all"),
     );
     replace_in(
         &terms.join("new.toml"),
