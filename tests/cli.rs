@@ -185,7 +185,7 @@ fn the_shipped_news_scenarios_all_pass() {
     let run = covenant(&["test", "scenarios/news.toml"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(
-        run.stdout.ends_with("36 passed, 0 failed\n"),
+        run.stdout.ends_with("74 passed, 0 failed\n"),
         "{}",
         run.stdout
     );
@@ -225,7 +225,7 @@ expect = "required"
 fn ask_scenario_answers_every_question() {
     let run = covenant(&["ask", "--scenario", "scenarios/news.toml"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stdout.matches("\n## ").count() + 1, 37);
+    assert_eq!(run.stdout.matches("\n## ").count() + 1, 75);
     let json = covenant(&[
         "ask",
         "--scenario",
@@ -234,7 +234,7 @@ fn ask_scenario_answers_every_question() {
         "json",
     ]);
     let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
-    assert_eq!(value.as_array().unwrap().len(), 37);
+    assert_eq!(value.as_array().unwrap().len(), 75);
 }
 
 #[test]

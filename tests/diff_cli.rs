@@ -46,26 +46,68 @@ fn deciding(side: &Value) -> Vec<&str> {
 #[test]
 fn hosting_and_selling_on_other_clouds_change_from_forbidden_to_permitted_when_new_takes_effect() {
     let diff = json(&["diff"]);
-    for action in ["openai.host_models", "openai.sell_models"] {
-        let other = regions(&diff, action)
-            .into_iter()
-            .find(|r| r["old"]["verdict"] == "forbidden")
-            .unwrap_or_else(|| panic!("{action} has a forbidden → permitted region"));
-        assert_eq!(
-            strings(&other["params"]["cloud"]),
-            ["aws", "google_cloud", "oracle", "other"]
-        );
-        assert_eq!(other["new"]["verdict"], "permitted");
-        assert_eq!(other["from"], "2026-04-27");
-        assert_eq!(other["until"], Value::Null);
-        assert!(other["facts"].as_object().unwrap().is_empty());
-    }
-    let azure = regions(&diff, "openai.host_models")
-        .into_iter()
+    let hosting = regions(&diff, "openai.host_models");
+    let other = hosting
+        .iter()
+        .find(|r| r["old"]["verdict"] == "forbidden")
+        .expect("hosting elsewhere has a forbidden → permitted region");
+    assert_eq!(
+        strings(&other["params"]["cloud"]),
+        ["aws", "google_cloud", "oracle", "other"]
+    );
+    assert_eq!(other["new"]["verdict"], "permitted");
+    assert_eq!(other["from"], "2026-04-27");
+    assert_eq!(other["until"], Value::Null);
+    assert!(other["facts"].as_object().unwrap().is_empty());
+    // Azure stays the primary cloud through 2032, so OpenAI still has to run there.
+    let azure = hosting
+        .iter()
         .find(|r| strings(&r["params"]["cloud"]) == ["azure"])
         .expect("hosting on Azure changes");
     assert_eq!(azure["old"]["verdict"], "required");
     assert_eq!(azure["new"]["verdict"], "permitted");
+    assert_eq!(azure["from"], "2033-01-01");
+
+    // Selling elsewhere what Azure already has is free from the rework; a new
+    // launch goes to Azure first through 2032.
+    let selling = regions(&diff, "openai.sell_models");
+    let launched = selling
+        .iter()
+        .find(|r| strings(&r["params"]["offering"]) == ["launched"])
+        .expect("selling what Azure has changes");
+    assert_eq!(
+        strings(&launched["params"]["cloud"]),
+        ["aws", "google_cloud", "oracle", "other"]
+    );
+    assert_eq!(launched["old"]["verdict"], "forbidden");
+    assert_eq!(launched["new"]["verdict"], "permitted");
+    assert_eq!(launched["from"], "2026-04-27");
+    assert_eq!(launched["until"], "2033-01-01");
+    let after_azure_first = selling
+        .iter()
+        .find(|r| strings(&r["params"]["offering"]) == ["launched", "new_launch"])
+        .expect("new launches are free after 2032");
+    assert_eq!(after_azure_first["from"], "2033-01-01");
+    assert_eq!(after_azure_first["until"], Value::Null);
+    // The parts of the Frontier platform AWS holds exclusively: on AWS, not on Azure.
+    let frontier = |cloud: &str| {
+        selling
+            .iter()
+            .find(|r| {
+                strings(&r["params"]["offering"]) == ["frontier_exclusive"]
+                    && strings(&r["params"]["cloud"]) == [cloud]
+            })
+            .unwrap_or_else(|| panic!("the Frontier parts on {cloud} change"))
+    };
+    assert_eq!(frontier("aws")["old"]["verdict"], "forbidden");
+    assert_eq!(frontier("aws")["new"]["verdict"], "permitted");
+    assert!(deciding(&frontier("aws")["new"]).contains(&"new.sell.aws_frontier"));
+    assert_eq!(frontier("azure")["old"]["verdict"], "permitted");
+    assert_eq!(frontier("azure")["new"]["verdict"], "forbidden");
+    assert_eq!(
+        deciding(&frontier("azure")["new"]),
+        ["new.sell.frontier.aws_only"]
+    );
 }
 
 #[test]
@@ -104,14 +146,21 @@ fn azure_first_and_primary_cloud_end_after_2032() {
 }
 
 #[test]
-fn the_agi_clause_changes_only_when_agi_is_achieved() {
+fn the_agi_clause_changes_when_agi_is_achieved_until_microsofts_licence_ends() {
     let diff = json(&["diff"]);
     let agi = regions(&diff, "openai.restrict_microsoft_access");
-    assert_eq!(agi.len(), 1);
+    assert_eq!(agi.len(), 2);
     assert_eq!(strings(&agi[0]["facts"]["agi_achieved"]), ["true"]);
     assert_eq!(agi[0]["old"]["verdict"], "permitted");
     assert_eq!(agi[0]["new"]["verdict"], "forbidden");
-    let without_agi = json(&["diff", "--fact", "agi_achieved=false"]);
+    assert_eq!(agi[0]["until"], "2033-01-01");
+    // After 2032 Microsoft holds no licence for OpenAI to restrict.
+    assert_eq!(strings(&agi[1]["facts"]["agi_achieved"]), ["false"]);
+    assert_eq!(agi[1]["from"], "2033-01-01");
+    assert_eq!(agi[1]["old"]["verdict"], "forbidden");
+    assert_eq!(agi[1]["new"]["verdict"], "permitted");
+    assert_eq!(deciding(&agi[1]["new"]), ["new.agi.licence_over"]);
+    let without_agi = json(&["diff", "--fact", "agi_achieved=false", "--to", "2033-01-01"]);
     assert!(regions(&without_agi, "openai.restrict_microsoft_access").is_empty());
     assert!(
         strings(&without_agi["summary"]["unchanged"]).contains(&"openai.restrict_microsoft_access")
@@ -153,13 +202,38 @@ fn both_revenue_shares_change_and_the_readings_say_when() {
         "read as 000 (partly ended) Microsoft still pays: no change"
     );
     assert!(microsoft.iter().all(|r| r["under_every_reading"] == false));
-    let openai_from: Vec<&str> = regions(&every, "openai.pay_revenue_share")
-        .iter()
-        .map(|r| r["from"].as_str().unwrap())
-        .collect();
+    let openai = regions(&every, "openai.pay_revenue_share");
+    let mut openai_from: Vec<&str> = openai.iter().map(|r| r["from"].as_str().unwrap()).collect();
+    openai_from.dedup();
     assert_eq!(openai_from, ["2026-04-27", "2030-01-01", "2031-01-01"]);
+    assert!(
+        openai.iter().any(|r| r["old"]["verdict"] == "permitted"
+            && listed(&r["readings"]["agi_clause_effect"]) == ["openai_may_dissolve"]),
+        "read as 002, reaching AGI let OpenAI dissolve the old share: the new one binds it again"
+    );
     let hosting = regions(&every, "openai.host_models");
-    assert!(hosting.iter().all(|r| r["under_every_reading"] == true));
+    let elsewhere = hosting
+        .iter()
+        .find(|r| {
+            strings(&r["params"]["cloud"]) == ["aws", "google_cloud", "oracle", "other"]
+                && listed(&r["facts"]["agi_achieved"]) == ["false"]
+        })
+        .expect("hosting elsewhere changes without AGI");
+    assert_eq!(elsewhere["under_every_reading"], true);
+    assert!(
+        hosting.iter().any(|r| r["from"] == "2032-01-01"
+            && listed(&r["readings"]["primary_cloud_end"]) == ["until_2032"]
+            && r["under_every_reading"] == false),
+        "read as `until 2032` (002), the Azure hosting duty ends a year earlier"
+    );
+}
+
+/// The strings of a list, or none when the key is absent.
+fn listed(value: &Value) -> Vec<&str> {
+    value
+        .as_array()
+        .map(|values| values.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default()
 }
 
 #[test]
@@ -334,13 +408,18 @@ fn the_svg_timeline_is_well_formed_xml_with_a_lane_per_version_and_class_of_clou
             )
         })
         .collect();
-    // Both versions tell azure from the other clouds (by different rules under
-    // `new`): two classes a version, one span each, as hosting does not move
-    // within a version.
-    assert_eq!(spans.len(), 4);
+    // Both versions tell azure from the other clouds: two classes a version.
+    // Hosting does not move within `old`; under `new` Azure is required until
+    // the primary-cloud term ends after 2032, then a freedom: five spans.
+    assert_eq!(spans.len(), 5);
     assert_eq!(spans.iter().filter(|s| s.2 == "forbidden").count(), 1);
-    assert_eq!(spans.iter().filter(|s| s.2 == "required").count(), 1);
+    assert_eq!(spans.iter().filter(|s| s.2 == "required").count(), 2);
     assert_eq!(spans.iter().filter(|s| s.2 == "permitted").count(), 2);
+    assert!(spans.contains(&(
+        String::new(),
+        "2033-01-01".to_string(),
+        "required".to_string()
+    )));
     // Each lane's label in full on hover; a label too long for its column is cut.
     let lanes = document
         .descendants()
@@ -373,7 +452,10 @@ fn the_svg_timeline_is_well_formed_xml_with_a_lane_per_version_and_class_of_clou
         .filter(|n| n.attribute("class") == Some("mark"))
         .filter_map(|n| n.attribute("data-date"))
         .collect();
-    assert_eq!(marks, ["2019-07-22", "2026-04-27"]);
+    assert_eq!(
+        marks,
+        ["2019-07-22", "2026-04-27", "2032-01-01", "2033-01-01"]
+    );
     let labels: Vec<String> = document
         .descendants()
         .filter(|n| n.attribute("class") == Some("mark-label"))

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 const LARGE: usize = 1 << 20;
 
 /// Shipped terms whose `openai.host_models` description and the note of
-/// `new.host.azure` are each `LARGE` bytes, so `actions` and an `ask` about Azure
+/// `new.host.azure.through_2032` are each `LARGE` bytes, so `actions` and an `ask` about Azure
 /// print more than a pipe holds.
 fn large_terms(dir: &TempDir) -> String {
     let terms = copy_shipped_terms(dir);
@@ -27,7 +27,7 @@ fn large_terms(dir: &TempDir) -> String {
     );
     replace_in(
         &terms.join("new.toml"),
-        "note = \"no longer an obligation: Azure keeps a significant share of the workloads, by choice\"",
+        "note = \"a primary cloud carries OpenAI's workloads: not all of them any more, but a significant portion (001), through 2032 (004)\"",
         &format!("note = \"{long}\""),
     );
     terms.display().to_string()
@@ -181,8 +181,8 @@ fn injected_terms(dir: &TempDir) -> String {
     let terms = copy_shipped_terms(dir);
     replace_in(
         &terms.join("new.toml"),
-        "note = \"no longer an obligation",
-        &format!("note = \"{INJECTED_TOML} no longer an obligation"),
+        "note = \"a primary cloud carries OpenAI's workloads: not all",
+        &format!("note = \"{INJECTED_TOML} a primary cloud carries OpenAI's workloads: not all"),
     );
     replace_in(
         &terms.join("new.toml"),

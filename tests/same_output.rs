@@ -162,7 +162,7 @@ readings = {{ microsoft_share_end = {reading:?} }}\nexpect = {expect:?}\nexpect_
     fn a_bad_terms_directory_gives_the_same_bytes_twice(
         rules in prop::collection::vec(
             (
-                prop_oneof![name(), Just("new.host.azure".to_string())],
+                prop_oneof![name(), Just("new.host.azure.through_2032".to_string())],
                 prop_oneof![
                     Just("openai.host_models".to_string()),
                     Just("openai.host_models(cloud = azure)".to_string()),
