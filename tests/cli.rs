@@ -51,14 +51,15 @@ fn an_unknown_fact_the_answer_depends_on_is_answered_as_a_tree_over_it() {
         run.stdout
     );
     assert!(
-        run.stdout
-            .contains("if agi_achieved=true  permitted  rule old.agi.right_to_restrict"),
+        run.stdout.contains(
+            "if `agi_achieved` on or before 2025-01-01  permitted  rule old.agi.right_to_restrict"
+        ),
         "{}",
         run.stdout
     );
     assert!(
         run.stdout
-            .contains("otherwise             forbidden  default"),
+            .contains("otherwise                                  forbidden  default"),
         "{}",
         run.stdout
     );
@@ -185,7 +186,7 @@ fn the_shipped_news_scenarios_all_pass() {
     let run = covenant(&["test", "scenarios/news.toml"]);
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
     assert!(
-        run.stdout.ends_with("74 passed, 0 failed\n"),
+        run.stdout.ends_with("82 passed, 0 failed\n"),
         "{}",
         run.stdout
     );
@@ -225,7 +226,7 @@ expect = "required"
 fn ask_scenario_answers_every_question() {
     let run = covenant(&["ask", "--scenario", "scenarios/news.toml"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_eq!(run.stdout.matches("\n## ").count() + 1, 75);
+    assert_eq!(run.stdout.matches("\n## ").count() + 1, 83);
     let json = covenant(&[
         "ask",
         "--scenario",
@@ -234,7 +235,7 @@ fn ask_scenario_answers_every_question() {
         "json",
     ]);
     let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
-    assert_eq!(value.as_array().unwrap().len(), 75);
+    assert_eq!(value.as_array().unwrap().len(), 83);
 }
 
 #[test]

@@ -34,6 +34,22 @@ fn strings(value: &Value) -> Vec<&str> {
         .collect()
 }
 
+/// The times since an event a region covers, as `(from, until)` in days
+/// (`None`: unbounded; a range without `from` holds for an event that never happens).
+fn stages(value: &Value) -> Vec<(Option<i64>, Option<i64>)> {
+    value["stages"]
+        .as_array()
+        .expect("an event's stages")
+        .iter()
+        .map(|s| (s["from"].as_i64(), s["until"].as_i64()))
+        .collect()
+}
+
+/// The event has happened by the date asked.
+const HAPPENED: (Option<i64>, Option<i64>) = (Some(0), None);
+/// The event has not happened by the date asked (or never does).
+const NOT_YET: (Option<i64>, Option<i64>) = (None, Some(0));
+
 fn deciding(side: &Value) -> Vec<&str> {
     side["rules"]
         .as_array()
@@ -150,12 +166,16 @@ fn the_agi_clause_changes_when_agi_is_achieved_until_microsofts_licence_ends() {
     let diff = json(&["diff"]);
     let agi = regions(&diff, "openai.restrict_microsoft_access");
     assert_eq!(agi.len(), 2);
-    assert_eq!(strings(&agi[0]["facts"]["agi_achieved"]), ["true"]);
+    assert_eq!(stages(&agi[0]["facts"]["agi_achieved"]), [HAPPENED]);
+    assert_eq!(
+        agi[0]["facts"]["agi_achieved"]["text"],
+        "once `agi_achieved` has happened"
+    );
     assert_eq!(agi[0]["old"]["verdict"], "permitted");
     assert_eq!(agi[0]["new"]["verdict"], "forbidden");
     assert_eq!(agi[0]["until"], "2033-01-01");
     // After 2032 Microsoft holds no licence for OpenAI to restrict.
-    assert_eq!(strings(&agi[1]["facts"]["agi_achieved"]), ["false"]);
+    assert_eq!(stages(&agi[1]["facts"]["agi_achieved"]), [NOT_YET]);
     assert_eq!(agi[1]["from"], "2033-01-01");
     assert_eq!(agi[1]["old"]["verdict"], "forbidden");
     assert_eq!(agi[1]["new"]["verdict"], "permitted");
@@ -174,12 +194,28 @@ fn both_revenue_shares_change_and_the_readings_say_when() {
     assert_eq!(microsoft.len(), 1);
     assert_eq!(microsoft[0]["from"], "2026-04-27");
     assert_eq!(microsoft[0]["old"]["verdict"], "required");
+    // Two caps, two events: the old one on Microsoft's return (001), the new
+    // one on the share itself (000).
     let openai = regions(&diff, "openai.pay_revenue_share");
-    assert_eq!(openai.len(), 1);
-    assert_eq!(openai[0]["from"], "2031-01-01");
+    let caps: Vec<(&str, &str, Vec<_>, Vec<_>)> = openai
+        .iter()
+        .map(|r| {
+            (
+                r["from"].as_str().unwrap(),
+                r["new"]["verdict"].as_str().unwrap(),
+                stages(&r["facts"]["microsoft_return_cap_reached"]),
+                stages(&r["facts"]["revenue_share_cap_reached"]),
+            )
+        })
+        .collect();
     assert_eq!(
-        strings(&openai[0]["facts"]["revenue_share_cap_reached"]),
-        ["false"]
+        caps,
+        [
+            ("2026-04-27", "permitted", vec![NOT_YET], vec![HAPPENED]),
+            ("2026-04-27", "required", vec![HAPPENED], vec![NOT_YET]),
+            ("2031-01-01", "permitted", vec![NOT_YET], vec![NOT_YET]),
+        ],
+        "the new cap ends the share the old terms still owed; past the old cap the new share binds again; after 2030 no share flows"
     );
 
     let every = json(&["diff", "--readings", "all"]);
@@ -207,6 +243,11 @@ fn both_revenue_shares_change_and_the_readings_say_when() {
     openai_from.dedup();
     assert_eq!(openai_from, ["2026-04-27", "2030-01-01", "2031-01-01"]);
     assert!(
+        openai
+            .iter()
+            .all(|r| r["facts"]["agi_achieved"]["stages"].is_array())
+    );
+    assert!(
         openai.iter().any(|r| r["old"]["verdict"] == "permitted"
             && listed(&r["readings"]["agi_clause_effect"]) == ["openai_may_dissolve"]),
         "read as 002, reaching AGI let OpenAI dissolve the old share: the new one binds it again"
@@ -216,7 +257,7 @@ fn both_revenue_shares_change_and_the_readings_say_when() {
         .iter()
         .find(|r| {
             strings(&r["params"]["cloud"]) == ["aws", "google_cloud", "oracle", "other"]
-                && listed(&r["facts"]["agi_achieved"]) == ["false"]
+                && stages(&r["facts"]["agi_achieved"]) == [NOT_YET]
         })
         .expect("hosting elsewhere changes without AGI");
     assert_eq!(elsewhere["under_every_reading"], true);
@@ -340,8 +381,29 @@ fn the_timeline_of_the_revenue_share_shows_each_version_over_time() {
         .stdout,
     )
     .unwrap();
-    let new_lane = &report["lanes"][1];
-    assert_eq!(new_lane["version"], "new");
+    // The old lanes are one per stage of the old cap, an event not given.
+    let lanes = report["lanes"].as_array().unwrap();
+    let old_worlds: Vec<&str> = lanes
+        .iter()
+        .filter(|l| l["version"] == "old")
+        .map(|l| {
+            l["world"]["microsoft_return_cap_reached"]["text"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(
+        old_worlds,
+        [
+            "before `microsoft_return_cap_reached` happens",
+            "once `microsoft_return_cap_reached` has happened"
+        ]
+    );
+    let new_lane = lanes
+        .iter()
+        .find(|l| l["version"] == "new")
+        .expect("a lane for `new`");
+    assert!(new_lane["world"].as_object().unwrap().is_empty());
     let spans: Vec<(Value, Value, Value)> = new_lane["spans"]
         .as_array()
         .unwrap()
@@ -360,6 +422,32 @@ fn the_timeline_of_the_revenue_share_shows_each_version_over_time() {
             (Value::Null, "2031-01-01".into(), "required".into()),
             ("2031-01-01".into(), Value::Null, "permitted".into()),
         ]
+    );
+}
+
+#[test]
+fn a_timeline_with_the_cap_reached_on_a_day_changes_on_that_day() {
+    let run = covenant(&[
+        "timeline",
+        "openai.pay_revenue_share",
+        "--under",
+        "new",
+        "--fact",
+        "revenue_share_cap_reached=2029-03-01",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "until 2029-03-01                  required   new.openai_share.through_2030\n  from 2029-03-01 until 2031-01-01  permitted  new.openai_share.cap"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("2029-03-01  `revenue_share_cap_reached` happens"),
+        "{}",
+        run.stdout
     );
 }
 

@@ -125,7 +125,11 @@ pub fn text(terms: &Terms, report: &DiffReport) -> String {
         );
         match condition_text(region) {
             Some(condition) => {
-                let _ = write!(out, " {condition}");
+                let _ = write!(
+                    out,
+                    "{}{condition}",
+                    super::report::condition_separator(&condition)
+                );
             }
             None if report.facts.is_empty() => out.push_str(", any facts"),
             None => {}

@@ -205,22 +205,32 @@ pub fn dates_text(from: Option<NaiveDate>, until: Option<NaiveDate>) -> String {
 }
 
 /// The condition of a region on facts and readings in words, or `None` when there is none.
+///
+/// Facts, numbers and readings follow "when"; the time since an event reads
+/// on its own ("once `agi_achieved` has happened", "within 60 days after
+/// `deletion_request`"), after them.
 pub fn condition_text(region: &RegionReport) -> Option<String> {
-    let mut parts: Vec<String> = region
-        .facts
-        .iter()
-        .map(|(fact, values)| match values {
-            FactValues::Values(values) => constraint_text(fact, values),
-            other => other.text(fact),
-        })
-        .collect();
+    let mut parts: Vec<String> = Vec::new();
+    let mut events: Vec<String> = Vec::new();
+    for (fact, values) in &region.facts {
+        match values {
+            FactValues::Values(values) => parts.push(constraint_text(fact, values)),
+            FactValues::Stages { .. } => events.push(values.text(fact)),
+            other => parts.push(other.text(fact)),
+        }
+    }
     parts.extend(
         region
             .readings
             .iter()
             .map(|(dispute, readings)| format!("reading {}", constraint_text(dispute, readings))),
     );
-    (!parts.is_empty()).then(|| format!("when {}", parts.join(" and ")))
+    let when = (!parts.is_empty()).then(|| format!("when {}", parts.join(" and ")));
+    let since = (!events.is_empty()).then(|| events.join(" and "));
+    match (when, since) {
+        (Some(when), Some(since)) => Some(format!("{when}, {since}")),
+        (when, since) => when.or(since),
+    }
 }
 
 fn summary_line(terms: &Terms, region: &RegionReport, readings_compared: bool) -> String {
@@ -237,7 +247,7 @@ fn summary_line(terms: &Terms, region: &RegionReport, readings_compared: bool) -
         dates_text(region.from, region.until)
     ));
     if let Some(condition) = condition_text(region) {
-        line.push(' ');
+        line.push_str(condition_separator(&condition));
         line.push_str(&condition);
     }
     if readings_compared {
@@ -248,6 +258,16 @@ fn summary_line(terms: &Terms, region: &RegionReport, readings_compared: bool) -
         });
     }
     line
+}
+
+/// What goes between a region's dates and its condition: a space before
+/// "when …", a comma before the time since an event ("…, once `e` has happened").
+pub fn condition_separator(condition: &str) -> &'static str {
+    if condition.starts_with("when ") {
+        " "
+    } else {
+        ", "
+    }
 }
 
 /// Names the diff's regions and counts, ready to print or serialise.
