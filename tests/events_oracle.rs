@@ -8,7 +8,13 @@
 //! one by one: every day of a six-week window; for each event every date near
 //! that day, and never; a number at, between, below and above the constants;
 //! every yes/no value. What `ask`, `diff`, `check` and `timeline` say about
-//! classes (stages, number ranges, alternatives) must be what it finds.
+//! classes (stages, number ranges, alternatives) must be what it finds, and
+//! so must the ranges their reports give as data (days an event may happen
+//! on, times since it, ranges of the number).
+//!
+//! Each property runs a few seconds with its default case count (set
+//! `PROPTEST_CASES` to run more): the walk decides up to about a million
+//! worlds per agreement.
 
 mod common;
 
@@ -22,7 +28,7 @@ use covenant::diff::{self, DiffRequest};
 use covenant::eval::{self, Decision, Outcome, Question};
 use covenant::number::Number;
 use covenant::query::{self, Query, Under};
-use covenant::report::{FactValues, facts_on};
+use covenant::report::{FactValues, OutcomeReport, facts_on};
 use covenant::space::Budget;
 use covenant::terms::{Given, Terms, ValueSet};
 use covenant::timeline::{self, SpanOutcome, TimelineRequest};
@@ -785,6 +791,285 @@ fn timeline_agrees(agreement: &Agreement, second: i64) -> Result<(), TestCaseErr
     Ok(())
 }
 
+/// A branch of a report (an `ask` case, a timeline case) read back into the
+/// oracle's terms: what it asks of each fact, from the report's data alone.
+struct Branch {
+    verdict: Verdict,
+    /// The deciding rules, when the report names them all.
+    rules: Option<Vec<String>>,
+    /// Per yes/no fact tested: the values allowed (`false`, `true`).
+    yes: Vec<(usize, [bool; 2])>,
+    /// The ranges of the number, if tested: each bound in hundredths, with whether it is included.
+    numbers: Option<Vec<Range>>,
+    /// Per event tested: the ranges of its day (an answer) or of the time since it (a timeline).
+    events: Vec<(usize, Vec<EventRange>)>,
+}
+
+type Range = (Option<(i64, bool)>, Option<(i64, bool)>);
+
+enum EventRange {
+    /// The event happened on a day in `[from, until)`, or never when `never`.
+    Dates {
+        from: Option<NaiveDate>,
+        until: Option<NaiveDate>,
+        never: bool,
+    },
+    /// The day asked is at least `from` and less than `until` units after the
+    /// event (days or calendar months), or it never happens when `never`.
+    Stages {
+        months: bool,
+        from: Option<i64>,
+        until: Option<i64>,
+        never: bool,
+    },
+}
+
+impl Branch {
+    fn read(
+        facts: &std::collections::BTreeMap<String, FactValues>,
+        verdict: Verdict,
+        rules: Option<Vec<String>>,
+    ) -> Result<Branch, String> {
+        let mut branch = Branch {
+            verdict,
+            rules: rules.map(sorted),
+            yes: Vec::new(),
+            numbers: None,
+            events: Vec::new(),
+        };
+        let bound = |b: &Option<String>, included: bool| -> Result<Option<(i64, bool)>, String> {
+            b.as_deref()
+                .map(|t| {
+                    hundredths(t)
+                        .map(|n| (n, included))
+                        .ok_or(format!("a bound {t}"))
+                })
+                .transpose()
+        };
+        for (name, values) in facts {
+            let which = |prefix: &str| {
+                name.strip_prefix(prefix)
+                    .and_then(|i| i.parse::<usize>().ok())
+                    .ok_or(format!("a fact `{name}`"))
+            };
+            match values {
+                FactValues::Values(values) => {
+                    let has = |w: &str| values.iter().any(|v| v == w);
+                    branch.yes.push((which("f")?, [has("false"), has("true")]));
+                }
+                FactValues::Numbers { numbers, .. } => {
+                    let mut ranges = Vec::new();
+                    for range in numbers {
+                        ranges.push((
+                            bound(&range.min, range.min_included)?,
+                            bound(&range.max, range.max_included)?,
+                        ));
+                    }
+                    branch.numbers = Some(ranges);
+                }
+                FactValues::Dates { dates, .. } => {
+                    let ranges = dates
+                        .iter()
+                        .map(|d| EventRange::Dates {
+                            from: d.from,
+                            until: d.until,
+                            never: d.or_never,
+                        })
+                        .collect();
+                    branch.events.push((which("e")?, ranges));
+                }
+                FactValues::Stages { stages, .. } => {
+                    let ranges = stages
+                        .iter()
+                        .map(|s| EventRange::Stages {
+                            months: s.unit == "month",
+                            from: s.from,
+                            until: s.until,
+                            never: s.or_never,
+                        })
+                        .collect();
+                    branch.events.push((which("e")?, ranges));
+                }
+            }
+        }
+        Ok(branch)
+    }
+
+    fn holds(&self, world: &World) -> bool {
+        let number = |&(min, max): &Range| {
+            min.is_none_or(|(m, inc)| world.number > m || (inc && world.number == m))
+                && max.is_none_or(|(m, inc)| world.number < m || (inc && world.number == m))
+        };
+        let event = |k: usize, range: &EventRange| match (range, world.events[k]) {
+            (EventRange::Dates { never, .. }, None) | (EventRange::Stages { never, .. }, None) => {
+                *never
+            }
+            (EventRange::Dates { from, until, .. }, Some(e)) => {
+                from.is_none_or(|f| f <= e) && until.is_none_or(|u| e < u)
+            }
+            (
+                EventRange::Stages {
+                    months,
+                    from,
+                    until,
+                    ..
+                },
+                Some(e),
+            ) => {
+                from.is_none_or(|f| events::shift(e, f, *months) <= world.day)
+                    && until.is_none_or(|u| events::shift(e, u, *months) > world.day)
+            }
+        };
+        self.yes
+            .iter()
+            .all(|&(i, allowed)| allowed[usize::from(world.yes[i])])
+            && self.numbers.as_ref().is_none_or(|r| r.iter().any(number))
+            && self
+                .events
+                .iter()
+                .all(|(k, ranges)| ranges.iter().any(|r| event(*k, r)))
+    }
+}
+
+/// The one branch of `branches` that holds in `world`, checked against the
+/// oracle's judgement.
+fn one_branch(
+    branches: &[Branch],
+    oracle: &Oracle,
+    version: usize,
+    world: &World,
+    judgement: &Judgement,
+) -> Result<(), String> {
+    let mut holding = branches.iter().filter(|b| b.holds(world));
+    let (Some(branch), None) = (holding.next(), holding.next()) else {
+        let count = branches.iter().filter(|b| b.holds(world)).count();
+        return Err(format!("{count} branches hold: {}", world_text(world)));
+    };
+    let want = sorted(oracle.ids(version, judgement.deciding));
+    if branch.verdict != judgement.verdict || branch.rules.as_ref().is_some_and(|r| *r != want) {
+        return Err(format!(
+            "the report says {} by {:?}, the oracle {} by {want:?}: {} in {}",
+            branch.verdict,
+            branch.rules,
+            judgement.verdict,
+            world_text(world),
+            VERSIONS[version]
+        ));
+    }
+    Ok(())
+}
+
+/// Property 1, as `covenant ask` reports it: asked on each day with no fact
+/// given, each version's answer is a set of branches whose facts are given as
+/// data (days an event may happen on, ranges of the number, yes/no values);
+/// in every world exactly one holds, with the oracle's verdict and rules.
+fn ask_report_agrees(agreement: &Agreement) -> Result<(), TestCaseError> {
+    let (loaded, oracle) = load(agreement)?;
+    let terms = &loaded.terms;
+    let mut branches: Vec<Vec<Branch>> = Vec::new();
+    let mut today = None;
+    oracle
+        .walk([None, None], |world, judgements| {
+            if today != Some(world.day) {
+                today = Some(world.day);
+                let request = covenant::report::AskRequest {
+                    text: "p.act".into(),
+                    query: Query {
+                        action: 0,
+                        params: Vec::new(),
+                    },
+                    date: world.day,
+                    under: Under::All,
+                    facts: Vec::new(),
+                    readings: Vec::new(),
+                };
+                let report = covenant::report::ask(terms, &request, &mut Budget::default())
+                    .map_err(|e| e.to_string())?;
+                branches.clear();
+                for (v, answers) in report.versions.iter().enumerate() {
+                    if answers.version != VERSIONS[v] || answers.answers.len() != 1 {
+                        return Err(format!("one answer per version: {report:?}"));
+                    }
+                    let read = |facts, decision: &covenant::report::DecisionReport| {
+                        Branch::read(facts, decision.verdict, Some(decision.rules.clone()))
+                    };
+                    let none = std::collections::BTreeMap::new();
+                    branches.push(match &answers.answers[0].outcome {
+                        OutcomeReport::Decided { decision } => vec![read(&none, decision)?],
+                        OutcomeReport::DependsOnFacts { cases, .. } => cases
+                            .iter()
+                            .map(|case| read(&case.facts, &case.decision))
+                            .collect::<Result<_, _>>()?,
+                    });
+                }
+            }
+            for (v, judgement) in judgements.iter().enumerate() {
+                one_branch(&branches[v], &oracle, v, world, judgement)?;
+            }
+            Ok(())
+        })
+        .map_err(|e| TestCaseError::fail(format!("{e}\n{agreement:?}")))
+}
+
+/// Property 4, with nothing given: each span of a timeline's lanes is a set of
+/// branches whose events are given as times since them (stages, as data); on
+/// every day of the window and in every world exactly one holds, with the
+/// oracle's verdict.
+fn open_timeline_agrees(agreement: &Agreement) -> Result<(), TestCaseError> {
+    let (loaded, oracle) = load(agreement)?;
+    let terms = &loaded.terms;
+    let request = TimelineRequest {
+        text: "p.act".into(),
+        query: Query {
+            action: 0,
+            params: Vec::new(),
+        },
+        under: Under::All,
+        facts: Vec::new(),
+        readings: Vec::new(),
+    };
+    let report =
+        timeline::timeline(terms, &request, &mut Budget::default()).expect("fits the budget");
+    prop_assert_eq!(report.lanes.len(), 2);
+    let mut lanes: Vec<Vec<(covenant::interval::DateInterval, Vec<Branch>)>> = Vec::new();
+    for (v, lane) in report.lanes.iter().enumerate() {
+        prop_assert_eq!(&lane.version, VERSIONS[v]);
+        let mut spans = Vec::new();
+        for span in &lane.spans {
+            let interval = covenant::interval::DateInterval::new(span.from, span.until)
+                .expect("a span is not empty");
+            let none = std::collections::BTreeMap::new();
+            let branches = match &span.outcome {
+                SpanOutcome::Decided { verdict, .. } => {
+                    vec![Branch::read(&none, *verdict, None)]
+                }
+                SpanOutcome::DependsOnFacts { cases, .. } => cases
+                    .iter()
+                    .map(|case| Branch::read(&case.facts, case.verdict, None))
+                    .collect(),
+                SpanOutcome::NoAgreement => {
+                    return Err(TestCaseError::fail("no agreement under `all`"));
+                }
+            };
+            let branches: Result<Vec<Branch>, String> = branches.into_iter().collect();
+            spans.push((interval, branches.map_err(TestCaseError::fail)?));
+        }
+        lanes.push(spans);
+    }
+    oracle
+        .walk([None, None], |world, judgements| {
+            for (v, judgement) in judgements.iter().enumerate() {
+                let (_, branches) = lanes[v]
+                    .iter()
+                    .find(|(interval, _)| interval.contains(world.day))
+                    .ok_or("the spans tile time")?;
+                one_branch(branches, &oracle, v, world, judgement)?;
+            }
+            Ok(())
+        })
+        .map_err(|e| TestCaseError::fail(format!("{e}\n{agreement:?}")))
+}
+
 /// The oracle reads the loaded rules as the generator wrote them: in every
 /// world, each rule applies by the loaded `from`, `until`, `valid` and
 /// `formula` exactly when it does by the generator's own description (so the
@@ -886,5 +1171,32 @@ proptest! {
     #[test]
     fn the_loaded_rules_mean_what_the_generator_wrote(agreement in agreements(false)) {
         loaded_rules_mean_what_was_written(&agreement)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config(16))]
+
+    #[test]
+    fn an_ask_report_gives_every_world_the_oracles_decision(agreement in agreements(false)) {
+        ask_report_agrees(&agreement)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config(16))]
+
+    #[test]
+    fn an_open_timeline_gives_every_day_and_world_the_oracles_verdict(agreement in agreements(false)) {
+        open_timeline_agrees(&agreement)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config(12))]
+
+    #[test]
+    fn an_ask_report_agrees_with_the_oracle_when_an_event_counts_months(agreement in agreements(true)) {
+        ask_report_agrees(&agreement)?;
     }
 }
