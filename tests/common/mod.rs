@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod events;
 pub mod oracle;
 
 use covenant::generate::{Shape, generate};
