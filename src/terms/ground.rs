@@ -28,6 +28,30 @@ pub(crate) struct CutSites {
     pub(super) offsets: Vec<(usize, Offset, Location)>,
 }
 
+/// Adds `value` to `cuts` unless it is there already; the error to report
+/// when it would be the cut past `limit`.
+fn add_cut<T: PartialEq>(
+    cuts: &mut Vec<T>,
+    value: T,
+    limit: usize,
+    what: &'static str,
+    name: impl FnOnce() -> String,
+) -> Result<(), LoadErrorKind> {
+    if cuts.contains(&value) {
+        return Ok(());
+    }
+    if cuts.len() == limit {
+        return Err(LoadErrorKind::TooManyCuts {
+            what,
+            name: name(),
+            count: limit + 1,
+            limit,
+        });
+    }
+    cuts.push(value);
+    Ok(())
+}
+
 impl Loader {
     /// Cuts the number facts and events, then grounds every rule of `versions`.
     pub(super) fn ground(&mut self, vocabulary: &mut Vocabulary, versions: &mut [Version]) {
@@ -65,31 +89,23 @@ impl Loader {
         let facts = &mut vocabulary.facts;
         let mut over: Vec<usize> = Vec::new();
         for (fact, number, location) in sites.points {
-            let name = facts[fact].name.clone();
-            let FactKind::Number { points, .. } = &mut facts[fact].kind else {
+            let super::Fact { name, kind, .. } = &mut facts[fact];
+            let FactKind::Number { points, .. } = kind else {
                 continue;
             };
-            if points.contains(&number) || over.contains(&fact) {
+            let name = || name.clone();
+            if over.contains(&fact) {
                 continue;
             }
-            if points.len() == MAX_NUMBER_POINTS {
+            if let Err(kind) = add_cut(points, number, MAX_NUMBER_POINTS, "number fact", name) {
                 over.push(fact);
-                let count = points.len() + 1;
-                let kind = LoadErrorKind::TooManyCuts {
-                    what: "number fact",
-                    name,
-                    count,
-                    limit: MAX_NUMBER_POINTS,
-                };
                 self.push(Some(location), kind);
-                continue;
             }
-            points.push(number);
         }
         let mut counted_in: HashMap<usize, (TimeUnit, Location)> = HashMap::new();
         for (event, offset, location) in sites.offsets {
-            let name = facts[event].name.clone();
-            let FactKind::Event { unit, offsets } = &mut facts[event].kind else {
+            let super::Fact { name, kind, .. } = &mut facts[event];
+            let FactKind::Event { unit, offsets } = kind else {
                 continue;
             };
             if offset.amount != 0 {
@@ -104,7 +120,7 @@ impl Loader {
                             TimeUnit::Month => "months",
                         };
                         let kind = LoadErrorKind::MixedUnits {
-                            event: name,
+                            event: name.clone(),
                             here: words(offset.unit),
                             there: words(*first),
                             at: at.to_string(),
@@ -115,22 +131,14 @@ impl Loader {
                     Some(_) => {}
                 }
             }
-            if offsets.contains(&offset.amount) || over.contains(&event) {
+            if over.contains(&event) {
                 continue;
             }
-            if offsets.len() == MAX_EVENT_OFFSETS {
+            let name = || name.clone();
+            if let Err(kind) = add_cut(offsets, offset.amount, MAX_EVENT_OFFSETS, "event", name) {
                 over.push(event);
-                let count = offsets.len() + 1;
-                let kind = LoadErrorKind::TooManyCuts {
-                    what: "event",
-                    name,
-                    count,
-                    limit: MAX_EVENT_OFFSETS,
-                };
                 self.push(Some(location), kind);
-                continue;
             }
-            offsets.push(offset.amount);
         }
         for fact in facts.iter_mut() {
             match &mut fact.kind {

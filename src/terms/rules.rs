@@ -146,17 +146,7 @@ impl Loader {
         vocabulary: &Vocabulary,
     ) -> Option<(usize, Vec<ValueSet>)> {
         let locate = |inner: Range<usize>| locate_in_string(file, raw.span(), inner);
-        let pattern = match syntax::parse_pattern(raw.get_ref()) {
-            Ok(pattern) => pattern,
-            Err(error) => {
-                let kind = LoadErrorKind::Syntax {
-                    message: error.message,
-                    hint: error.hint,
-                };
-                self.push(Some(locate(error.span)), kind);
-                return None;
-            }
-        };
+        let pattern = self.syntax(syntax::parse_pattern(raw.get_ref()), &locate)?;
         let name = pattern.action_name();
         let Some(action_index) = self.names.action(&name) else {
             let hint = self.suggest(
@@ -245,6 +235,24 @@ impl Loader {
         })
     }
 
+    /// The parsed expression, or `None` with the syntax error pushed at its
+    /// place in the string.
+    fn syntax<T>(
+        &mut self,
+        parsed: Result<T, syntax::SyntaxError>,
+        locate: &dyn Fn(Range<usize>) -> Location,
+    ) -> Option<T> {
+        parsed
+            .map_err(|error| {
+                let kind = LoadErrorKind::Syntax {
+                    message: error.message,
+                    hint: error.hint,
+                };
+                self.push(Some(locate(error.span)), kind);
+            })
+            .ok()
+    }
+
     /// `when`, resolved against the vocabulary, with the alternatives it
     /// multiplies out to bounded by [`MAX_ALTERNATIVES`].
     pub(super) fn formula_of(
@@ -254,17 +262,7 @@ impl Loader {
         vocabulary: &Vocabulary,
     ) -> Option<Formula> {
         let locate = |inner: Range<usize>| locate_in_string(file, raw.span(), inner);
-        let condition = match syntax::parse_condition(raw.get_ref()) {
-            Ok(condition) => condition,
-            Err(error) => {
-                let kind = LoadErrorKind::Syntax {
-                    message: error.message,
-                    hint: error.hint,
-                };
-                self.push(Some(locate(error.span)), kind);
-                return None;
-            }
-        };
+        let condition = self.syntax(syntax::parse_condition(raw.get_ref()), &locate)?;
         let formula = self.resolve(&condition, vocabulary, &locate)?;
         let count = formula.alternatives();
         if count > MAX_ALTERNATIVES {
@@ -473,17 +471,7 @@ impl Loader {
         vocabulary: &Vocabulary,
     ) -> Option<Endpoint> {
         let locate = |inner: Range<usize>| locate_in_string(file, raw.span(), inner);
-        let parsed = match syntax::parse_endpoint(raw.get_ref()) {
-            Ok(parsed) => parsed,
-            Err(error) => {
-                let kind = LoadErrorKind::Syntax {
-                    message: error.message,
-                    hint: error.hint,
-                };
-                self.push(Some(locate(error.span)), kind);
-                return None;
-            }
-        };
+        let parsed = self.syntax(syntax::parse_endpoint(raw.get_ref()), &locate)?;
         let (event, amount, unit, span) = match parsed {
             syntax::Endpoint::Date(_) => return self.date(file, raw).map(Endpoint::Date),
             syntax::Endpoint::Event {
