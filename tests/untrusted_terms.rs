@@ -462,3 +462,70 @@ fn conditions_that_multiply_out_past_the_bound_are_refused() {
         "{message}"
     );
 }
+
+/// A number compared with more constants, or an event counted by more
+/// durations, than a fact's classes can hold is refused where the first one
+/// too many is written.
+#[test]
+fn too_many_cuts_in_a_number_or_an_event_are_refused_at_the_first_one_over() {
+    use covenant::terms::{self, TermsSource};
+    let vocabulary = "[agreement]\ntitle = \"t\"\nseeds = \"seeds\"\n[parties]\np = \"P\"\n[actions.\"p.a\"]\ndescription = \"a\"\ndefault = \"permitted\"\ndefault_reason = \"r\"\n[facts.n]\ndescription = \"n\"\nkind = \"number\"\n[events.e]\ndescription = \"e\"\n".to_string();
+    let header = "[version]\nid = \"v\"\ntitle = \"v\"\n[version.effective]\ndate = \"2020-01-01\"\nsource = \"s\"\n";
+    let rule = |r: usize, extra: String| {
+        format!(
+            "[[rules]]\nid = \"r{r}\"\naction = \"p.a\"\neffect = \"permit\"\n{extra}\ncitations = [{{ seed = \"s.txt\", quote = \"q\" }}]\n"
+        )
+    };
+    let load = |version: String| {
+        terms::load(&TermsSource::InMemory {
+            terms: vec![
+                ("vocabulary.toml".into(), vocabulary.clone()),
+                ("v.toml".into(), version),
+            ],
+            seeds: vec![("s.txt".into(), "q".into())],
+        })
+    };
+    let numbers: String = (0..32)
+        .map(|i| rule(i, format!("when = \"n > {i}\"")))
+        .collect();
+    let errors = load(format!("{header}{numbers}")).expect_err("32 constants are too many");
+    let message = errors.0[0].kind.to_string();
+    assert_eq!(
+        message,
+        "number fact `n` is compared with 32 different constants here, over the limit of 31"
+    );
+    let location = errors.0[0].location.as_ref().expect("located").to_string();
+    // The 32nd rule (6 lines each after a 6-line header) is the one over, at its constant.
+    assert_eq!(location, "terms/v.toml:197:13");
+    assert!(
+        load(format!(
+            "{header}{}",
+            (0..31)
+                .map(|i| rule(i, format!("when = \"n > {i}\"")))
+                .collect::<String>()
+        ))
+        .is_ok()
+    );
+    // The event's own day is a cut too: 62 durations more make 63.
+    let durations: String = (1..=63)
+        .map(|i| rule(i, format!("from = \"e + {i} days\"")))
+        .collect();
+    let errors = load(format!("{header}{durations}")).expect_err("64 cuts are too many");
+    assert!(
+        errors.0[0]
+            .kind
+            .to_string()
+            .contains("counted from by 64 different durations"),
+        "{}",
+        errors.0[0].kind
+    );
+    assert!(
+        load(format!(
+            "{header}{}",
+            (1..=62)
+                .map(|i| rule(i, format!("from = \"e + {i} days\"")))
+                .collect::<String>()
+        ))
+        .is_ok()
+    );
+}
