@@ -386,12 +386,64 @@ pub fn ask(
             ))
             .into());
     };
+    if let Some(actions) = query::parse_wildcard(terms, query_text) {
+        return ask_position(terms, query_text, actions, args, format, out);
+    }
     let request = request_from_flags(terms, query_text, args)?;
     let on = args.on.clone().unwrap_or_else(|| request.date.to_string());
     let report = answer(terms, &request, &on, max_cases)?;
     let output = match format {
         Format::Json => to_json(&report),
         Format::Text | Format::Markdown | Format::Svg => render::ask(&report),
+    };
+    emit(out, &output)
+}
+
+/// `covenant ask 'party.*'` (or `'*'`): every action of the party on the date.
+fn ask_position(
+    terms: &Terms,
+    query_text: &str,
+    actions: Result<Vec<usize>, InputError>,
+    args: &AskArgs,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), CommandError> {
+    let mut errors = Vec::new();
+    let actions = on_command_line("query", query_text, actions)
+        .map_err(|d| errors.push(d))
+        .ok();
+    // The flags are read as for one action; the first action stands in for the query.
+    let stand_in = terms
+        .vocabulary
+        .actions
+        .first()
+        .map(|a| a.id.clone())
+        .unwrap_or_default();
+    let request = request_from_flags(terms, &stand_in, args);
+    let (Some(actions), Ok(mut request)) = (actions, request) else {
+        let mut all: BadInput = errors.into();
+        if let Err(more) = request_from_flags(terms, &stand_in, args) {
+            all.diagnostics.extend(more.diagnostics);
+        }
+        return Err(all.into());
+    };
+    request.text = query_text.to_string();
+    let on = args.on.clone().unwrap_or_else(|| request.date.to_string());
+    let report = report::position(terms, &request, &actions, &mut Budget::new(args.max_cases))
+        .map_err(|error| match error {
+            AskError::NoVersionInForce(error) => BadInput::from(
+                InputError {
+                    message: error.to_string(),
+                    span: 0..on.len(),
+                    hint: Some(error.hint.clone()),
+                }
+                .on_command_line("--on", &on),
+            ),
+            AskError::TooLarge(error) => too_large(&error),
+        })?;
+    let output = match format {
+        Format::Json => to_json(&report),
+        Format::Text | Format::Markdown | Format::Svg => render::position(&report),
     };
     emit(out, &output)
 }

@@ -70,12 +70,17 @@ enum Command {
     /// Ask whether a party may, must or must not do something, and why.
     #[command(
         after_help = "Query grammar: party.action(param=value, ...). A parameter left out is \
-answered for every value of its domain.\n\nExamples:\n  covenant ask 'openai.host_models(cloud=aws)' --on 2027-03-01\n  \
-covenant ask 'openai.restrict_microsoft_access' --on 2025-01-01 --fact agi_achieved=true\n  \
+answered for every value of its domain. `party.*` asks about every action of the party, \
+`*` about every action: one line each, what the party must do first.\n\nFacts: a yes/no or \
+choice fact takes a value (`--fact stage=beta`); a number fact a number (`--fact days_overdue=31`); \
+an event the day it happened (`--fact agi_achieved=2025-06-01`), or `true`/`false` for whether it \
+has happened by the date asked. An event left out is answered per range of its day.\n\nExamples:\n  covenant ask 'openai.host_models(cloud=aws)' --on 2027-03-01\n  \
+covenant ask 'openai.restrict_microsoft_access' --on 2026-01-01 --fact agi_achieved=2025-06-01\n  \
+covenant ask 'openai.*' --on 2027-03-01\n  \
 covenant ask 'openai.pay_revenue_share' --on 2031-06-01 --under all\n  covenant ask --scenario scenarios/news.toml"
     )]
     Ask {
-        /// What to ask, e.g. `openai.host_models(cloud=aws)`; `covenant actions` lists the actions.
+        /// What to ask, e.g. `openai.host_models(cloud=aws)`, or `openai.*` for every action of a party; `covenant actions` lists the actions.
         #[arg(required_unless_present = "scenario")]
         query: Option<String>,
         /// The date to ask about (YYYY-MM-DD); today in the local time zone if left out.
@@ -84,7 +89,7 @@ covenant ask 'openai.pay_revenue_share' --on 2031-06-01 --under all\n  covenant 
         /// Which version: `in-force` (the one in force on the date), `all`, or a version id such as `old` or `new`.
         #[arg(long, value_name = "VERSION", default_value = "in-force")]
         under: String,
-        /// A known fact, e.g. `agi_achieved=true`; facts not given are unknown. Repeatable.
+        /// A known fact, e.g. `stage=beta`, `days_overdue=31`, or an event's day `agi_achieved=2025-06-01` (`true`/`false`: happened by the date or not); facts not given are unknown. Repeatable.
         #[arg(long = "fact", value_name = "NAME=VALUE")]
         facts: Vec<String>,
         /// Read a dispute a given way, e.g. `microsoft_share_end=after_2030`; otherwise its default reading. Repeatable.
@@ -119,7 +124,7 @@ Exit codes: 0 compared (1 with --exit-code when there are differences), 2 bad in
         /// The first date not compared (YYYY-MM-DD); open-ended if left out.
         #[arg(long, value_name = "DATE")]
         to: Option<String>,
-        /// Fix a fact, e.g. `agi_achieved=true`; facts not given are compared at every value. Repeatable.
+        /// Fix a fact, e.g. `agi_achieved=true`, or an event's day `agi_achieved=2025-06-01` (then the comparison follows the days counted from it); facts not given are compared at every value. Repeatable.
         #[arg(long = "fact", value_name = "NAME=VALUE")]
         facts: Vec<String>,
         /// Read a dispute a given way, e.g. `microsoft_share_end=after_2030`. Repeatable.
@@ -134,8 +139,12 @@ Exit codes: 0 compared (1 with --exit-code when there are differences), 2 bad in
     },
     /// Show how the verdict on one action moves over time, under each version.
     #[command(
-        after_help = "A parameter left out gets a lane per value. --format svg writes a picture to open in a browser.\n\n\
-Examples:\n  covenant timeline 'openai.pay_revenue_share'\n  covenant timeline 'openai.host_models' --under in-force\n  \
+        after_help = "A parameter left out gets a lane per value. An event not given that the rules count from gets \
+a lane per stage (`before agi_achieved happens`, `once agi_achieved has happened`); an event given with \
+its day (`--fact agi_achieved=2025-06-01`) moves the verdict on that day and at each duration counted \
+from it. --format svg writes a picture to open in a browser.\n\n\
+Examples:\n  covenant timeline 'openai.pay_revenue_share'\n  covenant timeline 'openai.pay_revenue_share' --under new --fact revenue_share_cap_reached=2029-03-01\n  \
+covenant timeline 'openai.host_models' --under in-force\n  \
 covenant timeline 'openai.host_models' --format svg > hosting.svg"
     )]
     Timeline {
@@ -144,7 +153,7 @@ covenant timeline 'openai.host_models' --format svg > hosting.svg"
         /// `all` (a lane per version, each read as written), `in-force` (the version in force on each date), or a version id.
         #[arg(long, value_name = "VERSION", default_value = "all")]
         under: String,
-        /// A known fact, e.g. `agi_achieved=true`; facts not given are unknown. Repeatable.
+        /// A known fact, e.g. `stage=beta`, `days_overdue=31`, or an event's day `agi_achieved=2025-06-01` (`true`/`false`: happened by the date or not); facts not given are unknown. Repeatable.
         #[arg(long = "fact", value_name = "NAME=VALUE")]
         facts: Vec<String>,
         /// Read a dispute a given way, e.g. `microsoft_share_end=after_2030`. Repeatable.

@@ -153,6 +153,42 @@ pub fn parse_query(terms: &Terms, text: &str) -> Result<Query, InputError> {
     Ok(Query { action, params })
 }
 
+/// Parses a query about many actions at once: `*` (every action) or
+/// `party.*` (every action of a party), into the actions' indices in
+/// vocabulary order; `None` when `text` is an ordinary query.
+pub fn parse_wildcard(terms: &Terms, text: &str) -> Option<Result<Vec<usize>, InputError>> {
+    let trimmed = text.trim();
+    let actions = &terms.vocabulary.actions;
+    if trimmed == "*" {
+        return Some(Ok((0..actions.len()).collect()));
+    }
+    let party = trimmed.strip_suffix(".*")?;
+    let start = text.find(party).unwrap_or(0);
+    let parties = &terms.vocabulary.parties;
+    if !parties.iter().any(|p| p.id == party) {
+        return Some(Err(InputError::new(
+            format!("unknown party `{party}`"),
+            start..start + party.len(),
+            suggest(party, "party", parties.iter().map(|p| p.id.as_str())),
+        )));
+    }
+    let prefix = format!("{party}.");
+    let of_party: Vec<usize> = actions
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.id.starts_with(&prefix))
+        .map(|(i, _)| i)
+        .collect();
+    if of_party.is_empty() {
+        return Some(Err(InputError::new(
+            format!("the vocabulary gives `{party}` no action"),
+            start..start + party.len(),
+            "`covenant actions` lists the actions".to_string(),
+        )));
+    }
+    Some(Ok(of_party))
+}
+
 /// `names` in order and without repeats, so that every list in a message reads
 /// the same on every run and "did you mean" breaks a tie by name.
 pub(crate) fn by_name<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<&'a str> {

@@ -581,3 +581,98 @@ pub fn actions(terms: &Terms) -> String {
     }
     out
 }
+
+/// How high a row of a party's position sits: what the party must do (or has
+/// failed to do) first, then clashes and open answers, then what it may not
+/// do, then what it may.
+fn position_rank(outcome: &OutcomeReport) -> u8 {
+    match outcome.verdict() {
+        Some(crate::verdict::Verdict::Required) => 0,
+        Some(crate::verdict::Verdict::Conflict) => 1,
+        None => 2,
+        Some(crate::verdict::Verdict::Forbidden) => 3,
+        Some(crate::verdict::Verdict::Permitted) => 4,
+    }
+}
+
+/// An answer that depends on facts, on one line of a position: its branches
+/// when they are short, else the verdicts it can have and where to see each case.
+fn position_depends(outcome: &OutcomeReport, action: &str) -> String {
+    const SHORT: usize = 110;
+    let summary = format!("{}: {}", verdict_cell(outcome), outcome_summary(outcome));
+    if summary.chars().count() <= SHORT {
+        return summary;
+    }
+    let OutcomeReport::DependsOnFacts { facts, cases } = outcome else {
+        return summary;
+    };
+    let mut verdicts: Vec<String> = Vec::new();
+    for case in cases {
+        let verdict = case.decision.verdict.to_string();
+        if !verdicts.contains(&verdict) {
+            verdicts.push(verdict);
+        }
+    }
+    format!(
+        "{} depending on {}; `covenant ask {action}` gives each case",
+        verdicts.join(" or "),
+        facts.join(", ")
+    )
+}
+
+/// A party's whole position on a date (`covenant ask 'provider.*'`): per
+/// version, one line per action and class of parameter values, required
+/// first; an answer that depends on facts reads as its branches on the line.
+pub fn position(report: &crate::report::PositionReport) -> String {
+    let mut out = format!("{} on {}", report.query, report.date);
+    let known: Vec<String> = report
+        .facts
+        .iter()
+        .chain(&report.readings)
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    if !known.is_empty() {
+        let _ = write!(out, ", with {}", known.join(", "));
+    }
+    out.push('\n');
+    let Some(first) = report.actions.first() else {
+        return out;
+    };
+    for (slot, version) in first.versions.iter().enumerate() {
+        let _ = writeln!(out, "\n{}\n", version_heading(first, version));
+        let mut rows: Vec<(u8, usize, String, String)> = Vec::new();
+        for (order, action) in report.actions.iter().enumerate() {
+            let Some(answers) = action.versions.get(slot) else {
+                continue;
+            };
+            for answer in &answers.answers {
+                let params: Vec<String> = action
+                    .params
+                    .iter()
+                    .filter_map(|p| answer.params.get(p).map(|values| condition_text(p, values)))
+                    .collect();
+                let label = if params.is_empty() {
+                    action.action.clone()
+                } else {
+                    format!("{}({})", action.action, params.join(", "))
+                };
+                let why = match &answer.outcome {
+                    OutcomeReport::Decided { decision } => decision_line(decision),
+                    outcome => position_depends(outcome, &action.action),
+                };
+                rows.push((position_rank(&answer.outcome), order, label, why));
+            }
+        }
+        rows.sort_by_key(|(rank, order, _, _)| (*rank, *order));
+        let width = rows
+            .iter()
+            .map(|(_, _, label, _)| label.chars().count())
+            .max()
+            .unwrap_or(0);
+        for (_, _, label, why) in rows {
+            let pad = width - label.chars().count();
+            let _ = writeln!(out, "  {label}{}  {why}", " ".repeat(pad));
+        }
+    }
+    out
+}

@@ -32,6 +32,67 @@ pub struct AskReport {
     pub versions: Vec<VersionAnswers>,
 }
 
+/// Every action of a query such as `provider.*` answered on one date: a
+/// party's whole position, one answer per action.
+#[derive(Debug, Clone, Serialize)]
+pub struct PositionReport {
+    /// The query as given, e.g. `provider.*`.
+    pub query: String,
+    /// The date asked about.
+    pub date: NaiveDate,
+    /// `in-force`, `all` or a version id.
+    pub under: String,
+    /// The facts given.
+    pub facts: BTreeMap<String, String>,
+    /// The readings given explicitly.
+    pub readings: BTreeMap<String, String>,
+    /// One answer per action, in the vocabulary's order, each as `ask` gives
+    /// it for that action with every parameter open.
+    pub actions: Vec<AskReport>,
+}
+
+/// Asks `request` (its query ignored) about each of `actions`, every
+/// parameter open, under one budget.
+pub fn position(
+    terms: &Terms,
+    request: &AskRequest,
+    actions: &[usize],
+    budget: &mut Budget,
+) -> Result<PositionReport, AskError> {
+    let mut reports = Vec::with_capacity(actions.len());
+    for &action in actions {
+        let declared = &terms.vocabulary.actions[action];
+        let one = AskRequest {
+            text: declared.id.clone(),
+            query: Query {
+                action,
+                params: vec![None; declared.params.len()],
+            },
+            ..request.clone()
+        };
+        reports.push(ask(terms, &one, budget)?);
+    }
+    Ok(PositionReport {
+        query: request.text.clone(),
+        date: request.date,
+        under: match request.under {
+            Under::InForce => "in-force".to_string(),
+            Under::All => "all".to_string(),
+            Under::Version(v) => terms.versions[v].id.clone(),
+        },
+        facts: named_facts(terms, &request.facts),
+        readings: request
+            .readings
+            .iter()
+            .map(|&(d, r)| {
+                let dispute = &terms.vocabulary.disputes[d];
+                (dispute.id.clone(), dispute.readings[r].id.clone())
+            })
+            .collect(),
+        actions: reports,
+    })
+}
+
 /// Whether a version was in force on the date asked about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -291,3 +291,81 @@ fn help_teaches_the_query_grammar_and_exit_codes() {
             .contains("Query grammar: party.action(param=value, ...)")
     );
 }
+
+#[test]
+fn a_partys_whole_position_lists_every_action_required_first() {
+    let run = covenant(&["ask", "openai.*", "--on", "2027-03-01"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let rows: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("  openai."))
+        .collect();
+    // Every action of the party, and only its.
+    for action in [
+        "openai.host_models",
+        "openai.sell_models",
+        "openai.license_ip_to_others",
+        "openai.restrict_microsoft_access",
+        "openai.pay_revenue_share",
+        "openai.launch_on_azure_first",
+        "openai.keep_azure_as_primary_cloud",
+    ] {
+        assert!(
+            rows.iter().any(|r| r.contains(action)),
+            "{action}: {}",
+            run.stdout
+        );
+    }
+    assert!(!run.stdout.contains("microsoft.use"), "{}", run.stdout);
+    // What OpenAI must do comes first, what it may do last.
+    let rank = |row: &str| {
+        if row.contains(" required ") {
+            0
+        } else if row.contains("depends on") {
+            2
+        } else if row.contains(" forbidden ") {
+            3
+        } else {
+            4
+        }
+    };
+    let ranks: Vec<u8> = rows.iter().map(|r| rank(r)).collect();
+    assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{}", run.stdout);
+    assert!(
+        rows[0].contains("required"),
+        "the first row is a duty: {}",
+        run.stdout
+    );
+    let json = covenant(&["ask", "*", "--on", "2027-03-01", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(value["query"], "*");
+    let actions: Vec<&str> = value["actions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        actions.len(),
+        11,
+        "every action of the vocabulary: {actions:?}"
+    );
+    assert_eq!(actions[0], "openai.host_models");
+}
+
+#[test]
+fn an_unknown_party_in_a_wildcard_query_is_located() {
+    let run = covenant(&["ask", "opneai.*", "--on", "2027-03-01"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("unknown party `opneai`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `openai`"),
+        "{}",
+        run.stderr
+    );
+}
