@@ -207,6 +207,36 @@ fn parse_each<T>(
         .collect()
 }
 
+/// Parses every `--fact`, refusing a fact given twice (at the second).
+fn parse_facts(
+    terms: &Terms,
+    values: &[String],
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<(usize, crate::terms::Given)> {
+    let mut facts: Vec<(usize, crate::terms::Given)> = Vec::new();
+    for value in values {
+        let Ok((fact, given)) = on_command_line("--fact", value, query::parse_fact(terms, value))
+            .map_err(|d| errors.push(d))
+        else {
+            continue;
+        };
+        if facts.iter().any(|(f, _)| *f == fact) {
+            let name = &terms.vocabulary.facts[fact].name;
+            errors.push(
+                InputError {
+                    message: format!("fact `{name}` is given twice"),
+                    span: 0..value.len(),
+                    hint: Some("give each fact once".into()),
+                }
+                .on_command_line("--fact", value),
+            );
+            continue;
+        }
+        facts.push((fact, given));
+    }
+    facts
+}
+
 /// The flags `ask` and `timeline` share, resolved against the terms.
 struct QuestionFlags {
     query: Option<query::Query>,
@@ -239,7 +269,7 @@ fn question_flags(
     let under = on_command_line("--under", under_text, query::parse_under(terms, under_text))
         .map_err(|d| errors.push(d))
         .ok();
-    let facts = parse_each("--fact", facts, |t| query::parse_fact(terms, t), errors);
+    let facts = parse_facts(terms, facts, errors);
     let readings = parse_each(
         "--reading",
         readings,
@@ -630,12 +660,7 @@ fn diff_request(terms: &Terms, args: &DiffArgs) -> Result<DiffRequest, BadInput>
     let from = date("--from", &args.from);
     let to = date("--to", &args.to);
     let mut request_facts = vec![None; terms.vocabulary.facts.len()];
-    for (fact, value) in parse_each(
-        "--fact",
-        &args.facts,
-        |t| query::parse_fact(terms, t),
-        &mut errors,
-    ) {
+    for (fact, value) in parse_facts(terms, &args.facts, &mut errors) {
         request_facts[fact] = Some(value);
     }
     let every_reading = match args.every_reading.as_deref() {

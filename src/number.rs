@@ -6,19 +6,35 @@
 
 use std::fmt;
 
-/// A decimal with at most [`Number::MAX_FRACTION_DIGITS`] digits after the point
-/// and at most [`Number::MAX_WHOLE_DIGITS`] before it.
+/// A decimal, held as a whole count of ten-billionths.
+///
+/// A rule's constant has at most [`Number::CONSTANT_FRACTION_DIGITS`] digits
+/// after the point and [`Number::CONSTANT_WHOLE_DIGITS`] before it; a
+/// question's value one digit more each way. So between any two constants,
+/// and beyond the largest and smallest, there is always a value a question
+/// can give: every class of a number fact can be asked about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Number(i128);
 
 impl Number {
-    /// Digits after the decimal point a number may have.
-    pub const MAX_FRACTION_DIGITS: usize = 9;
-    /// Digits before the decimal point a number may have.
-    pub const MAX_WHOLE_DIGITS: usize = 18;
-    const SCALE: i128 = 1_000_000_000;
+    /// Digits after the decimal point a rule's constant may have.
+    pub const CONSTANT_FRACTION_DIGITS: usize = 9;
+    /// Digits before the decimal point a rule's constant may have.
+    pub const CONSTANT_WHOLE_DIGITS: usize = 17;
+    const SCALE: i128 = 10_000_000_000;
 
-    /// Parses `31`, `-2.5` or `0.125`, explaining what is wrong when the text is not such a number.
+    /// Parses a rule's constant: at most 17 digits before the point and 9 after.
+    pub fn parse_constant(text: &str) -> Result<Number, String> {
+        Self::parse_within(
+            text,
+            Self::CONSTANT_WHOLE_DIGITS,
+            Self::CONSTANT_FRACTION_DIGITS,
+        )
+    }
+
+    /// Parses a question's value, `31`, `-2.5` or `0.125`, explaining what is
+    /// wrong when the text is not such a number: at most 18 digits before the
+    /// point and 10 after, one more each way than a constant.
     ///
     /// ```
     /// use covenant::number::Number;
@@ -27,6 +43,18 @@ impl Number {
     /// assert!(Number::parse("1e3").is_err());
     /// ```
     pub fn parse(text: &str) -> Result<Number, String> {
+        Self::parse_within(
+            text,
+            Self::CONSTANT_WHOLE_DIGITS + 1,
+            Self::CONSTANT_FRACTION_DIGITS + 1,
+        )
+    }
+
+    fn parse_within(
+        text: &str,
+        whole_digits: usize,
+        fraction_digits: usize,
+    ) -> Result<Number, String> {
         let not_a_number = || {
             format!(
                 "`{text}` is not a number; write digits with an optional `-` and decimal point, e.g. 30 or 2.5"
@@ -46,16 +74,14 @@ impl Number {
             return Err(not_a_number());
         }
         let whole = whole.trim_start_matches('0');
-        if whole.len() > Self::MAX_WHOLE_DIGITS {
+        if whole.len() > whole_digits {
             return Err(format!(
-                "`{text}` is too large: numbers have at most {} digits before the point",
-                Self::MAX_WHOLE_DIGITS
+                "`{text}` is too large: numbers here have at most {whole_digits} digits before the point"
             ));
         }
-        if fraction.len() > Self::MAX_FRACTION_DIGITS {
+        if fraction.len() > fraction_digits {
             return Err(format!(
-                "`{text}` is too precise: numbers have at most {} digits after the point",
-                Self::MAX_FRACTION_DIGITS
+                "`{text}` is too precise: numbers here have at most {fraction_digits} digits after the point"
             ));
         }
         let whole: i128 = if whole.is_empty() {
@@ -65,7 +91,7 @@ impl Number {
         };
         let mut scaled_fraction: i128 = 0;
         for (i, b) in fraction.bytes().enumerate() {
-            scaled_fraction += i128::from(b - b'0') * 10i128.pow(8 - i as u32);
+            scaled_fraction += i128::from(b - b'0') * 10i128.pow(9 - i as u32);
         }
         let magnitude = whole * Self::SCALE + scaled_fraction;
         Ok(Number(if negative { -magnitude } else { magnitude }))
@@ -81,8 +107,8 @@ impl Number {
         Number(self.0.saturating_sub(other.0))
     }
 
-    /// The number halfway between `self` and `other`, rounded towards `self`
-    /// to the last digit a number holds.
+    /// The number halfway between `self` and `other`; exact, and strictly
+    /// between them, for two different constants.
     pub fn midpoint(self, other: Number) -> Number {
         Number(self.0 + (other.0 - self.0) / 2)
     }
@@ -102,7 +128,7 @@ impl fmt::Display for Number {
         if fraction == 0 {
             write!(f, "{sign}{whole}")
         } else {
-            let digits = format!("{fraction:09}");
+            let digits = format!("{fraction:010}");
             write!(f, "{sign}{whole}.{}", digits.trim_end_matches('0'))
         }
     }
@@ -122,6 +148,7 @@ mod tests {
             ("007", "7"),
             ("-2.5", "-2.5"),
             ("0.000000001", "0.000000001"),
+            ("0.0000000001", "0.0000000001"),
             ("123456789012345678.5", "123456789012345678.5"),
         ] {
             assert_eq!(Number::parse(text).unwrap().to_string(), shown, "{text}");
@@ -136,11 +163,35 @@ mod tests {
             "+1",
             "0x10",
             "1 000",
-            "1.0000000001",
+            "1.00000000001",
         ] {
             assert!(Number::parse(bad).is_err(), "{bad}");
         }
         assert!(Number::parse("1234567890123456789").is_err());
+        // A constant has one digit less each way than a question's value.
+        assert!(Number::parse_constant("1.0000000001").is_err());
+        assert!(Number::parse_constant("123456789012345678").is_err());
+        assert!(Number::parse_constant("12345678901234567.123456789").is_ok());
+    }
+
+    proptest! {
+        /// Between two different constants, and past the largest one, there is a
+        /// value a question can give.
+        #[test]
+        fn every_class_between_constants_can_be_asked_about(a in -99_999i64..99_999, b in -99_999i64..99_999) {
+            prop_assume!(a != b);
+            let text = |n: i64| format!("{}0.{:09}", if n < 0 { "-" } else { "" }, n.unsigned_abs());
+            let (x, y) = (Number::parse_constant(&text(a)).unwrap(), Number::parse_constant(&text(b)).unwrap());
+            let (low, high) = (x.min(y), x.max(y));
+            let middle = low.midpoint(high);
+            prop_assert!(low < middle && middle < high);
+            prop_assert_eq!(Number::parse(&middle.to_string()).unwrap(), middle);
+            let largest = Number::parse_constant("99999999999999999.999999999").unwrap();
+            let above = largest.plus(Number::from_integer(1));
+            prop_assert_eq!(Number::parse(&above.to_string()).unwrap(), above);
+            let below = largest.minus(Number::from_integer(1)).minus(largest).minus(largest);
+            prop_assert_eq!(Number::parse(&below.to_string()).unwrap(), below);
+        }
     }
 
     proptest! {

@@ -84,7 +84,7 @@ fn outcome_lines(outcome: &OutcomeReport, given: &BTreeMap<String, String>) -> V
         OutcomeReport::Decided { decision } => vec![decision_line(decision)],
         OutcomeReport::DependsOnFacts { facts, cases } => {
             let named = |f: &String| match given.get(f) {
-                Some(value) => format!("`{f}` (given as {value}: when it happens still matters)"),
+                Some(value) => format!("`{f}` (given as {value}: when it happened still matters)"),
                 None => format!("`{f}`"),
             };
             let open = if facts.iter().all(|f| !given.contains_key(f)) {
@@ -160,9 +160,11 @@ pub(crate) fn citation_lines(out: &mut String, citations: &[Citation], indent: &
     }
 }
 
-pub(crate) fn rule_block(out: &mut String, rule: &RuleReport) {
-    let _ = writeln!(out, "  {}  ({})", rule.id, rule.location);
-    let mut what = format!("    {} {}", rule.effect, rule.action);
+/// What a rule says, in one line: its effect, action, dates (as written when
+/// counted from an event) and condition, e.g. `oblige p.delete from
+/// deletion_request until deletion_request + 60 days when agreement_ended`.
+pub(crate) fn rule_terms(rule: &RuleReport) -> String {
+    let mut what = format!("{} {}", rule.effect, rule.action);
     if rule.from_event.is_some() || rule.until_event.is_some() {
         let from = rule
             .from_event
@@ -190,6 +192,12 @@ pub(crate) fn rule_block(out: &mut String, rule: &RuleReport) {
     if let Some(when) = &rule.when {
         let _ = write!(what, " when {when}");
     }
+    what
+}
+
+pub(crate) fn rule_block(out: &mut String, rule: &RuleReport) {
+    let _ = writeln!(out, "  {}  ({})", rule.id, rule.location);
+    let mut what = format!("    {}", rule_terms(rule));
     if let Some(reading) = &rule.reading {
         let _ = write!(what, " under reading {reading}");
     }

@@ -38,7 +38,8 @@ struct RawScenarioFile {
 struct RawQuestion {
     name: String,
     query: Spanned<String>,
-    on: Spanned<String>,
+    /// A string, or a bare TOML date (`on = 2026-07-01`) as facts accept.
+    on: Spanned<toml::Value>,
     #[serde(default)]
     under: Option<Spanned<String>>,
     #[serde(default)]
@@ -198,7 +199,13 @@ fn resolve(
         |text: &Spanned<String>, error: query::InputError| error.in_file(file, text.span());
     let query = query::parse_query(terms, raw.query.get_ref())
         .map_err(|e| errors.push(within(&raw.query, e)));
-    let date = query::parse_on(raw.on.get_ref()).map_err(|e| errors.push(within(&raw.on, e)));
+    let on_text = match raw.on.get_ref() {
+        toml::Value::String(text) => text.clone(),
+        toml::Value::Datetime(date) => date.to_string(),
+        other => other.to_string(),
+    };
+    let on = Spanned::new(raw.on.span(), on_text);
+    let date = query::parse_on(on.get_ref()).map_err(|e| errors.push(within(&on, e)));
     let under = match &raw.under {
         Some(under) => {
             query::parse_under(terms, under.get_ref()).map_err(|e| errors.push(within(under, e)))
@@ -343,8 +350,24 @@ pub fn check(question: &ScenarioQuestion, report: &AskReport) -> TestResult {
                 OutcomeReport::Decided { decision } => decision,
                 OutcomeReport::DependsOnFacts { facts, .. } => {
                     if question.expect.is_some() || question.expect_rule.is_some() {
+                        let given: Vec<&String> = facts
+                            .iter()
+                            .filter(|f| report.facts.contains_key(*f))
+                            .collect();
+                        let why = if given.is_empty() {
+                            "which the question does not give".to_string()
+                        } else {
+                            let given: Vec<String> = given
+                                .iter()
+                                .map(|f| format!("{f} (given as {})", report.facts[*f]))
+                                .collect();
+                            format!(
+                                "which the question gives only in part: the day of {} still matters",
+                                given.join(", ")
+                            )
+                        };
                         problems.push(format!(
-                            "{at}: the answer depends on {}, which the question does not give",
+                            "{at}: the answer depends on {}, {why}",
                             facts.join(", ")
                         ));
                     }

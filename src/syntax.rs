@@ -155,7 +155,14 @@ pub enum Endpoint {
 pub fn parse_endpoint(text: &str) -> Result<Endpoint, SyntaxError> {
     let trimmed = text.trim_start();
     let offset = text.len() - trimmed.len();
-    if trimmed.starts_with(|c: char| c.is_ascii_digit()) {
+    // A name may start with a digit (`2nd_notice`); a date has no letters,
+    // or starts `YYYY-` (`2026-03-02 + 30 days` is a mistake about a date).
+    let looks_like_a_date = trimmed.starts_with(|c: char| c.is_ascii_digit())
+        && (!trimmed.contains(|c: char| c.is_ascii_alphabetic() || c == '_')
+            || (trimmed.len() >= 5
+                && trimmed.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+                && trimmed.as_bytes()[4] == b'-'));
+    if looks_like_a_date {
         let end = trimmed.trim_end().len();
         return Ok(Endpoint::Date(Word {
             text: trimmed[..end].to_string(),
@@ -187,12 +194,17 @@ pub fn parse_endpoint(text: &str) -> Result<Endpoint, SyntaxError> {
     let (amount, amount_span) = match parser.next() {
         (Token::Word(w), span) if !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()) => {
             match w.parse::<i64>() {
-                Ok(n) if n <= MAX_AMOUNT => (n, span),
+                Ok(n) => (n, span),
                 _ => {
                     return Err(SyntaxError {
                         message: format!("`{w}` is too long a duration"),
                         span,
-                        hint: Some(format!("durations run up to {MAX_AMOUNT}")),
+                        hint: Some(format!(
+                            "durations run up to {MAX_AMOUNT} days, {} weeks, {} months or {} years",
+                            MAX_AMOUNT / 7,
+                            MAX_AMOUNT / 10,
+                            MAX_AMOUNT / 100
+                        )),
                     });
                 }
             }
@@ -230,8 +242,27 @@ pub fn parse_endpoint(text: &str) -> Result<Endpoint, SyntaxError> {
             });
         }
     };
+    // Every duration stays well inside the calendar from any date `YYYY-MM-DD`
+    // can write, so date arithmetic on it never overflows.
+    let limit = match unit {
+        "day" => MAX_AMOUNT,
+        "week" => MAX_AMOUNT / 7,
+        "month" => MAX_AMOUNT / 10,
+        _ => MAX_AMOUNT / 100,
+    };
+    if amount > limit {
+        return Err(SyntaxError {
+            message: format!("`{amount} {unit}s` is too long a duration"),
+            span: amount_span.start..unit_span.end,
+            hint: Some(format!(
+                "durations run up to {MAX_AMOUNT} days, {} weeks, {} months or {} years",
+                MAX_AMOUNT / 7,
+                MAX_AMOUNT / 10,
+                MAX_AMOUNT / 100
+            )),
+        });
+    }
     parser.end("date")?;
-    let _ = amount_span;
     Ok(Endpoint::Event {
         event,
         amount: sign * amount,
@@ -240,8 +271,9 @@ pub fn parse_endpoint(text: &str) -> Result<Endpoint, SyntaxError> {
     })
 }
 
-/// The longest duration an endpoint may give, in its unit: far past any date
-/// a calendar holds, small enough that no arithmetic on it overflows.
+/// The longest duration an endpoint may give, in days (a tenth as many
+/// months, a hundredth as many years): far past any date a contract names,
+/// small enough that no arithmetic on it leaves the calendar.
 pub const MAX_AMOUNT: i64 = 1_000_000;
 
 fn unit_of(word: &str) -> Option<&'static str> {
@@ -515,7 +547,7 @@ impl Parser {
 
     /// `not unary`, `( any )`, or one test of a name.
     fn unary(&mut self, depth: usize) -> Result<Condition, SyntaxError> {
-        if depth >= MAX_NESTING {
+        if depth > MAX_NESTING {
             let span = self.peek().1.clone();
             return Err(SyntaxError {
                 message: format!("this condition nests deeper than {MAX_NESTING} levels"),
@@ -721,6 +753,12 @@ pub fn parse_condition(text: &str) -> Result<Condition, SyntaxError> {
             Some("this `)` closes no `(`: remove it, or add the `(` it closes".into()),
         ));
     }
+    if matches!(&parser.peek().0, Token::Word(w) if w == "+" || w == "-") {
+        return Err(parser.unexpected(
+            "`and`, `or` or the end of the condition",
+            Some("a condition tests whether an event has happened; count days from it in `from` or `until`: `from = \"e + 10 days\"`".into()),
+        ));
+    }
     if matches!(&parser.peek().0, Token::Word(_) | Token::Quoted(_)) {
         return Err(parser.unexpected(
             "`and`, `or` or the end of the condition",
@@ -804,7 +842,13 @@ mod tests {
 
     #[test]
     fn nesting_is_bounded() {
-        let deep = format!("{}a{}", "(".repeat(40), ")".repeat(40));
+        let at_limit = format!("{}a{}", "(".repeat(MAX_NESTING), ")".repeat(MAX_NESTING));
+        assert!(parse_condition(&at_limit).is_ok());
+        let deep = format!(
+            "{}a{}",
+            "(".repeat(MAX_NESTING + 1),
+            ")".repeat(MAX_NESTING + 1)
+        );
         let err = parse_condition(&deep).unwrap_err();
         assert!(err.message.contains("deeper than"), "{}", err.message);
         let nots = format!("{}a", "not ".repeat(10_000));
@@ -846,6 +890,13 @@ mod tests {
         assert_eq!(err.span, 6..16);
         assert!(parse_endpoint("e + days").is_err());
         assert!(parse_endpoint("e + 99999999999 days").is_err());
+        assert!(parse_endpoint("e + 1000000 days").is_ok());
+        assert!(parse_endpoint("e + 10001 years").is_err());
+        assert!(parse_endpoint("e - 100001 months").is_err());
+        assert!(matches!(
+            parse_endpoint("2nd_notice + 3 days").unwrap(),
+            Endpoint::Event { .. }
+        ));
         assert!(parse_endpoint("e 5 days").is_err());
     }
 

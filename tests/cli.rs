@@ -369,3 +369,71 @@ fn an_unknown_party_in_a_wildcard_query_is_located() {
         run.stderr
     );
 }
+
+#[test]
+fn a_fact_given_twice_is_refused() {
+    let run = covenant(&[
+        "ask",
+        "openai.pay_revenue_share",
+        "--on",
+        "2027-01-01",
+        "--fact",
+        "agi_achieved=true",
+        "--fact",
+        "agi_achieved=2025-06-01",
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("fact `agi_achieved` is given twice"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_scenario_may_write_its_date_and_event_days_as_toml_dates() {
+    let dir = TempDir::new("toml-dates");
+    let file = dir.write(
+        "dates.toml",
+        r#"
+[[question]]
+name = "AGI reached in mid-2025 let OpenAI restrict Microsoft in January 2026"
+query = "openai.restrict_microsoft_access"
+on = 2026-01-01
+facts = { agi_achieved = 2025-06-01 }
+expect = "permitted"
+"#,
+    );
+    let run = covenant(&["test", file.to_str().unwrap()]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout.contains("ok      AGI reached in mid-2025"),
+        "{}",
+        run.stdout
+    );
+    // An event given only as `true`, whose day still matters, is not "not given".
+    let part = dir.write(
+        "part.toml",
+        r#"
+[[question]]
+name = "deletion asked for, day not given"
+query = "provider.delete_customer_content"
+on = 2026-06-01
+facts = { agreement_ended = true, deletion_request = true }
+expect = "required"
+"#,
+    );
+    let run = covenant(&[
+        "--terms",
+        "examples/cloud-service/terms",
+        "test",
+        part.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 1, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("which the question gives only in part: the day of deletion_request (given as true) still matters"),
+        "{}",
+        run.stdout
+    );
+}

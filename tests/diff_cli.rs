@@ -438,7 +438,7 @@ fn a_timeline_with_the_cap_reached_on_a_day_changes_on_that_day() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains(
-            "until 2029-03-01                  required   new.openai_share.through_2030\n  from 2029-03-01 until 2031-01-01  permitted  new.openai_share.cap"
+            "until 2029-03-01        required   new.openai_share.through_2030\n  from 2029-03-01 onward  permitted  new.openai_share.cap"
         ),
         "{}",
         run.stdout

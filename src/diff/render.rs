@@ -24,7 +24,9 @@ fn heading(report: &DiffReport) -> String {
         let _ = write!(out, ", with {}", facts.join(", "));
     }
     out.push('\n');
-    if report.readings_compared.is_empty() {
+    if report.readings_compared.is_empty() && report.readings.is_empty() {
+        // No disputes: nothing to say about readings.
+    } else if report.readings_compared.is_empty() {
         out.push_str("each dispute under its default reading");
         let given: Vec<String> = report
             .readings
@@ -70,8 +72,10 @@ fn side_lines(out: &mut String, side: &SideReport) {
     for rule in &side.rules {
         let _ = writeln!(
             out,
-            "     {}  ({}): {} {}",
-            rule.id, rule.location, rule.effect, rule.action
+            "     {}  ({}): {}",
+            rule.id,
+            rule.location,
+            crate::render::rule_terms(rule)
         );
         citation_lines(out, &rule.citations, "       ");
     }
@@ -219,8 +223,10 @@ pub fn markdown(terms: &Terms, report: &DiffReport) -> String {
                 }
                 let _ = writeln!(
                     out,
-                    "\n- **`{}`** ({}): `{} {}`",
-                    rule.id, rule.location, rule.effect, rule.action
+                    "\n- **`{}`** ({}): `{}`",
+                    rule.id,
+                    rule.location,
+                    crate::render::rule_terms(rule)
                 );
                 for citation in &rule.citations {
                     let _ = writeln!(

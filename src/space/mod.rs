@@ -185,7 +185,21 @@ impl Dimension {
             }
             Dimension::Fact(f) => {
                 let fact = &vocabulary.facts[f];
-                format!("fact `{}` ({} values)", fact.name, fact.values.len())
+                match fact.kind {
+                    crate::terms::FactKind::Choice => {
+                        format!("fact `{}` ({} values)", fact.name, fact.values.len())
+                    }
+                    crate::terms::FactKind::Number { .. } => format!(
+                        "number `{}` ({} ranges the rules tell apart)",
+                        fact.name,
+                        fact.values.len()
+                    ),
+                    crate::terms::FactKind::Event { .. } => format!(
+                        "event `{}` ({} stages the rules tell apart)",
+                        fact.name,
+                        fact.values.len()
+                    ),
+                }
             }
             Dimension::Dispute(d) => {
                 let dispute = &vocabulary.disputes[d];
@@ -241,7 +255,16 @@ impl TooLarge {
             .filter_map(|d| match (*d, command) {
                 (Dimension::Fact(f), "ask" | "timeline" | "diff") => {
                     let fact = &vocabulary.facts[f];
-                    Some(format!("--fact {}={}", fact.name, fact.values[0]))
+                    // A value `--fact` takes: a choice's first value, `false`
+                    // for an event, a number in the first class.
+                    let value = match &fact.kind {
+                        crate::terms::FactKind::Choice => fact.values[0].clone(),
+                        crate::terms::FactKind::Event { .. } => "false".to_string(),
+                        kind => kind
+                            .example_on(chrono::NaiveDate::MIN, 0)
+                            .unwrap_or_else(|| "0".into()),
+                    };
+                    Some(format!("--fact {}={value}", fact.name))
                 }
                 (Dimension::Dispute(d), "ask" | "timeline" | "diff") => {
                     let dispute = &vocabulary.disputes[d];

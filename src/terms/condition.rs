@@ -97,18 +97,17 @@ impl Offset {
     /// The latest event date `e` with `e` + this duration on or before `date`;
     /// `None` when no calendar date is that early.
     pub fn latest_start(self, date: NaiveDate) -> Option<NaiveDate> {
-        let reached = |e: NaiveDate| self.after(e).is_some_and(|moved| moved <= date);
+        let reached = |e: NaiveDate| self.reached_from(e, date);
         let back = Offset {
             amount: -self.amount,
             unit: self.unit,
         };
         // Moving back by the duration lands within a few days of the answer
-        // (months clamp to their last day); step to it.
-        let mut guess = back.after(date).unwrap_or(if self.amount > 0 {
-            NaiveDate::MIN
-        } else {
-            NaiveDate::MAX
-        });
+        // (months clamp to their last day); step to it. Past the calendar's
+        // start no date is early enough; past its end, every date is.
+        let Some(mut guess) = back.after(date) else {
+            return (self.amount < 0).then_some(NaiveDate::MAX);
+        };
         while !reached(guess) {
             guess = guess.pred_opt()?;
         }
@@ -116,6 +115,18 @@ impl Offset {
             guess = next;
         }
         Some(guess)
+    }
+}
+
+impl Offset {
+    /// Whether an event on `event` moved by the duration is on or before
+    /// `date`. A duration that leaves the calendar lands before every date
+    /// (backwards) or after every date (forwards).
+    pub fn reached_from(self, event: NaiveDate, date: NaiveDate) -> bool {
+        match self.after(event) {
+            Some(moved) => moved <= date,
+            None => self.amount < 0,
+        }
     }
 }
 
@@ -349,7 +360,7 @@ impl FactKind {
                     amount,
                     unit: *unit,
                 };
-                offset.after(happened).is_some_and(|moved| moved <= date)
+                offset.reached_from(happened, date)
             })
             .count()
     }
@@ -438,15 +449,25 @@ impl FactKind {
         let [(lo, hi)] = runs(classes)[..] else {
             return None;
         };
+        // The day a duration reaches; a duration that leaves the calendar
+        // reaches before every date (backwards, `Err(true)`) or never (`Err(false)`).
         let moved = |i: usize| {
-            Offset {
+            let offset = Offset {
                 amount: offsets[i],
                 unit: *unit,
-            }
-            .after(day)
+            };
+            offset.after(day).ok_or(offset.amount < 0)
         };
-        let from = lo.checked_sub(1).and_then(moved);
-        let until = if hi < offsets.len() { moved(hi) } else { None };
+        let from = match lo.checked_sub(1).map(moved) {
+            None | Some(Err(true)) => None,
+            Some(Ok(date)) => Some(date),
+            Some(Err(false)) => return None,
+        };
+        let until = match (hi < offsets.len()).then(|| moved(hi)) {
+            None | Some(Err(false)) => None,
+            Some(Ok(date)) => Some(date),
+            Some(Err(true)) => return None,
+        };
         crate::interval::DateInterval::new(from, until).ok()
     }
 }
@@ -643,7 +664,8 @@ impl EventDates {
     pub fn words(&self, name: &str) -> String {
         let next = |d: NaiveDate| d.succ_opt().unwrap_or(d);
         match (self.after, self.on_or_before, self.never) {
-            (None, None, _) => format!("`{name}` at any time, or never"),
+            (None, None, true) => format!("`{name}` at any time, or never"),
+            (None, None, false) => format!("`{name}` on any day"),
             (Some(after), None, true) => format!("`{name}` not by {after}"),
             (Some(after), None, false) => format!("`{name}` after {after}"),
             (None, Some(before), false) => format!("`{name}` on or before {before}"),

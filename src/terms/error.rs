@@ -310,7 +310,7 @@ impl LoadErrorKind {
                 "compare the number with fewer different constants, or split it into several facts".into()
             }),
             LoadErrorKind::MixedUnits { .. } => Some(
-                "count every duration from one event in days and weeks, or every one in months and years: write 1 month as 30 days, or 30 days as 1 month"
+                "count every duration from one event, in all versions, in days and weeks or in months and years (`3 months` and `6 months`, or `90 days` and `180 days`): a month is not a fixed number of days, so covenant does not yet mix them"
                     .into(),
             ),
             LoadErrorKind::NeverHolds { .. } => {

@@ -338,6 +338,8 @@ pub(super) struct Loader {
     /// from an event, where it is written, to cut them into classes once every
     /// version is read.
     pub(super) cuts: super::ground::CutSites,
+    /// Names declared both as a fact and as an event (each already an error).
+    pub(super) clashed: Vec<String>,
     /// What is left of [`SUGGESTION_BUDGET`].
     suggestion_budget: usize,
 }
@@ -382,6 +384,7 @@ impl Loader {
             findings: Vec::new(),
             names: Names::default(),
             cuts: Default::default(),
+            clashed: Vec::new(),
             suggestion_budget: SUGGESTION_BUDGET,
         }
     }

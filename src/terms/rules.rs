@@ -405,6 +405,26 @@ impl Loader {
                 Condition::Compare {
                     comparison, span, ..
                 },
+                FactKind::Event { .. },
+            ) => {
+                let kind = mistake(
+                    format!(
+                        "`{}` compares numbers, and `{}` is an event",
+                        comparison.symbol(),
+                        name.text
+                    ),
+                    format!(
+                        "write `{0}` (it has happened by the date asked) or `not {0}`; to count days from it, use `from`/`until = \"{0} + 30 days\"`",
+                        name.text
+                    ),
+                );
+                self.push(Some(locate(span.clone())), kind);
+                None
+            }
+            (
+                Condition::Compare {
+                    comparison, span, ..
+                },
                 _,
             ) => {
                 let kind = mistake(
@@ -443,7 +463,7 @@ impl Loader {
         value: &syntax::Word,
         locate: &dyn Fn(Range<usize>) -> Location,
     ) -> Option<Number> {
-        match Number::parse(&value.text) {
+        match Number::parse_constant(&value.text) {
             Ok(number) => {
                 self.cuts
                     .points
@@ -473,6 +493,17 @@ impl Loader {
         let locate = |inner: Range<usize>| locate_in_string(file, raw.span(), inner);
         let parsed = self.syntax(syntax::parse_endpoint(raw.get_ref()), &locate)?;
         let (event, amount, unit, span) = match parsed {
+            syntax::Endpoint::Date(word) if word.text.contains(|c: char| c.is_whitespace()) => {
+                let kind = LoadErrorKind::Syntax {
+                    message: format!("`{}` is not a date or an event", word.text),
+                    hint: Some(
+                        "only events take durations: write `EVENT + 30 days`; a date is YYYY-MM-DD"
+                            .into(),
+                    ),
+                };
+                self.push(Some(locate(word.span)), kind);
+                return None;
+            }
             syntax::Endpoint::Date(_) => return self.date(file, raw).map(Endpoint::Date),
             syntax::Endpoint::Event {
                 event,
@@ -487,7 +518,12 @@ impl Loader {
             .filter(|&f| vocabulary.facts[f].is_event());
         let Some(index) = index else {
             let is_fact = self.names.fact(&event.text).is_some();
-            let hint = if is_fact {
+            let hint = if self.clashed.contains(&event.text) {
+                format!(
+                    "`{}` is declared both as a fact and as an event (reported above): rename one",
+                    event.text
+                )
+            } else if is_fact {
                 format!(
                     "`{}` is a fact, not an event; declare it under [events] to count from it",
                     event.text

@@ -325,6 +325,7 @@ impl Loader {
                     )),
                 };
                 self.push(Some(self.at(file, name.span())), kind);
+                self.clashed.push(name.get_ref().clone());
                 continue;
             }
             facts.push(Fact {

@@ -177,32 +177,70 @@ fn span_outcome(terms: &Terms, version: &Version, outcome: &Outcome) -> SpanOutc
     }
 }
 
+/// For each event given with its day, the days the action's rules count from
+/// it: the day itself and each duration after or before it, as (fact, offset, date).
+fn event_days(
+    terms: &Terms,
+    action: usize,
+    facts: &[(usize, Given)],
+) -> Vec<(usize, Offset, NaiveDate)> {
+    let mut days = Vec::new();
+    for &(fact, given) in facts {
+        let (Given::On(day), FactKind::Event { unit, offsets }) =
+            (given, &terms.vocabulary.facts[fact].kind)
+        else {
+            continue;
+        };
+        let rules = || {
+            terms.versions.iter().flat_map(move |version| {
+                version
+                    .rules_for(action)
+                    .iter()
+                    .map(move |&i| &version.rules[i])
+            })
+        };
+        for &amount in offsets {
+            let counted = |end: Option<crate::terms::Endpoint>| {
+                matches!(end, Some(crate::terms::Endpoint::Event { event, offset })
+                    if event == fact && offset.amount == amount)
+            };
+            let used = rules().any(|rule| {
+                counted(rule.from)
+                    || counted(rule.until)
+                    || (amount == 0
+                        && rule.formula.as_ref().is_some_and(|f| {
+                            let mut named = Vec::new();
+                            f.facts(&mut named);
+                            named.contains(&fact)
+                        }))
+            });
+            let offset = Offset {
+                amount,
+                unit: *unit,
+            };
+            if let (true, Some(date)) = (used || amount == 0, offset.after(day)) {
+                days.push((fact, offset, date));
+            }
+        }
+    }
+    days
+}
+
 fn marks(terms: &Terms, action: usize, facts: &[(usize, Given)]) -> Vec<Mark> {
     let mut marks = Vec::new();
     // An event given with its day, and each duration the rules count from it.
-    for &(fact, given) in facts {
-        let declared = &terms.vocabulary.facts[fact];
-        if let (Given::On(day), FactKind::Event { unit, offsets }) = (given, &declared.kind) {
-            for &amount in offsets {
-                let offset = Offset {
-                    amount,
-                    unit: *unit,
-                };
-                let Some(date) = offset.after(day) else {
-                    continue;
-                };
-                let label = match amount.signum() {
-                    0 => format!("`{}` happens", declared.name),
-                    1 => format!("{offset} after `{}`", declared.name),
-                    _ => format!("{offset} before `{}`", declared.name),
-                };
-                marks.push(Mark {
-                    date,
-                    kind: "event",
-                    label,
-                });
-            }
-        }
+    for (fact, offset, date) in event_days(terms, action, facts) {
+        let name = &terms.vocabulary.facts[fact].name;
+        let label = match offset.amount.signum() {
+            0 => format!("`{name}` happens"),
+            1 => format!("{offset} after `{name}`"),
+            _ => format!("{offset} before `{name}`"),
+        };
+        marks.push(Mark {
+            date,
+            kind: "event",
+            label,
+        });
     }
     for version in &terms.versions {
         marks.push(Mark {
@@ -241,14 +279,18 @@ fn marks(terms: &Terms, action: usize, facts: &[(usize, Given)]) -> Vec<Mark> {
 }
 
 /// The worlds a timeline shows side by side: for each event not given that
-/// the rules about the action count from, every stage of it (the product,
-/// over several events); one empty world when there is none.
+/// the rules about the action count from, each class of its stages those
+/// rules treat alike (the product, over several events); one empty world when
+/// there is none. Fails, before building them, when there would be more than
+/// `budget` lets a report hold.
 fn worlds<'r>(
     terms: &Terms,
     given: &[(usize, Given)],
-    rules: impl Iterator<Item = &'r crate::terms::Rule>,
-) -> Vec<Vec<(usize, usize)>> {
+    rules: impl Iterator<Item = &'r crate::terms::Rule> + Clone,
+    budget: &mut Budget,
+) -> Result<Vec<Vec<(usize, ValueSet)>>, space::Exhausted> {
     let mut events: Vec<usize> = rules
+        .clone()
         .flat_map(|rule| rule.condition.iter().map(|(fact, _)| *fact))
         .filter(|&fact| {
             terms.vocabulary.facts[fact].is_event() && !given.iter().any(|(g, _)| *g == fact)
@@ -256,21 +298,42 @@ fn worlds<'r>(
         .collect();
     events.sort_unstable();
     events.dedup();
-    let mut worlds: Vec<Vec<(usize, usize)>> = vec![Vec::new()];
-    for event in events {
-        let stages = terms.vocabulary.facts[event].values.len();
+    let classes: Vec<Vec<ValueSet>> = events
+        .iter()
+        .map(|&event| {
+            let all = ValueSet::full(terms.vocabulary.facts[event].values.len());
+            let asked = rules.clone().flat_map(|rule| {
+                rule.condition
+                    .iter()
+                    .filter(move |(fact, _)| *fact == event)
+                    .map(|(_, allowed)| *allowed)
+            });
+            space::classes_of(all, asked)
+        })
+        .collect();
+    let count = classes
+        .iter()
+        .fold(1usize, |n, c| n.saturating_mul(c.len()));
+    budget
+        .spend_reported(count)
+        .map_err(|exhausted| space::Exhausted {
+            dimensions: events.clone(),
+            ..exhausted
+        })?;
+    let mut worlds: Vec<Vec<(usize, ValueSet)>> = vec![Vec::new()];
+    for (&event, classes) in events.iter().zip(&classes) {
         worlds = worlds
             .into_iter()
             .flat_map(|world| {
-                (0..stages).map(move |stage| {
+                classes.iter().map(move |&class| {
                     let mut world = world.clone();
-                    world.push((event, stage));
+                    world.push((event, class));
                     world
                 })
             })
             .collect();
     }
-    worlds
+    Ok(worlds)
 }
 
 /// The worlds `joined` (indices into `worlds`, which all give the same spans)
@@ -279,7 +342,7 @@ fn worlds<'r>(
 /// label per world.
 fn world_groups(
     terms: &Terms,
-    worlds: &[Vec<(usize, usize)>],
+    worlds: &[Vec<(usize, ValueSet)>],
     joined: &[usize],
 ) -> Vec<BTreeMap<String, crate::report::FactValues>> {
     if joined.len() == worlds.len() {
@@ -287,12 +350,16 @@ fn world_groups(
     }
     let events: Vec<usize> = worlds[0].iter().map(|(event, _)| *event).collect();
     let mut sets = vec![ValueSet::default(); events.len()];
+    let mut distinct: Vec<Vec<ValueSet>> = vec![Vec::new(); events.len()];
     for &world in joined {
-        for (at, &(_, stage)) in worlds[world].iter().enumerate() {
-            sets[at] = sets[at].union(ValueSet::single(stage));
+        for (at, &(_, class)) in worlds[world].iter().enumerate() {
+            sets[at] = sets[at].union(class);
+            if !distinct[at].contains(&class) {
+                distinct[at].push(class);
+            }
         }
     }
-    let volume: usize = sets.iter().map(|s| s.len()).product();
+    let volume: usize = distinct.iter().map(Vec::len).product();
     let label = |pairs: Vec<(usize, ValueSet)>| {
         named_fact_sets(
             terms,
@@ -308,14 +375,7 @@ fn world_groups(
     }
     joined
         .iter()
-        .map(|&world| {
-            label(
-                worlds[world]
-                    .iter()
-                    .map(|&(event, stage)| (event, ValueSet::single(stage)))
-                    .collect(),
-            )
-        })
+        .map(|&world| label(worlds[world].clone()))
         .collect()
 }
 
@@ -346,21 +406,10 @@ pub fn timeline(
     }
     // An event given with its day moves from stage to stage on the dates its
     // durations reach: time is cut there too.
-    for &(fact, given) in &request.facts {
-        if let (Given::On(day), FactKind::Event { unit, offsets }) =
-            (given, &terms.vocabulary.facts[fact].kind)
-        {
-            for &amount in offsets {
-                let moved = Offset {
-                    amount,
-                    unit: *unit,
-                }
-                .after(day);
-                if let Some(interval) = moved.and_then(|d| DateInterval::new(Some(d), None).ok()) {
-                    owners.push(None);
-                    intervals.push(interval);
-                }
-            }
+    for (_, _, date) in event_days(terms, action_index, &request.facts) {
+        if let Ok(interval) = DateInterval::new(Some(date), None) {
+            owners.push(None);
+            intervals.push(interval);
         }
     }
     let mut readings = terms.default_readings();
@@ -381,7 +430,8 @@ pub fn timeline(
     });
     let classes = parameter_classes(terms, &request.query, action_rules.clone(), budget)
         .map_err(|e| too_large_over_params("timeline", terms, action_index, &e))?;
-    let worlds = worlds(terms, &request.facts, action_rules);
+    let worlds = worlds(terms, &request.facts, action_rules, budget)
+        .map_err(|e| too_large_over_facts("timeline", terms, action_index, &e))?;
     // One row per lane, world and class, filled piece by piece as the sweep moves on.
     struct Row {
         lane: Option<usize>,
@@ -427,8 +477,8 @@ pub fn timeline(
         let mut facts = given.clone();
         for row in &mut rows {
             facts.clone_from(&given);
-            for &(event, stage) in &worlds[row.world] {
-                facts[event] = ValueSet::single(stage);
+            for &(event, class) in &worlds[row.world] {
+                facts[event] = class;
             }
             let version = row.lane.or_else(|| terms.version_in_force(date));
             let outcome = match version {
@@ -459,18 +509,30 @@ pub fn timeline(
                 }
                 continue;
             }
-            if let Err(e) = budget.spend_reported(1) {
-                failure = Some(too_large_over_params("timeline", terms, action_index, &e));
-                return;
-            }
             let shown = match &current {
                 (Some(v), Some(outcome)) => span_outcome(terms, &terms.versions[*v], outcome),
                 _ => SpanOutcome::NoAgreement,
             };
+            // A span that reads the same as the last (only rules it does
+            // not name differ, such as the ones overridden) extends it.
+            let version_id = current.0.map(|v| terms.versions[v].id.clone());
+            if let Some(span) = row
+                .spans
+                .last_mut()
+                .filter(|span| span.outcome == shown && span.version == version_id)
+            {
+                span.until = piece.until();
+                row.last = Some(current);
+                continue;
+            }
+            if let Err(e) = budget.spend_reported(1) {
+                failure = Some(too_large_over_params("timeline", terms, action_index, &e));
+                return;
+            }
             row.spans.push(Span {
                 from: piece.from(),
                 until: piece.until(),
-                version: current.0.map(|v| terms.versions[v].id.clone()),
+                version: version_id,
                 outcome: shown,
             });
             row.last = Some(current);
