@@ -836,7 +836,7 @@ pub fn check(
 /// its unit and the constants rules compare it with; an event the durations
 /// rules count from it.
 fn fact_json(fact: &crate::terms::Fact) -> serde_json::Value {
-    use crate::terms::{FactKind, TimeUnit};
+    use crate::terms::FactKind;
     match &fact.kind {
         FactKind::Choice => {
             json!({ "name": fact.name, "kind": "choice", "description": fact.description, "values": fact.values })
@@ -847,7 +847,7 @@ fn fact_json(fact: &crate::terms::Fact) -> serde_json::Value {
         }),
         FactKind::Event { unit, offsets } => json!({
             "name": fact.name, "kind": "event", "description": fact.description,
-            "unit": match unit { TimeUnit::Day => "day", TimeUnit::Month => "month" },
+            "unit": unit.name(),
             "offsets": offsets,
         }),
     }

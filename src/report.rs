@@ -5,7 +5,7 @@ use crate::eval::{self, Answer, Decision, Outcome, Question};
 use crate::interval::DateInterval;
 use crate::query::{Query, Under};
 use crate::space::{self, Budget, Constraint, Cube, Dimension, Exhausted, TooLarge};
-use crate::terms::{Citation, Endpoint, FactKind, Given, Rule, Terms, TimeUnit, ValueSet, Version};
+use crate::terms::{Citation, Endpoint, FactKind, Given, Rule, Terms, ValueSet, Version};
 use crate::verdict::{Effect, Verdict};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -568,10 +568,7 @@ pub fn fact_values(
                 .stage_ranges(values)
                 .into_iter()
                 .map(|(from, until)| StageBounds {
-                    unit: match unit {
-                        TimeUnit::Day => "day",
-                        TimeUnit::Month => "month",
-                    },
+                    unit: unit.name(),
                     from,
                     until,
                     or_never: from.is_none(),

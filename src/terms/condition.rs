@@ -25,6 +25,16 @@ pub enum TimeUnit {
     Month,
 }
 
+impl TimeUnit {
+    /// The unit's name in reports: `day` or `month`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeUnit::Day => "day",
+            TimeUnit::Month => "month",
+        }
+    }
+}
+
 /// A duration counted from an event: `+ 60 days`, `- 1 month`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Offset {
@@ -425,11 +435,6 @@ impl Given {
                 }
             }
         }
-    }
-
-    /// Whether the value is the same class on every date (not an event's day).
-    pub fn is_timeless(self) -> bool {
-        !matches!(self, Given::On(_))
     }
 }
 

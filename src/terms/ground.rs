@@ -115,10 +115,8 @@ impl Loader {
                         *unit = offset.unit;
                     }
                     Some((first, at)) if *first != offset.unit => {
-                        let words = |u: TimeUnit| match u {
-                            TimeUnit::Day => "days",
-                            TimeUnit::Month => "months",
-                        };
+                        let words =
+                            |u: TimeUnit| if u == TimeUnit::Day { "days" } else { "months" };
                         let kind = LoadErrorKind::MixedUnits {
                             event: name.clone(),
                             here: words(offset.unit),
