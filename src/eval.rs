@@ -273,7 +273,10 @@ pub(crate) fn settle(
         } else {
             (applicable.to_vec(), Vec::new())
         };
-    // A rule with several alternatives (`or`) is named once, as written.
+    // The pieces that apply decide (a duty's overdue piece is `breached`);
+    // then a rule with several pieces (`or`, `due`) is named once, as written.
+    let verdict =
+        Verdict::combine(deciding.iter().map(|&i| version.rules[i].effect)).unwrap_or(default);
     for list in [&mut deciding, &mut overridden] {
         if list.iter().any(|&i| !version.rules[i].is_written(i)) {
             list.iter_mut().for_each(|i| *i = version.rules[*i].written);
@@ -281,8 +284,6 @@ pub(crate) fn settle(
             list.dedup();
         }
     }
-    let verdict =
-        Verdict::combine(deciding.iter().map(|&i| version.rules[i].effect)).unwrap_or(default);
     Decision {
         verdict,
         deciding,

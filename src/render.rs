@@ -24,6 +24,15 @@ fn decision_line(decision: &DecisionReport) -> String {
     if !decision.overridden.is_empty() {
         let _ = write!(line, " (overrides {})", decision.overridden.join(", "));
     }
+    match (decision.due, decision.verdict) {
+        (Some(due), crate::verdict::Verdict::Breached) => {
+            let _ = write!(line, " (overdue since {due})");
+        }
+        (Some(due), crate::verdict::Verdict::Required) => {
+            let _ = write!(line, " (due by {due})");
+        }
+        _ => {}
+    }
     line
 }
 
@@ -191,6 +200,12 @@ pub(crate) fn rule_terms(rule: &RuleReport) -> String {
     }
     if let Some(when) = &rule.when {
         let _ = write!(what, " when {when}");
+    }
+    if let Some(due) = &rule.due {
+        let _ = write!(what, ", due {due}");
+    }
+    if let Some(done) = &rule.done {
+        let _ = write!(what, ", done once {done} happens");
     }
     what
 }
@@ -595,6 +610,7 @@ pub fn actions(terms: &Terms) -> String {
 /// do, then what it may.
 fn position_rank(outcome: &OutcomeReport) -> u8 {
     match outcome.verdict() {
+        Some(crate::verdict::Verdict::Breached) => 0,
         Some(crate::verdict::Verdict::Required) => 0,
         Some(crate::verdict::Verdict::Conflict) => 1,
         None => 2,

@@ -207,6 +207,11 @@ pub struct DecisionReport {
     pub overridden: Vec<String>,
     /// Why the default is what it is, when the default decided.
     pub default_reason: Option<String>,
+    /// For a duty with a deadline the question pins down (a date, or counted
+    /// from an event given with its day): the deadline. `required` is due by
+    /// it; `breached` has been overdue since it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub due: Option<NaiveDate>,
 }
 
 /// A rule as the answers cite it.
@@ -224,6 +229,10 @@ pub struct RuleReport {
     pub from_event: Option<String>,
     /// `until` as written, when it counts from an event (`deletion_request + 60 days`).
     pub until_event: Option<String>,
+    /// A duty's deadline as written: a date, or counted from an event.
+    pub due: Option<String>,
+    /// The event by which the duty is performed.
+    pub done: Option<String>,
     /// Its condition as written.
     pub when: Option<String>,
     /// The reading it applies under, as `dispute.reading`.
@@ -306,6 +315,7 @@ struct Builder<'t> {
     terms: &'t Terms,
     version: &'t Version,
     date: NaiveDate,
+    given: &'t [(usize, Given)],
     rules: BTreeMap<String, RuleReport>,
 }
 
@@ -337,6 +347,23 @@ impl Builder<'_> {
             rules: self.rule_ids(&decision.deciding),
             overridden: self.rule_ids(&decision.overridden),
             default_reason,
+            due: decision
+                .deciding
+                .iter()
+                .find_map(|&i| self.deadline(&self.version.rules[i])),
+        }
+    }
+
+    /// A duty's deadline as a date, when it is one or counts from an event the question dates.
+    fn deadline(&self, rule: &Rule) -> Option<NaiveDate> {
+        match rule.due? {
+            Endpoint::Date(date) => Some(date),
+            Endpoint::Event { event, offset } => {
+                self.given.iter().find_map(|&(fact, given)| match given {
+                    Given::On(day) if fact == event => offset.after(day),
+                    _ => None,
+                })
+            }
         }
     }
 
@@ -614,11 +641,21 @@ pub fn rule_report(terms: &Terms, version: &Version, index: usize) -> RuleReport
     let rule = &version.rules[index];
     RuleReport {
         id: rule.id.0.clone(),
-        effect: rule.effect,
+        // A duty with a deadline reads as the duty, whichever of its parts comes first.
+        effect: if rule.effect == Effect::Overdue {
+            Effect::Oblige
+        } else {
+            rule.effect
+        },
         action: rule.pattern.clone(),
         valid: rule.valid,
         from_event: rule.from.and_then(|e| endpoint_text(terms, e)),
         until_event: rule.until.and_then(|e| endpoint_text(terms, e)),
+        due: rule.due.map(|due| match due {
+            Endpoint::Date(date) => date.to_string(),
+            event => endpoint_text(terms, event).unwrap_or_default(),
+        }),
+        done: rule.done.map(|e| terms.vocabulary.facts[e].name.clone()),
         when: rule.when.clone(),
         reading: rule.reading.map(|r| {
             let dispute = &terms.vocabulary.disputes[r.dispute];
@@ -825,6 +862,7 @@ pub fn ask(
             terms,
             version,
             date: request.date,
+            given: &request.facts,
             rules: BTreeMap::new(),
         };
         let answers = joined

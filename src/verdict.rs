@@ -13,6 +13,10 @@ pub enum Effect {
     Forbid,
     /// The party must do it (and so may).
     Oblige,
+    /// The party had to do it by a deadline that has passed, and has not: an
+    /// `oblige` rule with `due`, from its due date on. Not written in terms
+    /// files; the loader makes it.
+    Overdue,
 }
 
 impl Effect {
@@ -35,6 +39,7 @@ impl Effect {
             Effect::Permit => Verdict::Permitted,
             Effect::Forbid => Verdict::Forbidden,
             Effect::Oblige => Verdict::Required,
+            Effect::Overdue => Verdict::Breached,
         }
     }
 }
@@ -45,6 +50,7 @@ impl fmt::Display for Effect {
             Effect::Permit => "permit",
             Effect::Forbid => "forbid",
             Effect::Oblige => "oblige",
+            Effect::Overdue => "oblige (overdue)",
         })
     }
 }
@@ -61,41 +67,54 @@ pub enum Verdict {
     Forbidden,
     /// Rules that apply disagree and no override settles it.
     Conflict,
+    /// The party had to do it by a date that has passed, and has not.
+    Breached,
 }
 
 impl Verdict {
     /// The spellings of the verdicts a default or an expectation may name.
-    pub const NAMES: [&'static str; 4] = ["required", "permitted", "forbidden", "conflict"];
+    pub const NAMES: [&'static str; 5] =
+        ["required", "permitted", "forbidden", "conflict", "breached"];
 
-    /// Reads `required`, `permitted`, `forbidden` or `conflict`.
+    /// Reads `required`, `permitted`, `forbidden`, `conflict` or `breached`.
     pub fn parse(text: &str) -> Option<Verdict> {
         match text {
             "required" => Some(Verdict::Required),
             "permitted" => Some(Verdict::Permitted),
             "forbidden" => Some(Verdict::Forbidden),
             "conflict" => Some(Verdict::Conflict),
+            "breached" => Some(Verdict::Breached),
             _ => None,
         }
     }
 
     /// Combines the effects of the rules that decide a point: `forbid` with
-    /// `permit` or `oblige` is a conflict; `oblige` with `permit` is required.
+    /// `permit` or `oblige` (due or overdue) is a conflict; an overdue duty
+    /// is breached whatever else permits or obliges; `oblige` with `permit`
+    /// is required.
     pub fn combine(effects: impl IntoIterator<Item = Effect>) -> Option<Verdict> {
-        let (mut permit, mut forbid, mut oblige) = (false, false, false);
+        let (mut permit, mut forbid, mut oblige, mut overdue) = (false, false, false, false);
         for effect in effects {
             match effect {
                 Effect::Permit => permit = true,
                 Effect::Forbid => forbid = true,
                 Effect::Oblige => oblige = true,
+                Effect::Overdue => overdue = true,
             }
         }
-        match (permit, forbid, oblige) {
-            (false, false, false) => None,
-            (_, true, _) if permit || oblige => Some(Verdict::Conflict),
-            (_, true, _) => Some(Verdict::Forbidden),
-            (_, _, true) => Some(Verdict::Required),
-            _ => Some(Verdict::Permitted),
-        }
+        Some(if forbid && (permit || oblige || overdue) {
+            Verdict::Conflict
+        } else if forbid {
+            Verdict::Forbidden
+        } else if overdue {
+            Verdict::Breached
+        } else if oblige {
+            Verdict::Required
+        } else if permit {
+            Verdict::Permitted
+        } else {
+            return None;
+        })
     }
 }
 
@@ -106,6 +125,7 @@ impl fmt::Display for Verdict {
             Verdict::Permitted => "permitted",
             Verdict::Forbidden => "forbidden",
             Verdict::Conflict => "conflict",
+            Verdict::Breached => "breached",
         })
     }
 }
@@ -123,5 +143,10 @@ mod tests {
         assert_eq!(Verdict::combine([Permit, Oblige]), Some(Verdict::Required));
         assert_eq!(Verdict::combine([Forbid, Forbid]), Some(Verdict::Forbidden));
         assert_eq!(Verdict::combine([Permit]), Some(Verdict::Permitted));
+        assert_eq!(
+            Verdict::combine([Overdue, Permit, Oblige]),
+            Some(Verdict::Breached)
+        );
+        assert_eq!(Verdict::combine([Overdue, Forbid]), Some(Verdict::Conflict));
     }
 }

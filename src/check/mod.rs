@@ -300,6 +300,7 @@ fn effect_word(effect: Effect) -> &'static str {
         Effect::Permit => "permits",
         Effect::Forbid => "forbids",
         Effect::Oblige => "obliges",
+        Effect::Overdue => "obliges (overdue)",
     }
 }
 

@@ -8,7 +8,9 @@ use super::error::LoadErrorKind;
 use super::load::Loader;
 use super::{Version, Vocabulary};
 use crate::diagnostic::Location;
+use crate::interval::DateInterval;
 use crate::number::Number;
+use crate::verdict::Effect;
 use std::collections::HashMap;
 
 /// The most constants one number fact may be compared with: its classes (the
@@ -162,7 +164,10 @@ impl Loader {
         actions: usize,
         total: &mut usize,
     ) -> bool {
-        let mut grounded: Vec<Vec<condition::Alternative>> =
+        // Each rule's pieces: alternatives of its condition, each with the
+        // effect and calendar dates it has there (a duty with `due` is two
+        // pieces: due before the deadline, overdue from it).
+        let mut grounded: Vec<Vec<(condition::Alternative, Effect, DateInterval)>> =
             Vec::with_capacity(version.rules.len());
         for rule in &version.rules {
             let mut parts: Vec<Formula> = Vec::new();
@@ -173,25 +178,65 @@ impl Loader {
             if let Some(super::Endpoint::Event { event, offset }) = rule.until {
                 parts.push(Formula::Not(Box::new(Formula::Reached { event, offset })));
             }
-            let alternatives = if parts.is_empty() || rule.empty_interval {
-                vec![Vec::new()]
-            } else {
-                condition::alternatives(&Formula::All(parts), kinds, sizes)
+            if let Some(done) = rule.done {
+                parts.push(Formula::Not(Box::new(Formula::Reached {
+                    event: done,
+                    offset: condition::Offset::ZERO,
+                })));
+            }
+            let ground = |parts: Vec<Formula>| {
+                if parts.is_empty() || rule.empty_interval {
+                    vec![Vec::new()]
+                } else {
+                    condition::alternatives(&Formula::All(parts), kinds, sizes)
+                }
             };
-            *total += alternatives.len().max(1);
+            let mut pieces: Vec<(condition::Alternative, Effect, DateInterval)> = Vec::new();
+            match rule.due.filter(|_| !rule.empty_interval) {
+                None => {
+                    for alternative in ground(parts) {
+                        pieces.push((alternative, rule.effect, rule.valid));
+                    }
+                }
+                Some(super::Endpoint::Event { event, offset }) => {
+                    let reached = Formula::Reached { event, offset };
+                    let mut due = parts.clone();
+                    due.push(Formula::Not(Box::new(reached.clone())));
+                    let mut overdue = parts;
+                    overdue.push(reached);
+                    for (parts, effect) in [(due, rule.effect), (overdue, Effect::Overdue)] {
+                        for alternative in ground(parts) {
+                            pieces.push((alternative, effect, rule.valid));
+                        }
+                    }
+                }
+                Some(super::Endpoint::Date(deadline)) => {
+                    let before = DateInterval::new(None, Some(deadline)).ok();
+                    let after = DateInterval::new(Some(deadline), None).ok();
+                    for (dates, effect) in [(before, rule.effect), (after, Effect::Overdue)] {
+                        let Some(valid) = dates.and_then(|d| d.intersect(&rule.valid)) else {
+                            continue;
+                        };
+                        for alternative in ground(parts.clone()) {
+                            pieces.push((alternative, effect, valid));
+                        }
+                    }
+                }
+            }
+            *total += pieces.len().max(1);
             if *total > MAX_ALTERNATIVES_IN_ALL {
                 return false;
             }
-            grounded.push(alternatives);
+            grounded.push(pieces);
         }
         let written = std::mem::take(&mut version.rules);
         let mut first_of: Vec<usize> = Vec::with_capacity(written.len());
         let mut count_of: Vec<usize> = Vec::with_capacity(written.len());
         let mut rules = Vec::with_capacity(written.len());
-        for (rule, alternatives) in written.into_iter().zip(grounded) {
+        for (rule, pieces) in written.into_iter().zip(grounded) {
             first_of.push(rules.len());
-            count_of.push(alternatives.len().max(1));
-            if alternatives.is_empty() {
+            count_of.push(pieces.len().max(1));
+            if pieces.is_empty() {
                 let kind = LoadErrorKind::NeverHolds {
                     rule: rule.id.0.clone(),
                 };
@@ -203,10 +248,12 @@ impl Loader {
                 continue;
             }
             let written_at = rules.len();
-            for alternative in alternatives {
+            for (alternative, effect, valid) in pieces {
                 let mut part = rule.clone();
                 part.written = written_at;
                 part.condition = alternative;
+                part.effect = effect;
+                part.valid = valid;
                 rules.push(part);
             }
         }

@@ -386,6 +386,13 @@ pub struct Rule {
     pub until: Option<Endpoint>,
     /// `when` as written, resolved: the condition the oracle tests evaluate directly.
     pub formula: Option<Formula>,
+    /// For an `oblige` rule, its deadline: before it the duty is `required`,
+    /// from it on `breached` (the part of the rule from the deadline on has
+    /// the effect [`Effect::Overdue`]).
+    pub due: Option<Endpoint>,
+    /// For an `oblige` rule, the event by which the party performs it: from
+    /// the day it happens the rule no longer applies.
+    pub done: Option<usize>,
     /// The index of the rule as written: a rule whose condition has several
     /// alternatives (`or`) is held as one rule per alternative, all with the
     /// same id, each pointing at the first; a rule with one alternative points at itself.

@@ -173,6 +173,12 @@ pub struct RawRule {
     pub until: Option<RawDate>,
     #[serde(default)]
     pub when: Option<Spanned<String>>,
+    /// For an `oblige` rule: the deadline, a date or a date counted from an event.
+    #[serde(default)]
+    pub due: Option<Spanned<String>>,
+    /// For an `oblige` rule: the event by which the party performs the duty.
+    #[serde(default)]
+    pub done: Option<Spanned<String>>,
     #[serde(default)]
     pub overrides: Vec<Spanned<String>>,
     #[serde(default)]

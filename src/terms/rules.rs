@@ -103,6 +103,25 @@ impl Loader {
             Some(when) => self.formula_of(file, when, vocabulary).map(Some),
             None => Some(None),
         };
+        let due = raw.due.as_ref().map(|d| self.endpoint(file, d, vocabulary));
+        let done = raw
+            .done
+            .as_ref()
+            .map(|d| self.done_event(file, d, vocabulary));
+        for (key, raw_key) in [("due", &raw.due), ("done", &raw.done)] {
+            if let (Some(written), Some(other)) = (raw_key, effect.filter(|e| *e != Effect::Oblige))
+            {
+                let kind = LoadErrorKind::Syntax {
+                    message: format!(
+                        "`{key}` belongs to a duty, and this rule has `effect = \"{other}\"`"
+                    ),
+                    hint: Some(format!(
+                        "only an `oblige` rule has a deadline (`due`) or a performance (`done`); remove `{key}`, or make the rule `oblige`"
+                    )),
+                };
+                self.push(Some(self.at(file, written.span())), kind);
+            }
+        }
         let reading = match &raw.reading {
             Some(reading) => self.reading_ref(file, reading, vocabulary).map(Some),
             None => Some(None),
@@ -126,6 +145,14 @@ impl Loader {
             from: from.flatten(),
             until: until.flatten(),
             formula: formula?,
+            due: match due {
+                Some(due) => Some(due?),
+                None => None,
+            },
+            done: match done {
+                Some(done) => Some(done?),
+                None => None,
+            },
             written: 0,
             empty_interval,
             condition: Vec::new(),
@@ -481,6 +508,45 @@ impl Loader {
                 None
             }
         }
+    }
+
+    /// A duty's `done`: the event by which it is performed.
+    fn done_event(
+        &mut self,
+        file: &Arc<SourceFile>,
+        raw: &Spanned<String>,
+        vocabulary: &Vocabulary,
+    ) -> Option<usize> {
+        let name = raw.get_ref().trim();
+        if let Some(index) = self
+            .names
+            .fact(name)
+            .filter(|&f| vocabulary.facts[f].is_event())
+        {
+            return Some(index);
+        }
+        let hint = if self.names.fact(name).is_some() {
+            format!(
+                "`{name}` is a fact, not an event; declare it under [events]: a duty is done on a day"
+            )
+        } else {
+            self.suggest(
+                name,
+                "event",
+                vocabulary
+                    .facts
+                    .iter()
+                    .filter(|f| f.is_event())
+                    .map(|f| f.name.as_str()),
+            )
+        };
+        let kind = LoadErrorKind::Unknown {
+            what: "event",
+            found: name.to_string(),
+            hint,
+        };
+        self.push(Some(self.at(file, raw.span())), kind);
+        None
     }
 
     /// A rule's `from` or `until`: a date, or an event with a duration.

@@ -188,7 +188,9 @@ impl Loader {
                 }
             }
             let default = match Verdict::parse(action.default.get_ref()) {
-                Some(verdict) if verdict != Verdict::Conflict => verdict,
+                Some(verdict) if !matches!(verdict, Verdict::Conflict | Verdict::Breached) => {
+                    verdict
+                }
                 _ => {
                     let defaults = ["permitted", "forbidden", "required"];
                     let kind = LoadErrorKind::BadKeyword {

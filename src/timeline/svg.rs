@@ -41,6 +41,7 @@ fn verdict_colour(verdict: Verdict) -> &'static str {
         Verdict::Permitted => "#4caf50",
         Verdict::Forbidden => "#d9534f",
         Verdict::Conflict => "#8e44ad",
+        Verdict::Breached => "#7a2a12",
     }
 }
 
@@ -227,6 +228,7 @@ pub fn svg(report: &TimelineReport) -> String {
     // Legend.
     let legend = [
         ("required", "#3b6fb6"),
+        ("breached", "#7a2a12"),
         ("permitted", "#4caf50"),
         ("forbidden", "#d9534f"),
         ("conflict", "#8e44ad"),
