@@ -525,7 +525,7 @@ pub fn versions(terms: &Terms) -> String {
             version.id,
             version.title,
             version.file,
-            version.rules.len()
+            version.written_rules().count()
         );
         let _ = writeln!(
             out,

@@ -219,6 +219,42 @@ fn shell_words(words: &[String]) -> Option<String> {
     quoted.map(|words| words.join(" "))
 }
 
+/// Whether a duty's deadline falls outside its own dates, in words: before
+/// it starts (the duty is breached from its first day) or on or after it
+/// ends (it is never overdue). Compared where both ends are dates, or counted
+/// from the same event.
+fn due_outside(rule: &crate::terms::Rule) -> Option<&'static str> {
+    use crate::terms::Endpoint;
+    let due = rule.due?;
+    let order = |a: Endpoint, b: Endpoint| match (a, b) {
+        (Endpoint::Date(a), Endpoint::Date(b)) => Some(a.cmp(&b)),
+        (
+            Endpoint::Event {
+                event: e,
+                offset: x,
+            },
+            Endpoint::Event {
+                event: f,
+                offset: y,
+            },
+        ) if e == f && (x.unit == y.unit || x.amount == 0 || y.amount == 0) => {
+            Some(x.amount.cmp(&y.amount))
+        }
+        _ => None,
+    };
+    if rule.from.and_then(|from| order(due, from)) == Some(std::cmp::Ordering::Less) {
+        return Some("comes before the duty starts: it is breached from its first day");
+    }
+    if rule
+        .until
+        .and_then(|until| order(due, until))
+        .is_some_and(|o| o != std::cmp::Ordering::Less)
+    {
+        return Some("comes on or after the duty ends: it is never overdue");
+    }
+    None
+}
+
 /// The rules as written that rule `index` overrides, in the order written.
 fn written_overrides(version: &Version, index: usize) -> Vec<usize> {
     let mut targets: Vec<usize> = Vec::new();
@@ -392,13 +428,14 @@ pub fn check(
         let life = version.life();
         for (index, rule) in version.written_rules() {
             let location = Some(rule.location.to_string());
-            if !rule.empty_interval && rule.valid.intersect(&life).is_none() {
+            let dates = rule.written_dates();
+            if !rule.empty_interval && dates.intersect(&life).is_none() {
                 finding(
                     Severity::Warning,
                     ("outside-agreement-life", rule.id.0.clone()),
                     format!(
                         "rule `{}` is valid only {}, outside the life of `{}` ({})",
-                        rule.id, rule.valid, version.id, life
+                        rule.id, dates, version.id, life
                     ),
                     location.clone(),
                     Some("check the rule's dates, or move it to the version in force then".into()),
@@ -407,6 +444,16 @@ pub fn check(
             }
             if rule.empty_interval {
                 continue; // reported as an error already
+            }
+            if let Some(problem) = due_outside(rule) {
+                finding(
+                    Severity::Warning,
+                    ("due-outside-interval", rule.id.0.clone()),
+                    format!("the deadline of `{}` {problem}", rule.id),
+                    location.clone(),
+                    Some("a duty is due within its own dates: check `due` against `from` and `until`".into()),
+                    None,
+                );
             }
             match &seen.applies[index] {
                 None => finding(

@@ -428,6 +428,17 @@ impl Rule {
         self.written == index
     }
 
+    /// The calendar dates the rule as written is valid: its `from` and
+    /// `until` when they are dates ([`Rule::valid`] of a duty's piece is
+    /// narrowed further, to before or after its deadline).
+    pub fn written_dates(&self) -> DateInterval {
+        let date = |end: Option<Endpoint>| match end {
+            Some(Endpoint::Date(date)) => Some(date),
+            _ => None,
+        };
+        DateInterval::new(date(self.from), date(self.until)).unwrap_or(DateInterval::ALWAYS)
+    }
+
     /// Whether the rule is valid on `date`.
     pub fn valid_on(&self, date: NaiveDate) -> bool {
         !self.empty_interval && self.valid.contains(date)

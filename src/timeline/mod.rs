@@ -207,6 +207,8 @@ fn event_days(
             let used = rules().any(|rule| {
                 counted(rule.from)
                     || counted(rule.until)
+                    || counted(rule.due)
+                    || (amount == 0 && rule.done == Some(fact))
                     || (amount == 0
                         && rule.formula.as_ref().is_some_and(|f| {
                             let mut named = Vec::new();
