@@ -15,39 +15,12 @@ fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Every seed of the example, by file name, read from disk without the loader.
+/// Every seed of the example, by file name.
 fn seeds() -> BTreeMap<String, String> {
-    std::fs::read_dir(root().join("examples/cloud-service/seeds"))
-        .expect("the example has a seeds directory")
-        .map(|entry| {
-            let path = entry.unwrap().path();
-            let name = path.file_name().unwrap().to_str().unwrap().to_string();
-            let text = std::fs::read_to_string(&path).expect("seeds are UTF-8 text");
-            (name, text)
-        })
-        .collect()
+    common::seeds_in("examples/cloud-service/seeds")
 }
 
-/// Every `{ seed, quote }` table anywhere in a TOML value, with the id of the
-/// rule (or the path of the table) it belongs to.
-fn citations(value: &toml::Value, owner: &str, found: &mut Vec<(String, String, String)>) {
-    match value {
-        toml::Value::Table(table) => {
-            if let (Some(toml::Value::String(seed)), Some(toml::Value::String(quote))) =
-                (table.get("seed"), table.get("quote"))
-            {
-                found.push((owner.to_string(), seed.clone(), quote.clone()));
-            }
-            let owner = match table.get("id") {
-                Some(toml::Value::String(id)) => id.clone(),
-                _ => owner.to_string(),
-            };
-            table.values().for_each(|v| citations(v, &owner, found));
-        }
-        toml::Value::Array(items) => items.iter().for_each(|v| citations(v, owner, found)),
-        _ => {}
-    }
-}
+use common::citations;
 
 fn terms_file(name: &str) -> toml::Value {
     let text = std::fs::read_to_string(root().join(TERMS).join(name)).unwrap();

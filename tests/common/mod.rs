@@ -155,3 +155,43 @@ pub fn fuzz_cases(default: u32) -> u32 {
         .and_then(|n| n.parse().ok())
         .unwrap_or(default)
 }
+
+/// The repository's root, where `examples/` and `terms/` are.
+pub fn repository() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Every seed file of `dir` (relative to the repository), by file name, read
+/// from disk without the loader.
+pub fn seeds_in(dir: &str) -> std::collections::BTreeMap<String, String> {
+    std::fs::read_dir(repository().join(dir))
+        .expect("the example has a seeds directory")
+        .map(|entry| {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_str().unwrap().to_string();
+            let text = std::fs::read_to_string(&path).expect("seeds are UTF-8 text");
+            (name, text)
+        })
+        .collect()
+}
+
+/// Every `{ seed, quote }` table anywhere in a TOML value, as (owner, seed,
+/// quote): the owner is the id of the rule the table is in, or `owner`.
+pub fn citations(value: &toml::Value, owner: &str, found: &mut Vec<(String, String, String)>) {
+    match value {
+        toml::Value::Table(table) => {
+            if let (Some(toml::Value::String(seed)), Some(toml::Value::String(quote))) =
+                (table.get("seed"), table.get("quote"))
+            {
+                found.push((owner.to_string(), seed.clone(), quote.clone()));
+            }
+            let owner = match table.get("id") {
+                Some(toml::Value::String(id)) => id.clone(),
+                _ => owner.to_string(),
+            };
+            table.values().for_each(|v| citations(v, &owner, found));
+        }
+        toml::Value::Array(items) => items.iter().for_each(|v| citations(v, owner, found)),
+        _ => {}
+    }
+}
