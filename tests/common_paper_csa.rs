@@ -22,7 +22,7 @@ fn root() -> &'static Path {
 
 /// Every seed of the example, by file name.
 fn seeds() -> BTreeMap<String, String> {
-    common::seeds_in("examples/common-paper-csa/seeds")
+    common::seeds_in(&format!("{EXAMPLE}/seeds"))
 }
 
 use common::citations;

@@ -517,7 +517,18 @@ impl Loader {
         raw: &Spanned<String>,
         vocabulary: &Vocabulary,
     ) -> Option<usize> {
-        let name = raw.get_ref().trim();
+        let location = self.at(file, raw.span());
+        self.event_named(raw.get_ref().trim(), location, vocabulary)
+    }
+
+    /// The event called `name`, or `None` with the error pushed at `location`:
+    /// a typo gets the nearest event, a fact is told it is no event.
+    fn event_named(
+        &mut self,
+        name: &str,
+        location: Location,
+        vocabulary: &Vocabulary,
+    ) -> Option<usize> {
         if let Some(index) = self
             .names
             .fact(name)
@@ -525,9 +536,13 @@ impl Loader {
         {
             return Some(index);
         }
-        let hint = if self.names.fact(name).is_some() {
+        let hint = if self.clashed.iter().any(|c| c == name) {
             format!(
-                "`{name}` is a fact, not an event; declare it under [events]: a duty is done on a day"
+                "`{name}` is declared both as a fact and as an event (reported above): rename one"
+            )
+        } else if self.names.fact(name).is_some() {
+            format!(
+                "`{name}` is a fact, not an event (an event happens on a day): declare it under [events]"
             )
         } else {
             self.suggest(
@@ -545,7 +560,7 @@ impl Loader {
             found: name.to_string(),
             hint,
         };
-        self.push(Some(self.at(file, raw.span())), kind);
+        self.push(Some(location), kind);
         None
     }
 
@@ -578,41 +593,7 @@ impl Loader {
                 span,
             } => (event, amount, unit, span),
         };
-        let index = self
-            .names
-            .fact(&event.text)
-            .filter(|&f| vocabulary.facts[f].is_event());
-        let Some(index) = index else {
-            let is_fact = self.names.fact(&event.text).is_some();
-            let hint = if self.clashed.contains(&event.text) {
-                format!(
-                    "`{}` is declared both as a fact and as an event (reported above): rename one",
-                    event.text
-                )
-            } else if is_fact {
-                format!(
-                    "`{}` is a fact, not an event; declare it under [events] to count from it",
-                    event.text
-                )
-            } else {
-                self.suggest(
-                    &event.text,
-                    "event",
-                    vocabulary
-                        .facts
-                        .iter()
-                        .filter(|f| f.is_event())
-                        .map(|f| f.name.as_str()),
-                )
-            };
-            let kind = LoadErrorKind::Unknown {
-                what: "event",
-                found: event.text.clone(),
-                hint,
-            };
-            self.push(Some(locate(event.span.clone())), kind);
-            return None;
-        };
+        let index = self.event_named(&event.text, locate(event.span.clone()), vocabulary)?;
         let offset = Offset::written(amount, unit);
         self.cuts.offsets.push((index, offset, locate(span)));
         Some(Endpoint::Event {
