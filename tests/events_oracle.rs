@@ -3,7 +3,9 @@
 //! Agreements are generated (`common::events`): one or two events counted in
 //! days or months, `from`/`until` as an event ± a few days (or a month) or a
 //! date, a number fact compared with one to three constants, yes/no facts,
-//! `or`/`not`/parentheses, overrides, two versions. The oracle reads each rule
+//! `or`/`not`/parentheses, overrides, two versions; some `oblige` rules have a
+//! deadline (`due`, a date or an event ± days or a month) and a performance
+//! (`done`, an event). The oracle reads each rule
 //! as written (`from`, `until`, `valid`, `formula`) and decides concrete worlds
 //! one by one: every day of a six-week window; for each event every date near
 //! that day, and never; a number at, between, below and above the constants;
@@ -1112,6 +1114,136 @@ fn loaded_rules_mean_what_was_written(agreement: &Agreement) -> Result<(), TestC
                             world_text(world)
                         ));
                     }
+                    let overdue = judgement.overdue & 1 << i != 0;
+                    if applies && overdue != written.overdue(generated, world) {
+                        return Err(format!(
+                            "`{}` is overdue: loaded {overdue}, as written {}: {}",
+                            rule.id,
+                            !overdue,
+                            world_text(world)
+                        ));
+                    }
+                }
+            }
+            Ok(())
+        })
+        .map_err(|e| TestCaseError::fail(format!("{e}\n{agreement:?}")))
+}
+
+/// Property 5 (duties): asked with every fact given (events as their days, or
+/// never), `covenant ask` decides; its verdict is the oracle's, `breached`
+/// exactly when the oracle's is;
+/// and `decision.due` is the deadline of a deciding duty that the verdict
+/// speaks of: one already passed when `breached`, one still ahead when
+/// `required` (with one deciding duty with a deadline: its deadline), none
+/// when no deciding duty has a deadline the question pins down (a deadline
+/// counted from an event that never happens is never reached). Worlds where
+/// no duty with a deadline decides are asked one in eleven.
+fn deadlines_agree(agreement: &Agreement) -> Result<(), TestCaseError> {
+    let (loaded, oracle) = load(agreement)?;
+    let terms = &loaded.terms;
+    let classes = Classes::new(terms, &oracle);
+    let facts = &terms.vocabulary.facts;
+    let mut count = 0u64;
+    oracle
+        .walk([None, None], |world, judgements| {
+            let dated = |v: usize, bits: u32| -> Vec<(usize, NaiveDate)> {
+                (0..oracle.versions[v].len())
+                    .filter(|&i| bits & 1 << i != 0)
+                    .filter_map(|i| Some((i, oracle.deadline(v, i, world)?)))
+                    .collect()
+            };
+            let duties = (0..judgements.len()).any(|v| !dated(v, judgements[v].deciding).is_empty());
+            count += 1;
+            if !duties && count % 11 != 0 {
+                return Ok(());
+            }
+            let given: Vec<(usize, Given)> = (0..facts.len())
+                .filter_map(|f| Some((f, given(&oracle, &classes, world, Mode::Everything, f)?)))
+                .collect();
+            let request = covenant::report::AskRequest {
+                text: "p.act".into(),
+                query: Query {
+                    action: 0,
+                    params: Vec::new(),
+                },
+                date: world.day,
+                under: Under::All,
+                facts: given,
+                readings: Vec::new(),
+            };
+            let report = covenant::report::ask(terms, &request, &mut Budget::default())
+                .map_err(|e| e.to_string())?;
+            for (v, judgement) in judgements.iter().enumerate() {
+                let answers = &report.versions[v];
+                // An event that never happens is given as not having happened
+                // by the day: the answer may still depend on whether it happens
+                // later, and the branch for this world tells.
+                let decision = match &answers.answers[0].outcome {
+                    OutcomeReport::Decided { decision } => decision,
+                    OutcomeReport::DependsOnFacts { cases, .. }
+                        if world.events.iter().any(Option::is_none) =>
+                    {
+                        let mut holding = Vec::new();
+                        for case in cases {
+                            let branch = Branch::read(&case.facts, case.decision.verdict, None)?;
+                            if branch.holds(world) {
+                                holding.push(&case.decision);
+                            }
+                        }
+                        match holding[..] {
+                            [decision] => decision,
+                            _ => {
+                                return Err(format!(
+                                    "{} branches hold: {answers:?}: {}",
+                                    holding.len(),
+                                    world_text(world)
+                                ));
+                            }
+                        }
+                    }
+                    _ => {
+                        return Err(format!(
+                            "every fact given, yet {answers:?}: {}",
+                            world_text(world)
+                        ));
+                    }
+                };
+                let context = || format!("in {}, {}", VERSIONS[v], world_text(world));
+                let want = sorted(oracle.ids(v, judgement.deciding));
+                if decision.verdict != judgement.verdict || sorted(decision.rules.clone()) != want {
+                    return Err(format!(
+                        "ask says {} by {:?}, the oracle {} by {want:?}: {}",
+                        decision.verdict,
+                        decision.rules,
+                        judgement.verdict,
+                        context()
+                    ));
+                }
+                let deciding = dated(v, judgement.deciding);
+                let overdue = dated(v, judgement.deciding & judgement.overdue);
+                let ahead = dated(v, judgement.deciding & !judgement.overdue);
+                let allowed = match judgement.verdict {
+                    Verdict::Breached => &overdue,
+                    Verdict::Required => &ahead,
+                    _ => &deciding,
+                };
+                let fine = match decision.due {
+                    None => deciding.is_empty(),
+                    Some(due) => allowed.iter().any(|&(_, d)| d == due),
+                };
+                if !fine {
+                    return Err(format!(
+                        "ask says {} with due {:?}; the deciding duties' deadlines are {:?} (overdue: {:?}): {}",
+                        decision.verdict,
+                        decision.due,
+                        deciding
+                            .iter()
+                            .map(|&(i, d)| (oracle.versions[v][i].id.clone(), d))
+                            .collect::<Vec<_>>(),
+                        sorted(oracle.ids(v, judgement.overdue)),
+                        context()
+                    ));
                 }
             }
             Ok(())
@@ -1215,5 +1347,14 @@ proptest! {
     #[test]
     fn an_ask_report_agrees_with_the_oracle_when_an_event_counts_months(agreement in agreements(true)) {
         ask_report_agrees(&agreement)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config(16))]
+
+    #[test]
+    fn an_answer_gives_the_deadline_of_the_duty_it_speaks_of(agreement in agreements(false)) {
+        deadlines_agree(&agreement)?;
     }
 }
