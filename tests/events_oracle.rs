@@ -491,6 +491,10 @@ struct Seen {
     decides: Vec<u32>,
     /// (version, rule, target): both apply in some world.
     fired: BTreeSet<(usize, usize, usize)>,
+    /// Conflicts (as in `conflicts`) seen with a duty past its deadline, and
+    /// those seen with every duty in them still ahead of it (or without one).
+    overdue_conflicts: BTreeSet<(usize, usize, usize)>,
+    timely_conflicts: BTreeSet<(usize, usize, usize)>,
 }
 
 /// Property 3: `check` reports a conflict between two rules if and only if
@@ -533,7 +537,13 @@ fn check_agrees(agreement: &Agreement) -> Result<(), TestCaseError> {
                         let clash =
                             rules[i].effect != Effect::Forbid && rules[j].effect == Effect::Forbid;
                         if clash && on(judgement.deciding, i) && on(judgement.deciding, j) {
-                            seen.conflicts.insert((v, i.min(j), i.max(j)));
+                            let pair = (v, i.min(j), i.max(j));
+                            seen.conflicts.insert(pair);
+                            if on(judgement.overdue, i) {
+                                seen.overdue_conflicts.insert(pair);
+                            } else {
+                                seen.timely_conflicts.insert(pair);
+                            }
                         }
                     }
                 }
@@ -558,8 +568,25 @@ fn check_agrees(agreement: &Agreement) -> Result<(), TestCaseError> {
         let (a, b) = (position(v, names[1]), position(v, names[2]));
         conflicts.insert((v, a.min(b), a.max(b)));
         let witness = finding.witness.as_ref().expect("a conflict has a witness");
-        witness_reproduces(terms, &oracle, v, [names[1], names[2]], witness)
+        let overdue = witness_reproduces(terms, &oracle, v, [names[1], names[2]], witness)
             .map_err(|e| TestCaseError::fail(format!("{e}\n{agreement:?}")))?;
+        // A duty that clashes only once overdue (or only before) is witnessed so.
+        let pair = (v, a.min(b), a.max(b));
+        let only = |seen: &BTreeSet<_>, other: &BTreeSet<_>| {
+            seen.contains(&pair) && !other.contains(&pair)
+        };
+        prop_assert!(
+            !only(&seen.overdue_conflicts, &seen.timely_conflicts) || overdue,
+            "the witness {:?} of a conflict only an overdue duty has finds it not overdue\n{:?}",
+            witness,
+            agreement
+        );
+        prop_assert!(
+            !only(&seen.timely_conflicts, &seen.overdue_conflicts) || !overdue,
+            "the witness {:?} of a conflict no overdue duty has finds one overdue\n{:?}",
+            witness,
+            agreement
+        );
     }
     prop_assert_eq!(&conflicts, &seen.conflicts, "conflicts\n{:?}", agreement);
 
@@ -604,14 +631,15 @@ fn check_agrees(agreement: &Agreement) -> Result<(), TestCaseError> {
 
 /// A conflict's witness, given back to the evaluator as `--fact` values, is a
 /// conflict of the two rules; and so it is to the oracle, in the world those
-/// values describe (facts the witness leaves out set to anything).
+/// values describe (facts the witness leaves out set to anything). Whether
+/// one of the two is a duty past its deadline there, by the oracle.
 fn witness_reproduces(
     terms: &Terms,
     oracle: &Oracle,
     version: usize,
     rules: [&str; 2],
     witness: &check::Witness,
-) -> Result<(), String> {
+) -> Result<bool, String> {
     let query = query::parse_query(terms, &witness.query).map_err(|e| e.message.clone())?;
     let mut given = Vec::new();
     for (name, value) in &witness.facts {
@@ -675,7 +703,8 @@ fn witness_reproduces(
             judgement.verdict
         ));
     }
-    Ok(())
+    let overdue = oracle.ids(version, judgement.overdue);
+    Ok(rules.iter().any(|r| overdue.iter().any(|o| o == r)))
 }
 
 /// Whether a timeline branch's facts hold in `world`.
@@ -1357,4 +1386,77 @@ proptest! {
     fn an_answer_gives_the_deadline_of_the_duty_it_speaks_of(agreement in agreements(false)) {
         deadlines_agree(&agreement)?;
     }
+}
+
+/// The generator exercises duties: over a fixed sample of agreements the
+/// oracle meets a duty `required` before a calendar deadline and `breached`
+/// from it, one counted from an event that never happens (so never reached),
+/// a duty performed (its `done` event has happened) that would apply
+/// otherwise, and a conflict of `forbid` with a duty past its deadline.
+#[test]
+fn the_generator_exercises_duties() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let strategy = agreements(false);
+    // What has been met: breached, required by a date, an event's deadline never
+    // reached, performed, an overdue duty in conflict.
+    let mut met = [false; 5];
+    for _ in 0..60 {
+        if met.iter().all(|&m| m) {
+            break;
+        }
+        let agreement = strategy
+            .new_tree(&mut runner)
+            .expect("an agreement")
+            .current();
+        let duties = agreement
+            .versions
+            .iter()
+            .flatten()
+            .any(|r| r.due.is_some() || r.done.is_some());
+        if !duties {
+            continue;
+        }
+        let loaded = events::load(&agreement);
+        let oracle = Oracle::new(&loaded.terms);
+        let generated = &loaded.agreement;
+        oracle
+            .walk([None, None], |world, judgements| {
+                for (v, judgement) in judgements.iter().enumerate() {
+                    let deciding = judgement.deciding;
+                    met[0] |= judgement.verdict == Verdict::Breached;
+                    met[4] |=
+                        judgement.verdict == Verdict::Conflict && deciding & judgement.overdue != 0;
+                    for (i, rule) in oracle.versions[v].iter().enumerate() {
+                        let written = generated.versions[v]
+                            .iter()
+                            .find(|r| r.id == rule.id)
+                            .expect("a generated rule");
+                        let decides = deciding & 1 << i != 0;
+                        match written.due {
+                            Some(events::End::Date(_)) => {
+                                met[1] |= decides && judgement.verdict == Verdict::Required;
+                            }
+                            Some(events::End::Event(k, _)) => {
+                                met[2] |= decides && world.events[k].is_none();
+                            }
+                            None => {}
+                        }
+                        if let Some(k) = written.done {
+                            let performed = world.events[k].is_some_and(|e| e <= world.day);
+                            let mut unperformed = *world;
+                            unperformed.events[k] = None;
+                            met[3] |= performed && written.applies(generated, &unperformed);
+                        }
+                    }
+                }
+                Ok(())
+            })
+            .expect("the walk only counts");
+    }
+    assert_eq!(
+        met, [true; 5],
+        "breached, required by a date, never reached, performed, overdue in conflict"
+    );
 }
