@@ -1460,3 +1460,12 @@ fn the_generator_exercises_duties() {
         "breached, required by a date, never reached, performed, overdue in conflict"
     );
 }
+
+proptest! {
+    #![proptest_config(config(8))]
+
+    #[test]
+    fn an_answer_gives_the_deadline_when_an_event_counts_months(agreement in agreements(true)) {
+        deadlines_agree(&agreement)?;
+    }
+}
