@@ -347,10 +347,22 @@ impl Builder<'_> {
             rules: self.rule_ids(&decision.deciding),
             overridden: self.rule_ids(&decision.overridden),
             default_reason,
-            due: decision
-                .deciding
-                .iter()
-                .find_map(|&i| self.deadline(&self.version.rules[i])),
+            due: self.due(decision),
+        }
+    }
+
+    /// The deadline the verdict speaks of, among the deciding duties': the
+    /// earliest one passed when `breached`, the earliest one ahead when
+    /// `required` (another duty's later or earlier deadline is not it).
+    fn due(&self, decision: &Decision) -> Option<NaiveDate> {
+        let mut deadlines = decision
+            .deciding
+            .iter()
+            .filter_map(|&i| self.deadline(&self.version.rules[i]));
+        match decision.verdict {
+            Verdict::Breached => deadlines.filter(|&d| d <= self.date).min(),
+            Verdict::Required => deadlines.filter(|&d| d > self.date).min(),
+            _ => deadlines.next(),
         }
     }
 

@@ -301,3 +301,27 @@ fn check_warns_of_a_deadline_outside_the_duty() {
         run.stdout
     );
 }
+
+#[test]
+fn a_breach_names_the_deadline_that_passed_not_another_duty_s() {
+    // Two duties decide together; asked between their deadlines, the answer
+    // is breached since the earlier one, not "overdue since" the later one.
+    // The later deadline is written first.
+    let later = "[[rules]]\nid = \"delete.backups\"\naction = \"provider.delete_content\"\neffect = \"oblige\"\nfrom = \"deletion_request\"\ndue = \"deletion_request + 90 days\"\ncitations = [{ seed = \"terms.txt\", quote = \"Provider will delete Customer Content\" }]\n\n[[rules]]";
+    let two = VERSION.replacen("[[rules]]", later, 1);
+    let dir = agreement(&two);
+    let between = ask(
+        &dir,
+        &[
+            "--on",
+            "2026-05-10",
+            "--fact",
+            "deletion_request=2026-03-01",
+            "--fact",
+            "content_deleted=false",
+        ],
+    );
+    assert!(between.contains("breached"), "{between}");
+    assert!(between.contains("(overdue since 2026-04-30)"), "{between}");
+    assert!(!between.contains("2026-05-30"), "{between}");
+}

@@ -3,7 +3,9 @@
 //! Agreements are generated (`common::events`): one or two events counted in
 //! days or months, `from`/`until` as an event ± a few days (or a month) or a
 //! date, a number fact compared with one to three constants, yes/no facts,
-//! `or`/`not`/parentheses, overrides, two versions. The oracle reads each rule
+//! `or`/`not`/parentheses, overrides, two versions; some `oblige` rules have a
+//! deadline (`due`, a date or an event ± days or a month) and a performance
+//! (`done`, an event). The oracle reads each rule
 //! as written (`from`, `until`, `valid`, `formula`) and decides concrete worlds
 //! one by one: every day of a six-week window; for each event every date near
 //! that day, and never; a number at, between, below and above the constants;
@@ -489,6 +491,10 @@ struct Seen {
     decides: Vec<u32>,
     /// (version, rule, target): both apply in some world.
     fired: BTreeSet<(usize, usize, usize)>,
+    /// Conflicts (as in `conflicts`) seen with a duty past its deadline, and
+    /// those seen with every duty in them still ahead of it (or without one).
+    overdue_conflicts: BTreeSet<(usize, usize, usize)>,
+    timely_conflicts: BTreeSet<(usize, usize, usize)>,
 }
 
 /// Property 3: `check` reports a conflict between two rules if and only if
@@ -531,7 +537,13 @@ fn check_agrees(agreement: &Agreement) -> Result<(), TestCaseError> {
                         let clash =
                             rules[i].effect != Effect::Forbid && rules[j].effect == Effect::Forbid;
                         if clash && on(judgement.deciding, i) && on(judgement.deciding, j) {
-                            seen.conflicts.insert((v, i.min(j), i.max(j)));
+                            let pair = (v, i.min(j), i.max(j));
+                            seen.conflicts.insert(pair);
+                            if on(judgement.overdue, i) {
+                                seen.overdue_conflicts.insert(pair);
+                            } else {
+                                seen.timely_conflicts.insert(pair);
+                            }
                         }
                     }
                 }
@@ -556,8 +568,25 @@ fn check_agrees(agreement: &Agreement) -> Result<(), TestCaseError> {
         let (a, b) = (position(v, names[1]), position(v, names[2]));
         conflicts.insert((v, a.min(b), a.max(b)));
         let witness = finding.witness.as_ref().expect("a conflict has a witness");
-        witness_reproduces(terms, &oracle, v, [names[1], names[2]], witness)
+        let overdue = witness_reproduces(terms, &oracle, v, [names[1], names[2]], witness)
             .map_err(|e| TestCaseError::fail(format!("{e}\n{agreement:?}")))?;
+        // A duty that clashes only once overdue (or only before) is witnessed so.
+        let pair = (v, a.min(b), a.max(b));
+        let only = |seen: &BTreeSet<_>, other: &BTreeSet<_>| {
+            seen.contains(&pair) && !other.contains(&pair)
+        };
+        prop_assert!(
+            !only(&seen.overdue_conflicts, &seen.timely_conflicts) || overdue,
+            "the witness {:?} of a conflict only an overdue duty has finds it not overdue\n{:?}",
+            witness,
+            agreement
+        );
+        prop_assert!(
+            !only(&seen.timely_conflicts, &seen.overdue_conflicts) || !overdue,
+            "the witness {:?} of a conflict no overdue duty has finds one overdue\n{:?}",
+            witness,
+            agreement
+        );
     }
     prop_assert_eq!(&conflicts, &seen.conflicts, "conflicts\n{:?}", agreement);
 
@@ -602,14 +631,15 @@ fn check_agrees(agreement: &Agreement) -> Result<(), TestCaseError> {
 
 /// A conflict's witness, given back to the evaluator as `--fact` values, is a
 /// conflict of the two rules; and so it is to the oracle, in the world those
-/// values describe (facts the witness leaves out set to anything).
+/// values describe (facts the witness leaves out set to anything). Whether
+/// one of the two is a duty past its deadline there, by the oracle.
 fn witness_reproduces(
     terms: &Terms,
     oracle: &Oracle,
     version: usize,
     rules: [&str; 2],
     witness: &check::Witness,
-) -> Result<(), String> {
+) -> Result<bool, String> {
     let query = query::parse_query(terms, &witness.query).map_err(|e| e.message.clone())?;
     let mut given = Vec::new();
     for (name, value) in &witness.facts {
@@ -673,7 +703,8 @@ fn witness_reproduces(
             judgement.verdict
         ));
     }
-    Ok(())
+    let overdue = oracle.ids(version, judgement.overdue);
+    Ok(rules.iter().any(|r| overdue.iter().any(|o| o == r)))
 }
 
 /// Whether a timeline branch's facts hold in `world`.
@@ -1112,6 +1143,136 @@ fn loaded_rules_mean_what_was_written(agreement: &Agreement) -> Result<(), TestC
                             world_text(world)
                         ));
                     }
+                    let overdue = judgement.overdue & 1 << i != 0;
+                    if applies && overdue != written.overdue(generated, world) {
+                        return Err(format!(
+                            "`{}` is overdue: loaded {overdue}, as written {}: {}",
+                            rule.id,
+                            !overdue,
+                            world_text(world)
+                        ));
+                    }
+                }
+            }
+            Ok(())
+        })
+        .map_err(|e| TestCaseError::fail(format!("{e}\n{agreement:?}")))
+}
+
+/// Property 5 (duties): asked with every fact given (events as their days, or
+/// never), `covenant ask` decides; its verdict is the oracle's, `breached`
+/// exactly when the oracle's is;
+/// and `decision.due` is the deadline of a deciding duty that the verdict
+/// speaks of: one already passed when `breached`, one still ahead when
+/// `required` (with one deciding duty with a deadline: its deadline), none
+/// when no deciding duty has a deadline the question pins down (a deadline
+/// counted from an event that never happens is never reached). Worlds where
+/// no duty with a deadline decides are asked one in eleven.
+fn deadlines_agree(agreement: &Agreement) -> Result<(), TestCaseError> {
+    let (loaded, oracle) = load(agreement)?;
+    let terms = &loaded.terms;
+    let classes = Classes::new(terms, &oracle);
+    let facts = &terms.vocabulary.facts;
+    let mut count = 0u64;
+    oracle
+        .walk([None, None], |world, judgements| {
+            let dated = |v: usize, bits: u32| -> Vec<(usize, NaiveDate)> {
+                (0..oracle.versions[v].len())
+                    .filter(|&i| bits & 1 << i != 0)
+                    .filter_map(|i| Some((i, oracle.deadline(v, i, world)?)))
+                    .collect()
+            };
+            let duties = (0..judgements.len()).any(|v| !dated(v, judgements[v].deciding).is_empty());
+            count += 1;
+            if !duties && count % 11 != 0 {
+                return Ok(());
+            }
+            let given: Vec<(usize, Given)> = (0..facts.len())
+                .filter_map(|f| Some((f, given(&oracle, &classes, world, Mode::Everything, f)?)))
+                .collect();
+            let request = covenant::report::AskRequest {
+                text: "p.act".into(),
+                query: Query {
+                    action: 0,
+                    params: Vec::new(),
+                },
+                date: world.day,
+                under: Under::All,
+                facts: given,
+                readings: Vec::new(),
+            };
+            let report = covenant::report::ask(terms, &request, &mut Budget::default())
+                .map_err(|e| e.to_string())?;
+            for (v, judgement) in judgements.iter().enumerate() {
+                let answers = &report.versions[v];
+                // An event that never happens is given as not having happened
+                // by the day: the answer may still depend on whether it happens
+                // later, and the branch for this world tells.
+                let decision = match &answers.answers[0].outcome {
+                    OutcomeReport::Decided { decision } => decision,
+                    OutcomeReport::DependsOnFacts { cases, .. }
+                        if world.events.iter().any(Option::is_none) =>
+                    {
+                        let mut holding = Vec::new();
+                        for case in cases {
+                            let branch = Branch::read(&case.facts, case.decision.verdict, None)?;
+                            if branch.holds(world) {
+                                holding.push(&case.decision);
+                            }
+                        }
+                        match holding[..] {
+                            [decision] => decision,
+                            _ => {
+                                return Err(format!(
+                                    "{} branches hold: {answers:?}: {}",
+                                    holding.len(),
+                                    world_text(world)
+                                ));
+                            }
+                        }
+                    }
+                    _ => {
+                        return Err(format!(
+                            "every fact given, yet {answers:?}: {}",
+                            world_text(world)
+                        ));
+                    }
+                };
+                let context = || format!("in {}, {}", VERSIONS[v], world_text(world));
+                let want = sorted(oracle.ids(v, judgement.deciding));
+                if decision.verdict != judgement.verdict || sorted(decision.rules.clone()) != want {
+                    return Err(format!(
+                        "ask says {} by {:?}, the oracle {} by {want:?}: {}",
+                        decision.verdict,
+                        decision.rules,
+                        judgement.verdict,
+                        context()
+                    ));
+                }
+                let deciding = dated(v, judgement.deciding);
+                let overdue = dated(v, judgement.deciding & judgement.overdue);
+                let ahead = dated(v, judgement.deciding & !judgement.overdue);
+                let allowed = match judgement.verdict {
+                    Verdict::Breached => &overdue,
+                    Verdict::Required => &ahead,
+                    _ => &deciding,
+                };
+                let fine = match decision.due {
+                    None => deciding.is_empty(),
+                    Some(due) => allowed.iter().any(|&(_, d)| d == due),
+                };
+                if !fine {
+                    return Err(format!(
+                        "ask says {} with due {:?}; the deciding duties' deadlines are {:?} (overdue: {:?}): {}",
+                        decision.verdict,
+                        decision.due,
+                        deciding
+                            .iter()
+                            .map(|&(i, d)| (oracle.versions[v][i].id.clone(), d))
+                            .collect::<Vec<_>>(),
+                        sorted(oracle.ids(v, judgement.overdue)),
+                        context()
+                    ));
                 }
             }
             Ok(())
@@ -1215,5 +1376,96 @@ proptest! {
     #[test]
     fn an_ask_report_agrees_with_the_oracle_when_an_event_counts_months(agreement in agreements(true)) {
         ask_report_agrees(&agreement)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config(16))]
+
+    #[test]
+    fn an_answer_gives_the_deadline_of_the_duty_it_speaks_of(agreement in agreements(false)) {
+        deadlines_agree(&agreement)?;
+    }
+}
+
+/// The generator exercises duties: over a fixed sample of agreements the
+/// oracle meets a duty `required` before a calendar deadline and `breached`
+/// from it, one counted from an event that never happens (so never reached),
+/// a duty performed (its `done` event has happened) that would apply
+/// otherwise, and a conflict of `forbid` with a duty past its deadline.
+#[test]
+fn the_generator_exercises_duties() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let strategy = agreements(false);
+    // What has been met: breached, required by a date, an event's deadline never
+    // reached, performed, an overdue duty in conflict.
+    let mut met = [false; 5];
+    for _ in 0..60 {
+        if met.iter().all(|&m| m) {
+            break;
+        }
+        let agreement = strategy
+            .new_tree(&mut runner)
+            .expect("an agreement")
+            .current();
+        let duties = agreement
+            .versions
+            .iter()
+            .flatten()
+            .any(|r| r.due.is_some() || r.done.is_some());
+        if !duties {
+            continue;
+        }
+        let loaded = events::load(&agreement);
+        let oracle = Oracle::new(&loaded.terms);
+        let generated = &loaded.agreement;
+        oracle
+            .walk([None, None], |world, judgements| {
+                for (v, judgement) in judgements.iter().enumerate() {
+                    let deciding = judgement.deciding;
+                    met[0] |= judgement.verdict == Verdict::Breached;
+                    met[4] |=
+                        judgement.verdict == Verdict::Conflict && deciding & judgement.overdue != 0;
+                    for (i, rule) in oracle.versions[v].iter().enumerate() {
+                        let written = generated.versions[v]
+                            .iter()
+                            .find(|r| r.id == rule.id)
+                            .expect("a generated rule");
+                        let decides = deciding & 1 << i != 0;
+                        match written.due {
+                            Some(events::End::Date(_)) => {
+                                met[1] |= decides && judgement.verdict == Verdict::Required;
+                            }
+                            Some(events::End::Event(k, _)) => {
+                                met[2] |= decides && world.events[k].is_none();
+                            }
+                            None => {}
+                        }
+                        if let Some(k) = written.done {
+                            let performed = world.events[k].is_some_and(|e| e <= world.day);
+                            let mut unperformed = *world;
+                            unperformed.events[k] = None;
+                            met[3] |= performed && written.applies(generated, &unperformed);
+                        }
+                    }
+                }
+                Ok(())
+            })
+            .expect("the walk only counts");
+    }
+    assert_eq!(
+        met, [true; 5],
+        "breached, required by a date, never reached, performed, overdue in conflict"
+    );
+}
+
+proptest! {
+    #![proptest_config(config(8))]
+
+    #[test]
+    fn an_answer_gives_the_deadline_when_an_event_counts_months(agreement in agreements(true)) {
+        deadlines_agree(&agreement)?;
     }
 }

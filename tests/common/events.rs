@@ -5,8 +5,11 @@
 //! counted in months), and two versions of a few rules each: `from` and
 //! `until` as calendar dates inside the window or as an event moved by a few
 //! days (or one month), `when` built from `and`, `or`, `not` and parentheses,
-//! and overrides of earlier rules. It is written as terms files (with a seed
-//! holding every quote) and loaded as a user's terms are.
+//! and overrides of earlier rules; an `oblige` rule sometimes has a deadline
+//! (`due`, a date inside the window or an event moved by a few days or one
+//! month) and a performance (`done`, one of the events). It is written as
+//! terms files (with a seed holding every quote) and loaded as a user's terms
+//! are.
 //!
 //! The [`Oracle`] never looks at the grounding (classes, stages, boxes,
 //! alternatives): it reads each rule as written (`from`, `until`, `valid`,
@@ -312,14 +315,33 @@ pub struct GenRule {
     pub until: Option<End>,
     pub when: Option<Cond>,
     pub overrides: Vec<String>,
+    /// An `oblige` rule's deadline.
+    pub due: Option<End>,
+    /// The event that performs an `oblige` rule.
+    pub done: Option<usize>,
 }
 
 impl GenRule {
-    /// Whether the rule applies in `world` (not counting overrides), by the generator's reading.
+    /// Whether the rule applies in `world` (not counting overrides), by the
+    /// generator's reading: its dates and condition hold, and the duty (if it
+    /// has `done`) has not been performed on or before the day.
     pub fn applies(&self, agreement: &Agreement, world: &World) -> bool {
         self.from.is_none_or(|f| f.reached(agreement, world))
             && self.until.is_none_or(|u| !u.reached(agreement, world))
             && self.when.as_ref().is_none_or(|w| w.holds(agreement, world))
+            && !self.performed(world)
+    }
+
+    /// Whether the duty's `done` event has happened on or before the day.
+    fn performed(&self, world: &World) -> bool {
+        self.done
+            .is_some_and(|k| world.events[k].is_some_and(|e| e <= world.day))
+    }
+
+    /// Whether the duty's deadline has been reached on the world's day (a
+    /// deadline counted from an event that never happens is never reached).
+    pub fn overdue(&self, agreement: &Agreement, world: &World) -> bool {
+        self.due.is_some_and(|d| d.reached(agreement, world))
     }
 
     /// Whether the rule's condition and the dates it counts from events hold
@@ -329,6 +351,7 @@ impl GenRule {
         event(self.from).is_none_or(|f| f.reached(agreement, world))
             && event(self.until).is_none_or(|u| !u.reached(agreement, world))
             && self.when.as_ref().is_none_or(|w| w.holds(agreement, world))
+            && !self.performed(world)
     }
 }
 
@@ -357,7 +380,15 @@ pub struct Agreement {
 /// The versions' ids, in file order.
 pub const VERSIONS: [&str; 2] = ["a", "b"];
 
-type RawRule = (usize, Option<End>, Option<End>, Option<Cond>, Vec<usize>);
+type RawRule = (
+    usize,
+    Option<End>,
+    Option<End>,
+    Option<Cond>,
+    Vec<usize>,
+    Option<End>,
+    Option<usize>,
+);
 
 fn cmp() -> impl Strategy<Value = Cmp> {
     prop_oneof![
@@ -396,13 +427,26 @@ fn end() -> impl Strategy<Value = End> {
     ]
 }
 
+/// A duty's deadline: a date inside the window, or an event moved by up to
+/// two weeks either way (one month, for an event counted in months).
+fn due() -> impl Strategy<Value = End> {
+    prop_oneof![
+        1 => (1..WINDOW_DAYS).prop_map(End::Date),
+        2 => (0usize..2, -14i64..=14).prop_map(|(k, n)| End::Event(k, n)),
+    ]
+}
+
 fn raw_rule() -> impl Strategy<Value = RawRule> {
     (
-        0usize..3,
+        // `oblige` a little more often than the others: duties have more to them.
+        prop_oneof![2 => Just(0usize), 2 => Just(1), 3 => Just(2)],
         prop::option::weighted(0.6, end()),
         prop::option::weighted(0.5, end()),
         prop::option::weighted(0.75, cond()),
         prop::collection::vec(0usize..6, 0..3),
+        // Kept for `oblige` rules only.
+        prop::option::weighted(0.6, due()),
+        prop::option::weighted(0.35, 0usize..2),
     )
 }
 
@@ -453,7 +497,7 @@ impl Agreement {
     /// A raw rule made well-formed: indices in range, an event's amounts in its
     /// unit (months: one at most), `from` before `until`, overrides of earlier rules only.
     fn rule(&self, shape: &Shape, version: usize, index: usize, raw: RawRule) -> GenRule {
-        let (effect, from, until, when, overrides) = raw;
+        let (effect, from, until, when, overrides, due, done) = raw;
         let end = |e: Option<End>| {
             e.map(|e| match e {
                 End::Date(i) => End::Date(i),
@@ -480,9 +524,13 @@ impl Agreement {
         let mut overrides: Vec<usize> = overrides.into_iter().filter(|&o| o < index).collect();
         overrides.sort_unstable();
         overrides.dedup();
+        let effect = [Effect::Permit, Effect::Forbid, Effect::Oblige][effect];
+        let duty = effect == Effect::Oblige;
         GenRule {
             id: format!("{}{index}", VERSIONS[version]),
-            effect: [Effect::Permit, Effect::Forbid, Effect::Oblige][effect],
+            effect,
+            due: end(due).filter(|_| duty),
+            done: done.filter(|_| duty).map(|k| k % shape.events),
             from,
             until,
             when,
@@ -550,6 +598,12 @@ impl Agreement {
                 }
                 if let Some(when) = &rule.when {
                     let _ = writeln!(text, "when = \"{}\"", when.text(&self.constants));
+                }
+                if let Some(due) = rule.due {
+                    let _ = writeln!(text, "due = \"{}\"", due.text(self));
+                }
+                if let Some(done) = rule.done {
+                    let _ = writeln!(text, "done = \"e{done}\"");
                 }
                 if !rule.overrides.is_empty() {
                     let names: Vec<String> =
@@ -719,6 +773,8 @@ pub struct Judgement {
     pub applicable: u32,
     /// Those no applicable rule beats.
     pub deciding: u32,
+    /// The applicable duties whose deadline has been reached.
+    pub overdue: u32,
 }
 
 /// A formula with the oracle's own numbers and event moves.
@@ -738,11 +794,19 @@ enum Test {
 #[derive(Debug)]
 pub struct OracleRule {
     pub id: String,
+    /// As written: `permit`, `forbid` or `oblige` (a duty that is overdue
+    /// is told by [`Judgement::overdue`], never by its effect).
     pub effect: Effect,
     from: Option<Bound>,
     until: Option<Bound>,
-    valid: covenant::interval::DateInterval,
+    /// The loaded calendar dates, checked against `from` and `until`; none for
+    /// a duty with a calendar deadline (the loader cuts its dates there).
+    valid: Option<covenant::interval::DateInterval>,
     test: Option<Test>,
+    /// A duty's deadline.
+    pub due: Option<Bound>,
+    /// A duty's performance: the slot of its event, moved by nothing.
+    done: Option<usize>,
     /// The rules as written it names in `overrides` (bits).
     pub overrides: u32,
     /// The rules as written it beats, directly or through a chain (bits).
@@ -750,7 +814,7 @@ pub struct OracleRule {
 }
 
 #[derive(Debug, Clone, Copy)]
-enum Bound {
+pub enum Bound {
     Date(NaiveDate),
     Reached(usize),
 }
@@ -818,6 +882,25 @@ impl Oracle {
                 };
                 let from = bound(rule.from);
                 let until = bound(rule.until);
+                let due = bound(rule.due);
+                let done = rule.done.map(|event| {
+                    let zero = covenant::terms::Offset {
+                        amount: 0,
+                        unit: TimeUnit::Day,
+                    };
+                    oracle.slot(event, zero)
+                });
+                // A duty with a deadline is loaded as its part before the
+                // deadline and its part from it; as written, it obliges.
+                let effect = match rule.effect {
+                    Effect::Overdue => Effect::Oblige,
+                    effect => effect,
+                };
+                assert!(
+                    rule.due.is_none() && rule.done.is_none() || effect == Effect::Oblige,
+                    "only a duty has `due` or `done`: {}",
+                    rule.id.0
+                );
                 let test = rule
                     .formula
                     .as_ref()
@@ -829,11 +912,16 @@ impl Oracle {
                 );
                 rules.push(OracleRule {
                     id: rule.id.0.clone(),
-                    effect: rule.effect,
+                    effect,
                     from,
                     until,
-                    valid: rule.valid,
+                    valid: match due {
+                        Some(Bound::Date(_)) => None,
+                        _ => Some(rule.valid),
+                    },
                     test,
+                    due,
+                    done,
                     overrides: *direct.last().expect("just pushed"),
                     beats: 0,
                 });
@@ -948,6 +1036,7 @@ impl Oracle {
     fn judge(&self, version: usize, world: &World, reached: &[bool]) -> Judgement {
         let rules = &self.versions[version];
         let mut applicable = 0u32;
+        let mut overdue = 0u32;
         for (i, rule) in rules.iter().enumerate() {
             let starts = match rule.from {
                 None => true,
@@ -959,36 +1048,56 @@ impl Oracle {
                 Some(Bound::Date(d)) => world.day < d,
                 Some(Bound::Reached(slot)) => !reached[slot],
             };
+            let performed = rule.done.is_some_and(|slot| reached[slot]);
             if starts
                 && going
-                && rule.valid.contains(world.day)
+                && !performed
+                && rule.valid.is_none_or(|v| v.contains(world.day))
                 && rule.test.as_ref().is_none_or(|t| eval(t, world, reached))
             {
                 applicable |= 1 << i;
+                let late = match rule.due {
+                    None => false,
+                    Some(Bound::Date(d)) => d <= world.day,
+                    Some(Bound::Reached(slot)) => reached[slot],
+                };
+                if late {
+                    overdue |= 1 << i;
+                }
             }
         }
         let beaten = (0..rules.len())
             .filter(|&i| applicable & 1 << i != 0)
             .fold(0, |acc, i| acc | rules[i].beats);
         let deciding = applicable & !beaten;
-        let has = |effect: Effect| {
-            (0..rules.len()).any(|i| deciding & 1 << i != 0 && rules[i].effect == effect)
+        // Each deciding rule's effect on the day: a duty past its deadline is overdue.
+        let has = |effect: Effect, late: bool| {
+            (0..rules.len()).any(|i| {
+                deciding & 1 << i != 0
+                    && rules[i].effect == effect
+                    && (overdue & 1 << i != 0) == late
+            })
         };
-        let verdict = match (
-            has(Effect::Permit),
-            has(Effect::Forbid),
-            has(Effect::Oblige),
-        ) {
-            (false, false, false) => self.default,
-            (p, true, o) if p || o => Verdict::Conflict,
-            (_, true, _) => Verdict::Forbidden,
-            (_, _, true) => Verdict::Required,
-            _ => Verdict::Permitted,
+        let (permit, forbid) = (has(Effect::Permit, false), has(Effect::Forbid, false));
+        let (oblige, late) = (has(Effect::Oblige, false), has(Effect::Oblige, true));
+        let verdict = if forbid && (permit || oblige || late) {
+            Verdict::Conflict
+        } else if forbid {
+            Verdict::Forbidden
+        } else if late {
+            Verdict::Breached
+        } else if oblige {
+            Verdict::Required
+        } else if permit {
+            Verdict::Permitted
+        } else {
+            self.default
         };
         Judgement {
             verdict,
             applicable,
             deciding,
+            overdue,
         }
     }
 
@@ -1035,6 +1144,9 @@ impl Oracle {
         for d in 0..WINDOW_DAYS {
             let today = day(d);
             for rule in self.versions.iter().flatten() {
+                let Some(valid) = rule.valid else {
+                    continue;
+                };
                 // `valid` is the calendar part of `from` and `until`, nothing else.
                 let from = match rule.from {
                     Some(Bound::Date(f)) => f <= today,
@@ -1044,7 +1156,7 @@ impl Oracle {
                     Some(Bound::Date(u)) => today < u,
                     _ => true,
                 };
-                assert_eq!(rule.valid.contains(today), from && until, "{}", rule.id);
+                assert_eq!(valid.contains(today), from && until, "{}", rule.id);
             }
             let dates = |k: usize| match fixed[k] {
                 Some(date) if k < self.event_facts.len() => vec![date],
@@ -1076,6 +1188,19 @@ impl Oracle {
             }
         }
         Ok(())
+    }
+
+    /// The deadline of rule `rule` (by position) of `version` in `world`: its
+    /// date, or the day its event moved by the duration falls on (none when
+    /// the event never happens, or the rule has no `due`).
+    pub fn deadline(&self, version: usize, rule: usize, world: &World) -> Option<NaiveDate> {
+        match self.versions[version][rule].due? {
+            Bound::Date(d) => Some(d),
+            Bound::Reached(slot) => {
+                let (k, amount, months) = self.moves[slot];
+                world.events[k].map(|e| shift(e, amount, months))
+            }
+        }
     }
 
     /// The ids of the rules of `version` whose bits are set.
