@@ -336,7 +336,8 @@ fn effect_word(effect: Effect) -> &'static str {
         Effect::Permit => "permits",
         Effect::Forbid => "forbids",
         Effect::Oblige => "obliges",
-        Effect::Overdue => "obliges (overdue)",
+        // A duty is named by its rule as written; the witness shows whether it is overdue.
+        Effect::Overdue => "obliges",
     }
 }
 
