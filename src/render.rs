@@ -207,6 +207,9 @@ pub(crate) fn rule_terms(rule: &RuleReport) -> String {
     if let Some(done) = &rule.done {
         let _ = write!(what, ", done once {done} happens");
     }
+    if let Some(version) = &rule.survives_from {
+        let _ = write!(what, " (survives from `{version}`)");
+    }
     what
 }
 

@@ -233,6 +233,8 @@ pub struct RuleReport {
     pub due: Option<String>,
     /// The event by which the duty is performed.
     pub done: Option<String>,
+    /// For a rule that outlives its version, carried into a later one: the version it was written in.
+    pub survives_from: Option<String>,
     /// Its condition as written.
     pub when: Option<String>,
     /// The reading it applies under, as `dispute.reading`.
@@ -668,6 +670,7 @@ pub fn rule_report(terms: &Terms, version: &Version, index: usize) -> RuleReport
             event => endpoint_text(terms, event).unwrap_or_default(),
         }),
         done: rule.done.map(|e| terms.vocabulary.facts[e].name.clone()),
+        survives_from: rule.survivor_of.map(|v| terms.versions[v].id.clone()),
         when: rule.when.clone(),
         reading: rule.reading.map(|r| {
             let dispute = &terms.vocabulary.disputes[r.dispute];

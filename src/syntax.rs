@@ -271,6 +271,51 @@ pub fn parse_endpoint(text: &str) -> Result<Endpoint, SyntaxError> {
     })
 }
 
+/// Parses a duration, `6 months` or `30 days`, into its amount and singular unit.
+pub fn parse_duration(text: &str) -> Result<(i64, &'static str), SyntaxError> {
+    let mut parser = Parser::new(text)?;
+    let (amount, amount_span) = match parser.next() {
+        (Token::Word(w), span) if !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()) => {
+            match w.parse::<i64>() {
+                Ok(n) if n <= MAX_AMOUNT / 100 => (n, span),
+                _ => {
+                    return Err(SyntaxError {
+                        message: format!("`{w}` is too long a duration"),
+                        span,
+                        hint: Some(format!("a survival runs up to {} units", MAX_AMOUNT / 100)),
+                    });
+                }
+            }
+        }
+        (token, span) => {
+            return Err(SyntaxError {
+                message: format!("expected a duration such as `6 months`, found {}", token.describe()),
+                span,
+                hint: Some("write `survives = true` (until the rule's own end) or a duration: `survives = \"6 months\"`".into()),
+            });
+        }
+    };
+    let unit = match parser.next() {
+        (Token::Word(w), span) => unit_of(&w).ok_or_else(|| SyntaxError {
+            message: format!("`{w}` is not a unit of time"),
+            span,
+            hint: Some("write days, weeks, months or years".into()),
+        })?,
+        (token, span) => {
+            return Err(SyntaxError {
+                message: format!(
+                    "expected a unit after `{amount}`, found {}",
+                    token.describe()
+                ),
+                span: amount_span.start..span.end,
+                hint: Some("write days, weeks, months or years".into()),
+            });
+        }
+    };
+    parser.end("duration")?;
+    Ok((amount, unit))
+}
+
 /// The longest duration an endpoint may give, in days (a tenth as many
 /// months, a hundredth as many years): far past any date a contract names,
 /// small enough that no arithmetic on it leaves the calendar.

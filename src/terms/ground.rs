@@ -269,3 +269,87 @@ impl Loader {
         true
     }
 }
+
+/// The most implicit overrides surviving rules may add (each rule of a later
+/// version about the same action beats each surviving piece), bounding the
+/// memory survival can ask for.
+pub const MAX_SURVIVAL_OVERRIDES: usize = 1_000_000;
+
+impl Loader {
+    /// Carries every rule that `survives` into each later version in force
+    /// while it survives: a copy of each of its pieces, named
+    /// `VERSION/ID`, valid from the day its version is superseded for as long
+    /// as it survives, and beaten by every rule of the later version about the
+    /// same action. `versions` are in order of their effective dates.
+    pub(super) fn carry_survivors(&mut self, versions: &mut [Version], actions: usize) {
+        let mut added_overrides = 0usize;
+        for from in 0..versions.len() {
+            let Some(superseded) = versions[from].superseded.as_ref().map(|s| s.date) else {
+                continue;
+            };
+            let survivors: Vec<super::Rule> = versions[from]
+                .rules
+                .iter()
+                .filter(|rule| rule.survives.is_some() && !rule.empty_interval)
+                .cloned()
+                .collect();
+            if survivors.is_empty() {
+                continue;
+            }
+            let source = versions[from].id.clone();
+            for later in versions.iter_mut().skip(from + 1) {
+                let base = later.rules.len();
+                let mut carried: Vec<super::Rule> = Vec::new();
+                let mut first_copy: HashMap<usize, usize> = HashMap::new();
+                for rule in &survivors {
+                    let end = match rule.survives {
+                        Some(super::Survival::For(offset)) => offset.after(superseded),
+                        _ => None,
+                    };
+                    let window = DateInterval::new(Some(superseded), end).ok();
+                    let Some(valid) = window
+                        .and_then(|w| w.intersect(&rule.valid))
+                        .and_then(|v| v.intersect(&later.life()))
+                    else {
+                        continue;
+                    };
+                    let mut copy = rule.clone();
+                    copy.id = super::RuleId(format!("{source}/{}", rule.id));
+                    copy.valid = valid;
+                    copy.overrides = Vec::new();
+                    copy.survivor_of = Some(from);
+                    let index = base + carried.len();
+                    copy.written = *first_copy.entry(rule.written).or_insert(index);
+                    carried.push(copy);
+                }
+                if carried.is_empty() {
+                    continue;
+                }
+                for (at, copy) in carried.iter().enumerate() {
+                    for rule in later
+                        .rules
+                        .iter_mut()
+                        .filter(|r| r.action == copy.action && r.survivor_of.is_none())
+                    {
+                        rule.overrides.push(base + at);
+                        added_overrides += 1;
+                    }
+                }
+                if added_overrides > MAX_SURVIVAL_OVERRIDES {
+                    self.push(
+                        None,
+                        LoadErrorKind::Syntax {
+                            message: format!(
+                                "surviving rules would be beaten by {added_overrides} rules of later versions, over the limit of {MAX_SURVIVAL_OVERRIDES}"
+                            ),
+                            hint: Some("let fewer rules survive, or split the agreement".into()),
+                        },
+                    );
+                    return;
+                }
+                later.rules.extend(carried);
+                later.index_actions(actions);
+            }
+        }
+    }
+}

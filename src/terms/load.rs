@@ -158,6 +158,9 @@ fn load_with(
     let mut vocabulary = vocabulary;
     loader.ground(&mut vocabulary, &mut versions);
     versions.sort_by_key(|v| v.effective.date);
+    if loader.errors.is_empty() {
+        loader.carry_survivors(&mut versions, vocabulary.actions.len());
+    }
     for pair in versions.windows(2) {
         let (first, second) = (&pair[0], &pair[1]);
         if first.life().contains(second.effective.date) {

@@ -340,6 +340,15 @@ impl ValueSet {
     }
 }
 
+/// How long a rule outlives its version (`survives = true | "6 months"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Survival {
+    /// Until its own `until`, if it has one.
+    UntilItsEnd,
+    /// For this long after its version is superseded (and not past its own `until`).
+    For(Offset),
+}
+
 /// The name of a rule, unique within its version.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
 #[serde(transparent)]
@@ -393,6 +402,12 @@ pub struct Rule {
     /// For an `oblige` rule, the event by which the party performs it: from
     /// the day it happens the rule no longer applies.
     pub done: Option<usize>,
+    /// Whether, and how long, the rule keeps applying after its version is superseded.
+    pub survives: Option<Survival>,
+    /// For a surviving rule carried into a later version: the index of the
+    /// version it was written in. Any rule of the later version that applies
+    /// to the same question beats it.
+    pub survivor_of: Option<usize>,
     /// The index of the rule as written: a rule whose condition has several
     /// alternatives (`or`) is held as one rule per alternative, all with the
     /// same id, each pointing at the first; a rule with one alternative points at itself.

@@ -179,6 +179,10 @@ pub struct RawRule {
     /// For an `oblige` rule: the event by which the party performs the duty.
     #[serde(default)]
     pub done: Option<Spanned<String>>,
+    /// `true`, or a duration such as `"6 months"`: the rule keeps applying
+    /// after its version is superseded.
+    #[serde(default)]
+    pub survives: Option<Spanned<toml::Value>>,
     #[serde(default)]
     pub overrides: Vec<Spanned<String>>,
     #[serde(default)]

@@ -108,6 +108,10 @@ impl Loader {
             .done
             .as_ref()
             .map(|d| self.done_event(file, d, vocabulary));
+        let survives = match &raw.survives {
+            None => Ok(None),
+            Some(value) => self.survival(file, value),
+        };
         for (key, raw_key) in [("due", &raw.due), ("done", &raw.done)] {
             if let (Some(written), Some(other)) = (raw_key, effect.filter(|e| *e != Effect::Oblige))
             {
@@ -153,6 +157,8 @@ impl Loader {
                 Some(done) => Some(done?),
                 None => None,
             },
+            survives: survives.ok()?,
+            survivor_of: None,
             written: 0,
             empty_interval,
             condition: Vec::new(),
@@ -506,6 +512,36 @@ impl Loader {
                 };
                 self.push(Some(locate(value.span.clone())), kind);
                 None
+            }
+        }
+    }
+
+    /// `survives`: `true`, `false`, or a duration as a string.
+    fn survival(
+        &mut self,
+        file: &Arc<SourceFile>,
+        raw: &Spanned<toml::Value>,
+    ) -> Result<Option<super::Survival>, ()> {
+        match raw.get_ref() {
+            toml::Value::Boolean(true) => Ok(Some(super::Survival::UntilItsEnd)),
+            toml::Value::Boolean(false) => Ok(None),
+            toml::Value::String(text) => {
+                let locate = |inner: Range<usize>| locate_in_string(file, raw.span(), inner);
+                let (amount, unit) = self
+                    .syntax(syntax::parse_duration(text), &locate)
+                    .ok_or(())?;
+                Ok(Some(super::Survival::For(Offset::written(amount, unit))))
+            }
+            other => {
+                let kind = LoadErrorKind::Syntax {
+                    message: format!("`survives = {other}` is neither `true` nor a duration"),
+                    hint: Some(
+                        "write `survives = true` (until the rule's own end) or a duration: `survives = \"6 months\"`"
+                            .into(),
+                    ),
+                };
+                self.push(Some(self.at(file, raw.span())), kind);
+                Err(())
             }
         }
     }
