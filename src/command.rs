@@ -556,7 +556,7 @@ pub fn versions(terms: &Terms, format: Format, out: &mut dyn Write) -> Result<()
                 "id": v.id,
                 "title": v.title,
                 "file": v.file,
-                "rules": v.written_rules().count(),
+                "rules": v.written_rules().filter(|(_, r)| r.survivor_of.is_none()).count(),
                 "effective": { "date": v.effective.date, "source": v.effective.source, "citations": v.effective.citations },
                 "superseded": v.superseded.as_ref().map(|s| json!({ "date": s.date, "source": s.source, "citations": s.citations })),
             })).collect::<Vec<_>>(),

@@ -528,7 +528,10 @@ pub fn versions(terms: &Terms) -> String {
             version.id,
             version.title,
             version.file,
-            version.written_rules().count()
+            version
+                .written_rules()
+                .filter(|(_, r)| r.survivor_of.is_none())
+                .count()
         );
         let _ = writeln!(
             out,
