@@ -776,9 +776,27 @@ pub fn timeline(
         &[Format::Text, Format::Json, Format::Svg],
     )?;
     let mut errors = Vec::new();
+    let wildcard = query::parse_wildcard(terms, &args.query);
+    // For `party.*` the flags are read as for one action; each action is then asked in turn.
+    let stand_in = terms
+        .vocabulary
+        .actions
+        .first()
+        .map(|a| a.id.clone())
+        .unwrap_or_default();
+    let query_text = if wildcard.is_some() {
+        &stand_in
+    } else {
+        &args.query
+    };
+    let actions = wildcard.map(|actions| {
+        on_command_line("query", &args.query, actions)
+            .map_err(|d| errors.push(d))
+            .ok()
+    });
     let flags = question_flags(
         terms,
-        &args.query,
+        query_text,
         None,
         &args.under,
         &args.facts,
@@ -795,8 +813,46 @@ pub fn timeline(
         facts: flags.facts,
         readings: flags.readings,
     };
-    let report = crate::timeline::timeline(terms, &request, &mut Budget::new(args.max_cases))
-        .map_err(|e| too_large(&e))?;
+    let mut budget = Budget::new(args.max_cases);
+    if let Some(actions) = actions.flatten() {
+        if format == Format::Svg {
+            return Err(Diagnostic::error(
+                "`--format svg` draws one action; `party.*` has several",
+                None,
+            )
+            .with_hint(Some(format!(
+                "draw each action on its own, e.g. covenant timeline '{}' --format svg",
+                terms.vocabulary.actions[actions[0]].id
+            )))
+            .into());
+        }
+        let mut reports = Vec::with_capacity(actions.len());
+        for action in actions {
+            let declared = &terms.vocabulary.actions[action];
+            let one = crate::timeline::TimelineRequest {
+                text: declared.id.clone(),
+                query: query::Query {
+                    action,
+                    params: vec![None; declared.params.len()],
+                },
+                ..request.clone()
+            };
+            reports.push(
+                crate::timeline::timeline(terms, &one, &mut budget).map_err(|e| too_large(&e))?,
+            );
+        }
+        let output = match format {
+            Format::Json => to_json(&json!({ "query": args.query, "actions": reports })),
+            _ => reports
+                .iter()
+                .map(crate::timeline::render::text)
+                .collect::<Vec<_>>()
+                .join("\n"),
+        };
+        return emit(out, &output);
+    }
+    let report =
+        crate::timeline::timeline(terms, &request, &mut budget).map_err(|e| too_large(&e))?;
     let output = match format {
         Format::Json => to_json(&report),
         Format::Svg => crate::timeline::svg::svg(&report),

@@ -139,7 +139,8 @@ Exit codes: 0 compared (1 with --exit-code when there are differences), 2 bad in
     },
     /// Show how the verdict on one action moves over time, under each version.
     #[command(
-        after_help = "A parameter left out gets a lane per value. An event not given that the rules count from gets \
+        after_help = "A parameter left out gets a lane per value; `party.*` shows every action of the party, one after \
+the other (text and json). An event not given that the rules count from gets \
 a lane per stage (`before agi_achieved happens`, `once agi_achieved has happened`); an event given with \
 its day (`--fact agi_achieved=2025-06-01`) moves the verdict on that day and at each duration counted \
 from it. --format svg writes a picture to open in a browser.\n\n\
@@ -148,7 +149,7 @@ covenant timeline 'openai.host_models' --under in-force\n  \
 covenant timeline 'openai.host_models' --format svg > hosting.svg"
     )]
     Timeline {
-        /// The action, e.g. `openai.host_models(cloud=aws)` or `openai.host_models` for every cloud.
+        /// The action, e.g. `openai.host_models(cloud=aws)`, `openai.host_models` for every cloud, or `openai.*` for every action of a party.
         query: String,
         /// `all` (a lane per version, each read as written), `in-force` (the version in force on each date), or a version id.
         #[arg(long, value_name = "VERSION", default_value = "all")]

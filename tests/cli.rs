@@ -437,3 +437,25 @@ expect = "required"
         run.stdout
     );
 }
+
+#[test]
+fn a_partys_timeline_shows_each_of_its_actions_over_time() {
+    let run = covenant(&["timeline", "microsoft.*"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for action in [
+        "microsoft.use_openai_ip over time",
+        "microsoft.sell_openai_models over time",
+        "microsoft.pay_revenue_share over time",
+        "microsoft.use_rival_models over time",
+    ] {
+        assert!(run.stdout.contains(action), "{action}: {}", run.stdout);
+    }
+    assert!(!run.stdout.contains("openai.host_models"), "{}", run.stdout);
+    let json = covenant(&["timeline", "microsoft.*", "--format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(value["query"], "microsoft.*");
+    assert_eq!(value["actions"].as_array().unwrap().len(), 4);
+    let svg = covenant(&["timeline", "microsoft.*", "--format", "svg"]);
+    assert_eq!(svg.code, 2);
+    assert!(svg.stderr.contains("draws one action"), "{}", svg.stderr);
+}
