@@ -10,6 +10,8 @@
 //! facts = { agi_achieved = true }
 //! readings = { microsoft_share_end = "after_2030" }
 //! expect = "permitted"        # optional: every answer must have this verdict
+//!                              # (for `query = "party.*"`, a table by action:
+//!                              #  expect = { "party.action" = "required" })
 //! expect_rule = "new.host.any_cloud"  # optional: a deciding rule, or "default"
 //! ```
 
@@ -46,8 +48,9 @@ struct RawQuestion {
     facts: Ordered<Spanned<toml::Value>>,
     #[serde(default)]
     readings: Ordered<Spanned<String>>,
+    /// A verdict, or for `party.*` a table of verdicts by action.
     #[serde(default)]
-    expect: Option<Spanned<String>>,
+    expect: Option<Spanned<toml::Value>>,
     #[serde(default)]
     expect_rule: Option<Spanned<String>>,
 }
@@ -167,16 +170,27 @@ pub fn load(
         let location = Location::new(file, raw_question.span());
         let raw_question = raw_question.into_inner();
         match resolve(terms, file, &raw_question) {
-            Ok((request, expect)) => questions.push(ScenarioQuestion {
-                name: raw_question.name.clone(),
-                request,
-                expect,
-                expect_rule: raw_question
-                    .expect_rule
-                    .as_ref()
-                    .map(|r| r.get_ref().clone()),
-                location,
-            }),
+            Ok(resolved) => {
+                let many = resolved.len() > 1
+                    || query::parse_wildcard(terms, raw_question.query.get_ref()).is_some();
+                for (request, expect) in resolved {
+                    let name = if many {
+                        format!("{}: {}", raw_question.name, request.text)
+                    } else {
+                        raw_question.name.clone()
+                    };
+                    questions.push(ScenarioQuestion {
+                        name,
+                        request,
+                        expect,
+                        expect_rule: raw_question
+                            .expect_rule
+                            .as_ref()
+                            .map(|r| r.get_ref().clone()),
+                        location: location.clone(),
+                    });
+                }
+            }
             Err(mut found) => errors.append(&mut found),
         }
     }
@@ -187,7 +201,8 @@ pub fn load(
     }
 }
 
-type Resolved = (AskRequest, Option<Verdict>);
+/// One question per action asked (several for `party.*`), each with its expected verdict.
+type Resolved = Vec<(AskRequest, Option<Verdict>)>;
 
 fn resolve(
     terms: &Terms,
@@ -197,8 +212,22 @@ fn resolve(
     let mut errors = Vec::new();
     let within =
         |text: &Spanned<String>, error: query::InputError| error.in_file(file, text.span());
-    let query = query::parse_query(terms, raw.query.get_ref())
-        .map_err(|e| errors.push(within(&raw.query, e)));
+    // `party.*` asks every action of the party, each with every parameter open.
+    let wildcard = query::parse_wildcard(terms, raw.query.get_ref());
+    let query = query::parse_query(
+        terms,
+        if wildcard.is_some() {
+            terms
+                .vocabulary
+                .actions
+                .first()
+                .map(|a| a.id.as_str())
+                .unwrap_or_default()
+        } else {
+            raw.query.get_ref()
+        },
+    )
+    .map_err(|e| errors.push(within(&raw.query, e)));
     let on_text = match raw.on.get_ref() {
         toml::Value::String(text) => text.clone(),
         toml::Value::Datetime(date) => date.to_string(),
@@ -260,22 +289,71 @@ fn resolve(
             }
         }
     }
-    let expect = match &raw.expect {
-        Some(expect) => match Verdict::parse(expect.get_ref()) {
-            Some(verdict) => Some(verdict),
-            None => {
-                let hint = query::suggest(expect.get_ref(), "verdict", Verdict::NAMES);
-                errors.push(
-                    Diagnostic::error(
-                        format!("unknown verdict `{}`", expect.get_ref()),
-                        Some(Location::new(file, expect.span())),
-                    )
-                    .with_hint(Some(hint)),
-                );
-                None
-            }
-        },
+    let actions: Vec<usize> = match wildcard {
+        Some(Ok(actions)) => actions,
+        Some(Err(error)) => {
+            errors.push(within(&raw.query, error));
+            Vec::new()
+        }
+        None => Vec::new(),
+    };
+    let verdict_at = |text: &str, span: std::ops::Range<usize>, errors: &mut Vec<Diagnostic>| {
+        Verdict::parse(text).or_else(|| {
+            let hint = query::suggest(text, "verdict", Verdict::NAMES);
+            errors.push(
+                Diagnostic::error(
+                    format!("unknown verdict `{text}`"),
+                    Some(Location::new(file, span)),
+                )
+                .with_hint(Some(hint)),
+            );
+            None
+        })
+    };
+    // Expected verdicts: one for every answer, or by action for `party.*`.
+    let mut by_action: std::collections::BTreeMap<String, Verdict> = Default::default();
+    let expect = match raw.expect.as_ref().map(|e| (e.get_ref(), e.span())) {
         None => None,
+        Some((toml::Value::String(text), span)) => verdict_at(text, span, &mut errors),
+        Some((toml::Value::Table(table), span)) if !actions.is_empty() => {
+            for (action, value) in table {
+                let known = actions
+                    .iter()
+                    .any(|&a| terms.vocabulary.actions[a].id == *action);
+                match (known, value) {
+                    (true, toml::Value::String(text)) => {
+                        if let Some(verdict) = verdict_at(text, span.clone(), &mut errors) {
+                            by_action.insert(action.clone(), verdict);
+                        }
+                    }
+                    (false, _) => errors.push(
+                        Diagnostic::error(
+                            format!("`{action}` is not one of the actions `{}` asks about", raw.query.get_ref()),
+                            Some(Location::new(file, span.clone())),
+                        )
+                        .with_hint(Some("name each action by its id, e.g. `\"provider.delete_content\" = \"required\"`".into())),
+                    ),
+                    (true, _) => errors.push(Diagnostic::error(
+                        format!("the verdict expected of `{action}` is not a string"),
+                        Some(Location::new(file, span.clone())),
+                    )),
+                }
+            }
+            None
+        }
+        Some((_, span)) => {
+            errors.push(
+                Diagnostic::error(
+                    "`expect` is a verdict such as \"required\"",
+                    Some(Location::new(file, span)),
+                )
+                .with_hint(Some(
+                    "a question about `party.*` may give a table of verdicts by action: `expect = { \"provider.delete_content\" = \"required\" }`"
+                        .into(),
+                )),
+            );
+            None
+        }
     };
     if let (Some(rule), Ok(Under::Version(v))) = (&raw.expect_rule, &under) {
         let version = &terms.versions[*v];
@@ -303,17 +381,34 @@ fn resolve(
         }
     }
     match (query, date, under) {
-        (Ok(query), Ok(date), Ok(under)) if errors.is_empty() => Ok((
-            AskRequest {
+        (Ok(query), Ok(date), Ok(under)) if errors.is_empty() => {
+            let request = AskRequest {
                 text: raw.query.get_ref().clone(),
                 query,
                 date,
                 under,
                 facts,
                 readings,
-            },
-            expect,
-        )),
+            };
+            if actions.is_empty() {
+                return Ok(vec![(request, expect)]);
+            }
+            Ok(actions
+                .iter()
+                .map(|&action| {
+                    let declared = &terms.vocabulary.actions[action];
+                    let one = AskRequest {
+                        text: declared.id.clone(),
+                        query: query::Query {
+                            action,
+                            params: vec![None; declared.params.len()],
+                        },
+                        ..request.clone()
+                    };
+                    (one, by_action.get(&declared.id).copied().or(expect))
+                })
+                .collect())
+        }
         _ => Err(errors),
     }
 }

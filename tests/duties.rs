@@ -325,3 +325,64 @@ fn a_breach_names_the_deadline_that_passed_not_another_duty_s() {
     assert!(between.contains("(overdue since 2026-04-30)"), "{between}");
     assert!(!between.contains("2026-05-30"), "{between}");
 }
+
+#[test]
+fn a_scenario_about_a_partys_whole_position_expects_a_verdict_per_action() {
+    let dir = agreement(VERSION);
+    let scenario = dir.write(
+        "position.toml",
+        r#"
+[[question]]
+name = "Provider's position on day 61"
+query = "provider.*"
+on = 2026-05-01
+facts = { deletion_request = 2026-03-01, content_deleted = false }
+expect = { "provider.delete_content" = "breached" }
+
+[[question]]
+name = "Provider's position before any request"
+query = "provider.*"
+on = 2026-02-01
+facts = { deletion_request = false, content_deleted = false }
+expect = "permitted"
+"#,
+    );
+    let terms = dir.path().join("terms");
+    let run = covenant(&[
+        "--terms",
+        terms.to_str().unwrap(),
+        "test",
+        scenario.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    assert!(
+        run.stdout
+            .contains("ok      Provider's position on day 61: provider.delete_content"),
+        "{}",
+        run.stdout
+    );
+    let wrong = dir.write(
+        "wrong.toml",
+        r#"
+[[question]]
+name = "a typo in an action"
+query = "provider.*"
+on = 2026-05-01
+expect = { "provider.delete_contnet" = "required" }
+"#,
+    );
+    let run = covenant(&[
+        "--terms",
+        terms.to_str().unwrap(),
+        "test",
+        wrong.to_str().unwrap(),
+    ]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains(
+            "`provider.delete_contnet` is not one of the actions `provider.*` asks about"
+        ),
+        "{}",
+        run.stderr
+    );
+}
