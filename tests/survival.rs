@@ -170,3 +170,136 @@ fn survives_takes_true_or_a_duration() {
         bad.stderr
     );
 }
+
+mod oracle {
+    //! On generated pairs of agreements whose rules may survive, the verdict
+    //! under the version in force agrees on every day with a dumb oracle that
+    //! reads the rules as written.
+
+    use chrono::{Days, Months, NaiveDate};
+    use covenant::eval::{self, Question};
+    use covenant::space::Budget;
+    use covenant::terms::{self, TermsSource};
+    use covenant::verdict::{Effect, Verdict};
+    use proptest::prelude::*;
+
+    #[derive(Debug, Clone)]
+    struct Written {
+        effect: Effect,
+        /// Days after 2025-01-01 the rule ends, if it does.
+        until: Option<u32>,
+        /// `None`: does not survive; `Some(None)`: `true`; `Some(Some(m))`: `m months`.
+        survives: Option<Option<u32>>,
+    }
+
+    fn rules() -> impl Strategy<Value = Vec<Written>> {
+        let effect = prop::sample::select(vec![Effect::Permit, Effect::Forbid, Effect::Oblige]);
+        prop::collection::vec(
+            (
+                effect,
+                prop::option::of(100u32..400),
+                prop::option::of(prop::option::of(1u32..8)),
+            )
+                .prop_map(|(effect, until, survives)| Written {
+                    effect,
+                    until,
+                    survives,
+                }),
+            0..4,
+        )
+    }
+
+    fn day(n: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, 1, 1).unwrap() + Days::new(u64::from(n))
+    }
+
+    const SUPERSEDED: u32 = 150; // 2025-05-31
+
+    fn toml(id: &str, rules: &[Written], superseded: bool) -> String {
+        let mut out = format!(
+            "[version]\nid = \"{id}\"\ntitle = \"{id}\"\n[version.effective]\ndate = \"{}\"\nsource = \"s\"\n",
+            if superseded { day(0) } else { day(SUPERSEDED) }
+        );
+        if superseded {
+            out.push_str(&format!(
+                "[version.superseded]\ndate = \"{}\"\nsource = \"s\"\n",
+                day(SUPERSEDED)
+            ));
+        }
+        for (i, rule) in rules.iter().enumerate() {
+            out.push_str(&format!(
+                "[[rules]]\nid = \"r{i}\"\naction = \"p.act\"\neffect = \"{}\"\ncitations = [{{ seed = \"s.txt\", quote = \"q\" }}]\n",
+                rule.effect
+            ));
+            if let Some(until) = rule.until {
+                out.push_str(&format!("until = \"{}\"\n", day(until)));
+            }
+            match rule.survives {
+                Some(None) => out.push_str("survives = true\n"),
+                Some(Some(months)) => out.push_str(&format!("survives = \"{months} months\"\n")),
+                None => {}
+            }
+        }
+        out
+    }
+
+    /// The verdict in force on `d`, from the rules as written.
+    fn oracle(first: &[Written], second: &[Written], d: NaiveDate) -> Verdict {
+        let valid = |rule: &Written| rule.until.is_none_or(|u| d < day(u));
+        let combine =
+            |effects: Vec<Effect>| Verdict::combine(effects).unwrap_or(Verdict::Permitted);
+        if d < day(SUPERSEDED) {
+            return combine(
+                first
+                    .iter()
+                    .filter(|r| valid(r))
+                    .map(|r| r.effect)
+                    .collect(),
+            );
+        }
+        let own: Vec<Effect> = second
+            .iter()
+            .filter(|r| valid(r))
+            .map(|r| r.effect)
+            .collect();
+        if !own.is_empty() {
+            return combine(own);
+        }
+        let surviving = first.iter().filter(|r| {
+            valid(r)
+                && match r.survives {
+                    None => false,
+                    Some(None) => true,
+                    Some(Some(months)) => d < day(SUPERSEDED) + Months::new(months),
+                }
+        });
+        combine(surviving.map(|r| r.effect).collect())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn the_version_in_force_with_its_survivors_agrees_with_the_oracle(first in rules(), second in rules()) {
+            let vocabulary = "[agreement]\ntitle = \"t\"\nseeds = \"seeds\"\n[parties]\np = \"P\"\n[actions.\"p.act\"]\ndescription = \"a\"\ndefault = \"permitted\"\ndefault_reason = \"r\"\n";
+            let source = TermsSource::InMemory {
+                terms: vec![
+                    ("vocabulary.toml".into(), vocabulary.into()),
+                    ("first.toml".into(), toml("first", &first, true)),
+                    ("second.toml".into(), toml("second", &second, false)),
+                ],
+                seeds: vec![("s.txt".into(), "q".into())],
+            };
+            let terms = terms::load(&source).expect("generated terms load");
+            let facts = terms.unknown_facts();
+            let readings = terms.default_readings();
+            for n in 0..500 {
+                let date = day(n);
+                let version = terms.version_in_force(date).expect("a version is in force");
+                let question = Question { version, action: 0, params: &[], date, facts: &facts, readings: &readings };
+                let outcome = eval::outcome(&terms, &question, &mut Budget::default()).expect("fits");
+                let got = outcome.verdicts();
+                prop_assert_eq!(got.clone(), vec![oracle(&first, &second, date)], "on {}", date);
+            }
+        }
+    }
+}
