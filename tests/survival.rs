@@ -303,3 +303,29 @@ mod oracle {
         }
     }
 }
+
+#[test]
+fn a_rule_that_survives_is_carried_into_every_later_version_once() {
+    let dir = agreement(&SECOND.replace(
+        "source = \"the cover page\"\n",
+        "source = \"the cover page\"\n[version.superseded]\ndate = \"2026-01-01\"\nsource = \"the cover page\"\n",
+    ));
+    dir.write(
+        "terms/first.toml",
+        FIRST.replace("survives = \"6 months\"", "survives = true"),
+    );
+    dir.write(
+        "terms/third.toml",
+        "[version]\nid = \"third\"\ntitle = \"the third agreement\"\n[version.effective]\ndate = \"2026-01-01\"\nsource = \"the cover page\"\n",
+    );
+    let answer = run(
+        &dir,
+        &["ask", "provider.carry_insurance", "--on", "2027-01-01"],
+    );
+    assert!(answer.contains("under `third`"), "{answer}");
+    assert!(
+        answer.contains("required   rule first/insurance\n"),
+        "{answer}"
+    );
+    assert!(!answer.contains("second/first"), "{answer}");
+}

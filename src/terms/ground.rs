@@ -290,7 +290,9 @@ impl Loader {
             let survivors: Vec<super::Rule> = versions[from]
                 .rules
                 .iter()
-                .filter(|rule| rule.survives.is_some() && !rule.empty_interval)
+                .filter(|rule| {
+                    rule.survives.is_some() && rule.survivor_of.is_none() && !rule.empty_interval
+                })
                 .cloned()
                 .collect();
             if survivors.is_empty() {
