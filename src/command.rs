@@ -239,7 +239,8 @@ fn parse_facts(
 
 /// The flags `ask` and `timeline` share, resolved against the terms.
 struct QuestionFlags {
-    query: Option<query::Query>,
+    /// One action, or each action of `party.*`.
+    query: Option<query::Asked>,
     /// The `--on` date, when the command takes one.
     date: Option<chrono::NaiveDate>,
     under: Option<query::Under>,
@@ -258,7 +259,7 @@ fn question_flags(
     readings: &[String],
     errors: &mut Vec<Diagnostic>,
 ) -> QuestionFlags {
-    let query = on_command_line("query", query_text, query::parse_query(terms, query_text))
+    let query = on_command_line("query", query_text, query::parse_asked(terms, query_text))
         .map_err(|d| errors.push(d))
         .ok();
     let date = on.and_then(|on| {
@@ -285,11 +286,13 @@ fn question_flags(
     }
 }
 
+/// The question `ask` was given, and the actions it asks about: every action
+/// of a party for `party.*` (the request's query then stands for the first).
 fn request_from_flags(
     terms: &Terms,
     query_text: &str,
     args: &AskArgs,
-) -> Result<AskRequest, BadInput> {
+) -> Result<(AskRequest, Option<Vec<usize>>), BadInput> {
     let mut errors = Vec::new();
     let today = chrono::Local::now().date_naive().to_string();
     let flags = question_flags(
@@ -301,15 +304,25 @@ fn request_from_flags(
         &args.readings,
         &mut errors,
     );
-    match (flags.query, flags.date, flags.under) {
-        (Some(query), Some(date), Some(under)) if errors.is_empty() => Ok(AskRequest {
-            text: query_text.to_string(),
-            query,
-            date,
-            under,
-            facts: flags.facts,
-            readings: flags.readings,
-        }),
+    let (query, each) = match flags.query {
+        Some(query::Asked::One(query)) => (Some(query), None),
+        Some(query::Asked::Each(actions)) => {
+            (Some(query::Query::every(terms, actions[0])), Some(actions))
+        }
+        None => (None, None),
+    };
+    match (query, flags.date, flags.under) {
+        (Some(query), Some(date), Some(under)) if errors.is_empty() => Ok((
+            AskRequest {
+                text: query_text.to_string(),
+                query,
+                date,
+                under,
+                facts: flags.facts,
+                readings: flags.readings,
+            },
+            each,
+        )),
         _ => Err(errors.into()),
     }
 }
@@ -333,14 +346,6 @@ fn answer_as(
     scenario: Option<(&'static str, &scenario::ScenarioQuestion)>,
 ) -> Result<AskReport, BadInput> {
     report::ask(terms, request, &mut Budget::new(max_cases)).map_err(|error| match error {
-        AskError::NoVersionInForce(error) => {
-            let origin_error = InputError {
-                message: error.to_string(),
-                span: 0..on_text.len(),
-                hint: Some(error.hint.clone()),
-            };
-            origin_error.on_command_line("--on", on_text).into()
-        }
         AskError::TooLarge(mut error) => match scenario {
             None => too_large(&error),
             Some((command, question)) => {
@@ -358,7 +363,23 @@ fn answer_as(
                 .into()
             }
         },
+        error => ask_error(error, on_text),
     })
+}
+
+/// The error a user sees when `ask` cannot answer: no version in force on
+/// the date `--on` gave (`on_text`), or an answer past the budget.
+fn ask_error(error: AskError, on_text: &str) -> BadInput {
+    match error {
+        AskError::NoVersionInForce(error) => InputError {
+            message: error.to_string(),
+            span: 0..on_text.len(),
+            hint: Some(error.hint.clone()),
+        }
+        .on_command_line("--on", on_text)
+        .into(),
+        AskError::TooLarge(error) => too_large(&error),
+    }
 }
 
 /// The error a user sees when a command passes its budget of cases (exit 2).
@@ -416,64 +437,21 @@ pub fn ask(
             ))
             .into());
     };
-    if let Some(actions) = query::parse_wildcard(terms, query_text) {
-        return ask_position(terms, query_text, actions, args, format, out);
-    }
-    let request = request_from_flags(terms, query_text, args)?;
+    let (request, each) = request_from_flags(terms, query_text, args)?;
     let on = args.on.clone().unwrap_or_else(|| request.date.to_string());
+    if let Some(actions) = each {
+        let report = report::position(terms, &request, &actions, &mut Budget::new(max_cases))
+            .map_err(|error| ask_error(error, &on))?;
+        let output = match format {
+            Format::Json => to_json(&report),
+            Format::Text | Format::Markdown | Format::Svg => render::position(&report),
+        };
+        return emit(out, &output);
+    }
     let report = answer(terms, &request, &on, max_cases)?;
     let output = match format {
         Format::Json => to_json(&report),
         Format::Text | Format::Markdown | Format::Svg => render::ask(&report),
-    };
-    emit(out, &output)
-}
-
-/// `covenant ask 'party.*'` (or `'*'`): every action of the party on the date.
-fn ask_position(
-    terms: &Terms,
-    query_text: &str,
-    actions: Result<Vec<usize>, InputError>,
-    args: &AskArgs,
-    format: Format,
-    out: &mut dyn Write,
-) -> Result<(), CommandError> {
-    let mut errors = Vec::new();
-    let actions = on_command_line("query", query_text, actions)
-        .map_err(|d| errors.push(d))
-        .ok();
-    // The flags are read as for one action; the first action stands in for the query.
-    let stand_in = terms
-        .vocabulary
-        .actions
-        .first()
-        .map(|a| a.id.clone())
-        .unwrap_or_default();
-    let request = request_from_flags(terms, &stand_in, args);
-    let (Some(actions), Ok(mut request)) = (actions, request) else {
-        let mut all: BadInput = errors.into();
-        if let Err(more) = request_from_flags(terms, &stand_in, args) {
-            all.diagnostics.extend(more.diagnostics);
-        }
-        return Err(all.into());
-    };
-    request.text = query_text.to_string();
-    let on = args.on.clone().unwrap_or_else(|| request.date.to_string());
-    let report = report::position(terms, &request, &actions, &mut Budget::new(args.max_cases))
-        .map_err(|error| match error {
-            AskError::NoVersionInForce(error) => BadInput::from(
-                InputError {
-                    message: error.to_string(),
-                    span: 0..on.len(),
-                    hint: Some(error.hint.clone()),
-                }
-                .on_command_line("--on", &on),
-            ),
-            AskError::TooLarge(error) => too_large(&error),
-        })?;
-    let output = match format {
-        Format::Json => to_json(&report),
-        Format::Text | Format::Markdown | Format::Svg => render::position(&report),
     };
     emit(out, &output)
 }
@@ -776,35 +754,21 @@ pub fn timeline(
         &[Format::Text, Format::Json, Format::Svg],
     )?;
     let mut errors = Vec::new();
-    let wildcard = query::parse_wildcard(terms, &args.query);
-    // For `party.*` the flags are read as for one action; each action is then asked in turn.
-    let stand_in = terms
-        .vocabulary
-        .actions
-        .first()
-        .map(|a| a.id.clone())
-        .unwrap_or_default();
-    let query_text = if wildcard.is_some() {
-        &stand_in
-    } else {
-        &args.query
-    };
-    let actions = wildcard.map(|actions| {
-        on_command_line("query", &args.query, actions)
-            .map_err(|d| errors.push(d))
-            .ok()
-    });
     let flags = question_flags(
         terms,
-        query_text,
+        &args.query,
         None,
         &args.under,
         &args.facts,
         &args.readings,
         &mut errors,
     );
-    let (Some(query), Some(under), true) = (flags.query, flags.under, errors.is_empty()) else {
+    let (Some(asked), Some(under), true) = (flags.query, flags.under, errors.is_empty()) else {
         return Err(BadInput::from(errors).into());
+    };
+    let (query, actions) = match asked {
+        query::Asked::One(query) => (query, None),
+        query::Asked::Each(actions) => (query::Query::every(terms, actions[0]), Some(actions)),
     };
     let request = crate::timeline::TimelineRequest {
         text: args.query.clone(),
@@ -814,7 +778,7 @@ pub fn timeline(
         readings: flags.readings,
     };
     let mut budget = Budget::new(args.max_cases);
-    if let Some(actions) = actions.flatten() {
+    if let Some(actions) = actions {
         if format == Format::Svg {
             return Err(Diagnostic::error(
                 "`--format svg` draws one action; `party.*` has several",
@@ -828,13 +792,9 @@ pub fn timeline(
         }
         let mut reports = Vec::with_capacity(actions.len());
         for action in actions {
-            let declared = &terms.vocabulary.actions[action];
             let one = crate::timeline::TimelineRequest {
-                text: declared.id.clone(),
-                query: query::Query {
-                    action,
-                    params: vec![None; declared.params.len()],
-                },
+                text: terms.vocabulary.actions[action].id.clone(),
+                query: query::Query::every(terms, action),
                 ..request.clone()
             };
             reports.push(

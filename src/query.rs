@@ -153,6 +153,34 @@ pub fn parse_query(terms: &Terms, text: &str) -> Result<Query, InputError> {
     Ok(Query { action, params })
 }
 
+impl Query {
+    /// The query about `action` with every parameter open.
+    pub fn every(terms: &Terms, action: usize) -> Query {
+        Query {
+            action,
+            params: vec![None; terms.vocabulary.actions[action].params.len()],
+        }
+    }
+}
+
+/// What a query asks about: one action, or each of several (`party.*`, `*`),
+/// every parameter open.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Asked {
+    /// `party.action(param=value, ...)`.
+    One(Query),
+    /// `party.*` or `*`: these actions, in vocabulary order; never empty.
+    Each(Vec<usize>),
+}
+
+/// Parses a query: an ordinary one, or `party.*` / `*`.
+pub fn parse_asked(terms: &Terms, text: &str) -> Result<Asked, InputError> {
+    match parse_wildcard(terms, text) {
+        Some(actions) => actions.map(Asked::Each),
+        None => parse_query(terms, text).map(Asked::One),
+    }
+}
+
 /// Parses a query about many actions at once: `*` (every action) or
 /// `party.*` (every action of a party), into the actions' indices in
 /// vocabulary order; `None` when `text` is an ordinary query.
@@ -160,6 +188,13 @@ pub fn parse_wildcard(terms: &Terms, text: &str) -> Option<Result<Vec<usize>, In
     let trimmed = text.trim();
     let actions = &terms.vocabulary.actions;
     if trimmed == "*" {
+        if actions.is_empty() {
+            return Some(Err(InputError::new(
+                "the vocabulary declares no action".into(),
+                0..text.len(),
+                "declare actions under [actions] in vocabulary.toml".to_string(),
+            )));
+        }
         return Some(Ok((0..actions.len()).collect()));
     }
     let party = trimmed.strip_suffix(".*")?;

@@ -61,13 +61,9 @@ pub fn position(
 ) -> Result<PositionReport, AskError> {
     let mut reports = Vec::with_capacity(actions.len());
     for &action in actions {
-        let declared = &terms.vocabulary.actions[action];
         let one = AskRequest {
-            text: declared.id.clone(),
-            query: Query {
-                action,
-                params: vec![None; declared.params.len()],
-            },
+            text: terms.vocabulary.actions[action].id.clone(),
+            query: Query::every(terms, action),
             ..request.clone()
         };
         reports.push(ask(terms, &one, budget)?);

@@ -170,9 +170,7 @@ pub fn load(
         let location = Location::new(file, raw_question.span());
         let raw_question = raw_question.into_inner();
         match resolve(terms, file, &raw_question) {
-            Ok(resolved) => {
-                let many = resolved.len() > 1
-                    || query::parse_wildcard(terms, raw_question.query.get_ref()).is_some();
+            Ok((many, resolved)) => {
                 for (request, expect) in resolved {
                     let name = if many {
                         format!("{}: {}", raw_question.name, request.text)
@@ -201,8 +199,9 @@ pub fn load(
     }
 }
 
-/// One question per action asked (several for `party.*`), each with its expected verdict.
-type Resolved = Vec<(AskRequest, Option<Verdict>)>;
+/// One question per action asked (every action of the party for `party.*`,
+/// which the flag says), each with its expected verdict.
+type Resolved = (bool, Vec<(AskRequest, Option<Verdict>)>);
 
 fn resolve(
     terms: &Terms,
@@ -213,21 +212,14 @@ fn resolve(
     let within =
         |text: &Spanned<String>, error: query::InputError| error.in_file(file, text.span());
     // `party.*` asks every action of the party, each with every parameter open.
-    let wildcard = query::parse_wildcard(terms, raw.query.get_ref());
-    let query = query::parse_query(
-        terms,
-        if wildcard.is_some() {
-            terms
-                .vocabulary
-                .actions
-                .first()
-                .map(|a| a.id.as_str())
-                .unwrap_or_default()
-        } else {
-            raw.query.get_ref()
-        },
-    )
-    .map_err(|e| errors.push(within(&raw.query, e)));
+    let (query, actions) = match query::parse_asked(terms, raw.query.get_ref()) {
+        Ok(query::Asked::One(query)) => (Ok(query), Vec::new()),
+        Ok(query::Asked::Each(actions)) => (Ok(query::Query::every(terms, actions[0])), actions),
+        Err(error) => {
+            errors.push(within(&raw.query, error));
+            (Err(()), Vec::new())
+        }
+    };
     let on_text = match raw.on.get_ref() {
         toml::Value::String(text) => text.clone(),
         toml::Value::Datetime(date) => date.to_string(),
@@ -289,14 +281,6 @@ fn resolve(
             }
         }
     }
-    let actions: Vec<usize> = match wildcard {
-        Some(Ok(actions)) => actions,
-        Some(Err(error)) => {
-            errors.push(within(&raw.query, error));
-            Vec::new()
-        }
-        None => Vec::new(),
-    };
     let verdict_at = |text: &str, span: std::ops::Range<usize>, errors: &mut Vec<Diagnostic>| {
         Verdict::parse(text).or_else(|| {
             let hint = query::suggest(text, "verdict", Verdict::NAMES);
@@ -391,23 +375,23 @@ fn resolve(
                 readings,
             };
             if actions.is_empty() {
-                return Ok(vec![(request, expect)]);
+                return Ok((false, vec![(request, expect)]));
             }
-            Ok(actions
-                .iter()
-                .map(|&action| {
-                    let declared = &terms.vocabulary.actions[action];
-                    let one = AskRequest {
-                        text: declared.id.clone(),
-                        query: query::Query {
-                            action,
-                            params: vec![None; declared.params.len()],
-                        },
-                        ..request.clone()
-                    };
-                    (one, by_action.get(&declared.id).copied().or(expect))
-                })
-                .collect())
+            Ok((
+                true,
+                actions
+                    .iter()
+                    .map(|&action| {
+                        let id = &terms.vocabulary.actions[action].id;
+                        let one = AskRequest {
+                            text: id.clone(),
+                            query: query::Query::every(terms, action),
+                            ..request.clone()
+                        };
+                        (one, by_action.get(id).copied().or(expect))
+                    })
+                    .collect(),
+            ))
         }
         _ => Err(errors),
     }
