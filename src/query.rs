@@ -268,6 +268,17 @@ pub enum Under {
     Version(usize),
 }
 
+impl Under {
+    /// The choice as `--under` takes it: `in-force`, `all` or a version id.
+    pub fn name(self, terms: &Terms) -> String {
+        match self {
+            Under::InForce => "in-force".to_string(),
+            Under::All => "all".to_string(),
+            Under::Version(v) => terms.versions[v].id.clone(),
+        }
+    }
+}
+
 /// Parses `--under`: `in-force`, `all`, or a version id.
 pub fn parse_under(terms: &Terms, text: &str) -> Result<Under, InputError> {
     match text {

@@ -71,20 +71,9 @@ pub fn position(
     Ok(PositionReport {
         query: request.text.clone(),
         date: request.date,
-        under: match request.under {
-            Under::InForce => "in-force".to_string(),
-            Under::All => "all".to_string(),
-            Under::Version(v) => terms.versions[v].id.clone(),
-        },
+        under: request.under.name(terms),
         facts: named_facts(terms, &request.facts),
-        readings: request
-            .readings
-            .iter()
-            .map(|&(d, r)| {
-                let dispute = &terms.vocabulary.disputes[d];
-                (dispute.id.clone(), dispute.readings[r].id.clone())
-            })
-            .collect(),
+        readings: named_readings(terms, &request.readings),
         actions: reports,
     })
 }
@@ -458,6 +447,20 @@ pub(crate) fn named_facts(terms: &Terms, facts: &[(usize, Given)]) -> BTreeMap<S
                 Given::Happened(happened) => happened.to_string(),
             };
             (fact.name.clone(), value)
+        })
+        .collect()
+}
+
+/// (dispute, reading) index pairs by name, for a report.
+pub(crate) fn named_readings(
+    terms: &Terms,
+    readings: &[(usize, usize)],
+) -> BTreeMap<String, String> {
+    readings
+        .iter()
+        .map(|&(d, r)| {
+            let dispute = &terms.vocabulary.disputes[d];
+            (dispute.id.clone(), dispute.readings[r].id.clone())
         })
         .collect()
 }
@@ -905,26 +908,14 @@ pub fn ask(
             rules: builder.rules,
         });
     }
-    let under = match request.under {
-        Under::InForce => "in-force".to_string(),
-        Under::All => "all".to_string(),
-        Under::Version(v) => terms.versions[v].id.clone(),
-    };
     Ok(AskReport {
         query: request.text.clone(),
         action: action.id.clone(),
         params: action.params.iter().map(|p| p.name.clone()).collect(),
         date: request.date,
-        under,
+        under: request.under.name(terms),
         facts: named_facts(terms, &request.facts),
-        readings: request
-            .readings
-            .iter()
-            .map(|&(d, r)| {
-                let dispute = &terms.vocabulary.disputes[d];
-                (dispute.id.clone(), dispute.readings[r].id.clone())
-            })
-            .collect(),
+        readings: named_readings(terms, &request.readings),
         versions: reports,
     })
 }

@@ -15,8 +15,8 @@ use crate::eval::{self, Outcome, Question};
 use crate::interval::DateInterval;
 use crate::query::{Query, Under};
 use crate::report::{
-    facts_on, named_fact_sets, named_facts, named_params, parameter_classes, representative,
-    too_large_over_facts, too_large_over_params,
+    facts_on, named_fact_sets, named_facts, named_params, named_readings, parameter_classes,
+    representative, too_large_over_facts, too_large_over_params,
 };
 use crate::space::{self, Budget, Cube, LISTED_RULES, TooLarge};
 use crate::terms::{FactKind, Given, Offset, Terms, ValueSet, Version};
@@ -579,20 +579,12 @@ pub fn timeline(
     Ok(TimelineReport {
         query: request.text.clone(),
         action: action.id.clone(),
-        under: match request.under {
-            Under::InForce => "in-force".to_string(),
-            Under::All => "all".to_string(),
-            Under::Version(v) => terms.versions[v].id.clone(),
-        },
+        under: request.under.name(terms),
         facts: named_facts(terms, &request.facts),
-        readings: readings
-            .iter()
-            .enumerate()
-            .map(|(d, &r)| {
-                let dispute = &terms.vocabulary.disputes[d];
-                (dispute.id.clone(), dispute.readings[r].id.clone())
-            })
-            .collect(),
+        readings: named_readings(
+            terms,
+            &readings.iter().copied().enumerate().collect::<Vec<_>>(),
+        ),
         lanes: report_lanes,
         marks: marks(terms, action_index, &request.facts),
     })
