@@ -3,10 +3,10 @@
 //! loading the terms from disk, as one run of the command does; `diff` of the
 //! two versions on terms already loaded.
 
+use covenant::ask::report::{self, AskRequest};
 use covenant::diff::{self, DiffRequest};
 use covenant::interval::DateInterval;
 use covenant::query::{self, Query, Under};
-use covenant::report::{self, AskRequest};
 use covenant::space::Budget;
 use covenant::terms::{self, TermsSource};
 use criterion::{Criterion, criterion_group, criterion_main};

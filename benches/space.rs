@@ -6,12 +6,12 @@
 //! an open `ask`, with the default budget. Loading is not measured here
 //! (`benches/load.rs` does that).
 
+use covenant::ask::report::{self, AskRequest};
 use covenant::check;
 use covenant::diff::{self, DiffRequest};
 use covenant::generate::{Family, family};
 use covenant::interval::{DateInterval, parse_date};
 use covenant::query::{Query, Under};
-use covenant::report::{self, AskRequest};
 use covenant::space::Budget;
 use covenant::terms::{self, Terms};
 use covenant::timeline::{self, TimelineRequest};

@@ -3,12 +3,12 @@
 //! each command its standard output (see [`crate::output`]) and maps the result
 //! to an exit code.
 
+use crate::ask::render;
+use crate::ask::report::{self, AskError, AskReport, AskRequest};
 use crate::diagnostic::Diagnostic;
 use crate::diff::DiffRequest;
 use crate::interval::DateInterval;
 use crate::query::{self, InputError};
-use crate::render;
-use crate::report::{self, AskError, AskReport, AskRequest};
 use crate::scenario::{self, TestResult};
 use crate::space::{Budget, DEFAULT_MAX_CASES, TooLarge};
 use crate::terms::{self, Terms, TermsSource};

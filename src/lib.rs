@@ -2,12 +2,13 @@
 //!
 //! An agreement is written as TOML rules ([`terms`]), each citing the passage of
 //! a source document it rests on. covenant loads them once, validated, and
-//! answers questions ([`eval`], [`report`]): may this party do this, on this
+//! answers questions ([`eval`], [`ask`]): may this party do this, on this
 //! date, under this version, given these facts and this reading of a disputed
 //! point? Every answer names the rule that decided it and the passage behind it.
 //!
 //! The binary is a thin layer over [`command`].
 
+pub mod ask;
 pub mod check;
 pub mod command;
 pub mod diagnostic;
@@ -18,8 +19,6 @@ pub mod interval;
 pub mod number;
 pub mod output;
 pub mod query;
-pub mod render;
-pub mod report;
 pub mod scenario;
 pub mod space;
 pub mod syntax;

@@ -15,9 +15,9 @@
 //! expect_rule = "new.host.any_cloud"  # optional: a deciding rule, or "default"
 //! ```
 
+use crate::ask::report::{AskReport, AskRequest, DecidedBy, OutcomeReport};
 use crate::diagnostic::{Diagnostic, Location, SourceFile};
 use crate::query::{self, Under};
-use crate::report::{AskReport, AskRequest, DecidedBy, OutcomeReport};
 use crate::terms::raw::Ordered;
 use crate::terms::{MAX_FILE_BYTES, Terms};
 use crate::verdict::Verdict;
@@ -418,7 +418,7 @@ pub fn check(question: &ScenarioQuestion, report: &AskReport) -> TestResult {
             let row: Vec<String> = answer
                 .params
                 .iter()
-                .map(|(k, v)| crate::render::condition_text(k, v))
+                .map(|(k, v)| crate::ask::render::condition_text(k, v))
                 .collect();
             let at = if row.is_empty() {
                 format!("under `{}`", version.version)

@@ -25,12 +25,12 @@ use common::events::{
     self, Agreement, Judgement, Loaded, Oracle, VERSIONS, WINDOW_DAYS, World, agreements, day,
     decimal, hundredths,
 };
+use covenant::ask::report::{FactValues, OutcomeReport, facts_on};
 use covenant::check::{self, Severity};
 use covenant::diff::{self, DiffRequest};
 use covenant::eval::{self, Decision, Outcome, Question};
 use covenant::number::Number;
 use covenant::query::{self, Query, Under};
-use covenant::report::{FactValues, OutcomeReport, facts_on};
 use covenant::space::Budget;
 use covenant::terms::{Given, Terms, ValueSet};
 use covenant::timeline::{self, SpanOutcome, TimelineRequest};
@@ -1005,7 +1005,7 @@ fn ask_report_agrees(agreement: &Agreement) -> Result<(), TestCaseError> {
         .walk([None, None], |world, judgements| {
             if today != Some(world.day) {
                 today = Some(world.day);
-                let request = covenant::report::AskRequest {
+                let request = covenant::ask::report::AskRequest {
                     text: "p.act".into(),
                     query: Query {
                         action: 0,
@@ -1016,14 +1016,14 @@ fn ask_report_agrees(agreement: &Agreement) -> Result<(), TestCaseError> {
                     facts: Vec::new(),
                     readings: Vec::new(),
                 };
-                let report = covenant::report::ask(terms, &request, &mut Budget::default())
+                let report = covenant::ask::report::ask(terms, &request, &mut Budget::default())
                     .map_err(|e| e.to_string())?;
                 branches.clear();
                 for (v, answers) in report.versions.iter().enumerate() {
                     if answers.version != VERSIONS[v] || answers.answers.len() != 1 {
                         return Err(format!("one answer per version: {report:?}"));
                     }
-                    let read = |facts, decision: &covenant::report::DecisionReport| {
+                    let read = |facts, decision: &covenant::ask::report::DecisionReport| {
                         Branch::read(facts, decision.verdict, Some(decision.rules.clone()))
                     };
                     let none = std::collections::BTreeMap::new();
@@ -1190,7 +1190,7 @@ fn deadlines_agree(agreement: &Agreement) -> Result<(), TestCaseError> {
             let given: Vec<(usize, Given)> = (0..facts.len())
                 .filter_map(|f| Some((f, given(&oracle, &classes, world, Mode::Everything, f)?)))
                 .collect();
-            let request = covenant::report::AskRequest {
+            let request = covenant::ask::report::AskRequest {
                 text: "p.act".into(),
                 query: Query {
                     action: 0,
@@ -1201,7 +1201,7 @@ fn deadlines_agree(agreement: &Agreement) -> Result<(), TestCaseError> {
                 facts: given,
                 readings: Vec::new(),
             };
-            let report = covenant::report::ask(terms, &request, &mut Budget::default())
+            let report = covenant::ask::report::ask(terms, &request, &mut Budget::default())
                 .map_err(|e| e.to_string())?;
             for (v, judgement) in judgements.iter().enumerate() {
                 let answers = &report.versions[v];

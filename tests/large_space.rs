@@ -5,12 +5,12 @@
 mod common;
 
 use common::{TempDir, covenant, load_generated, write_source};
+use covenant::ask::report::{self, AskRequest};
 use covenant::check;
 use covenant::diff::{self, DiffRequest};
 use covenant::generate::{Family, family};
 use covenant::interval::{DateInterval, parse_date};
 use covenant::query::{Query, Under};
-use covenant::report::{self, AskRequest};
 use covenant::space::Budget;
 use covenant::terms::Terms;
 use covenant::timeline::{self, TimelineRequest};

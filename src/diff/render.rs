@@ -3,7 +3,7 @@
 use super::report::{
     DiffReport, RegionReport, SideReport, condition_text, dates_text, params_text,
 };
-use crate::render::citation_lines;
+use crate::ask::render::citation_lines;
 use crate::terms::Terms;
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -75,7 +75,7 @@ fn side_lines(out: &mut String, side: &SideReport) {
             "     {}  ({}): {}",
             rule.id,
             rule.location,
-            crate::render::rule_terms(rule)
+            crate::ask::render::rule_terms(rule)
         );
         citation_lines(out, &rule.citations, "       ");
     }
@@ -226,7 +226,7 @@ pub fn markdown(terms: &Terms, report: &DiffReport) -> String {
                     "\n- **`{}`** ({}): `{}`",
                     rule.id,
                     rule.location,
-                    crate::render::rule_terms(rule)
+                    crate::ask::render::rule_terms(rule)
                 );
                 for citation in &rule.citations {
                     let _ = writeln!(

@@ -3,9 +3,9 @@
 //! one object per region under `regions`.
 
 use super::{Diff, DiffRequest, Region, Side};
+use crate::ask::report::FactValues;
+use crate::ask::report::{RuleReport, rule_report};
 use crate::interval::DateInterval;
-use crate::report::FactValues;
-use crate::report::{RuleReport, rule_report};
 use crate::terms::{Terms, ValueSet};
 use crate::verdict::Verdict;
 use chrono::NaiveDate;
@@ -146,7 +146,7 @@ fn region_report(terms: &Terms, request: &DiffRequest, region: &Region) -> Regio
             .collect(),
         from: region.interval.from(),
         until: region.interval.until(),
-        facts: crate::report::named_fact_sets(terms, &region.facts, None),
+        facts: crate::ask::report::named_fact_sets(terms, &region.facts, None),
         readings: region
             .readings
             .iter()
@@ -312,7 +312,7 @@ pub fn report(terms: &Terms, request: &DiffRequest, diff: &Diff) -> DiffReport {
         old: version_ref(request.old),
         new: version_ref(request.new),
         window: request.window,
-        facts: crate::report::named_facts(
+        facts: crate::ask::report::named_facts(
             terms,
             &request
                 .facts

@@ -11,13 +11,13 @@
 pub mod render;
 pub mod svg;
 
-use crate::eval::{self, Outcome, Question};
-use crate::interval::DateInterval;
-use crate::query::{Query, Under};
-use crate::report::{
+use crate::ask::report::{
     facts_on, named_fact_sets, named_facts, named_params, named_readings, parameter_classes,
     representative, too_large_over_facts, too_large_over_params,
 };
+use crate::eval::{self, Outcome, Question};
+use crate::interval::DateInterval;
+use crate::query::{Query, Under};
 use crate::space::{self, Budget, Cube, LISTED_RULES, TooLarge};
 use crate::terms::{FactKind, Given, Offset, Terms, ValueSet, Version};
 use crate::verdict::Verdict;
@@ -70,7 +70,7 @@ pub struct Lane {
     /// For an event not given that the rules count from: the stage this lane
     /// assumes (`once agi_achieved has happened`), so that each world reads
     /// on a lane of its own; empty when no such event matters.
-    pub world: BTreeMap<String, crate::report::FactValues>,
+    pub world: BTreeMap<String, crate::ask::report::FactValues>,
     /// The spans, tiling the whole time line in order.
     pub spans: Vec<Span>,
 }
@@ -116,7 +116,7 @@ pub enum SpanOutcome {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FactCase {
     /// The facts that matter on this branch, each with the values it covers.
-    pub facts: BTreeMap<String, crate::report::FactValues>,
+    pub facts: BTreeMap<String, crate::ask::report::FactValues>,
     /// The verdict.
     pub verdict: Verdict,
     /// The deciding rules (at most ten); empty when the default decided.
@@ -346,7 +346,7 @@ fn world_groups(
     terms: &Terms,
     worlds: &[Vec<(usize, ValueSet)>],
     joined: &[usize],
-) -> Vec<BTreeMap<String, crate::report::FactValues>> {
+) -> Vec<BTreeMap<String, crate::ask::report::FactValues>> {
     if joined.len() == worlds.len() {
         return vec![BTreeMap::new()];
     }

@@ -25,7 +25,7 @@ pub fn text(report: &TimelineReport) -> String {
             let params: Vec<String> = lane
                 .params
                 .iter()
-                .map(|(p, v)| crate::render::condition_text(p, v))
+                .map(|(p, v)| crate::ask::render::condition_text(p, v))
                 .collect();
             let _ = write!(title, ", {}", params.join(", "));
         }

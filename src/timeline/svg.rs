@@ -127,7 +127,11 @@ pub fn svg(report: &TimelineReport) -> String {
             version => format!("`{version}`"),
         };
         for (param, values) in &lane.params {
-            let _ = write!(label, " {}", crate::render::condition_text(param, values));
+            let _ = write!(
+                label,
+                " {}",
+                crate::ask::render::condition_text(param, values)
+            );
         }
         for (event, stages) in &lane.world {
             let _ = write!(label, " {}", stages.text(event));

@@ -1,6 +1,6 @@
 //! Text output for people: answers, versions and the vocabulary.
 
-use crate::report::{
+use crate::ask::report::{
     AskReport, CaseReport, DecidedBy, DecisionReport, DisputeReport, OutcomeReport, RuleReport,
     Standing, VersionAnswers,
 };
@@ -653,7 +653,7 @@ fn position_depends(outcome: &OutcomeReport, action: &str) -> String {
 /// A party's whole position on a date (`covenant ask 'provider.*'`): per
 /// version, one line per action and class of parameter values, required
 /// first; an answer that depends on facts reads as its branches on the line.
-pub fn position(report: &crate::report::PositionReport) -> String {
+pub fn position(report: &crate::ask::report::PositionReport) -> String {
     let mut out = format!("{} on {}", report.query, report.date);
     let known: Vec<String> = report
         .facts

@@ -511,7 +511,7 @@ impl FactValues {
     /// `name ∈ {a, b}`, or the words of a range.
     pub fn text(&self, name: &str) -> String {
         match self {
-            FactValues::Values(values) => crate::render::condition_text(name, values),
+            FactValues::Values(values) => crate::ask::render::condition_text(name, values),
             FactValues::Numbers { text, .. }
             | FactValues::Dates { text, .. }
             | FactValues::Stages { text, .. } => text.clone(),
