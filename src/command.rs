@@ -11,7 +11,8 @@ use crate::interval::DateInterval;
 use crate::query::{self, InputError};
 use crate::scenario::{self, TestResult};
 use crate::space::{Budget, DEFAULT_MAX_CASES, TooLarge};
-use crate::terms::{self, Terms, TermsSource};
+use crate::terms::{self, Given, Terms, TermsSource};
+use chrono::NaiveDate;
 use serde_json::json;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
@@ -770,12 +771,30 @@ pub fn timeline(
         query::Asked::One(query) => (query, None),
         query::Asked::Each(actions) => (query::Query::every(terms, actions[0]), Some(actions)),
     };
+    // A breach the facts pin down is drawn as if given: its day cuts time.
+    let mut readings = terms.default_readings();
+    for &(dispute, reading) in &flags.readings {
+        readings[dispute] = reading;
+    }
+    let breaches = terms.breaches(&flags.facts, &readings, under.version(), NaiveDate::MAX);
+    // Each action's timeline names only the breaches its rules count from.
+    let with_breaches = |action: usize| -> Vec<(usize, Given)> {
+        let mut facts = flags.facts.clone();
+        facts.extend(breaches.iter().filter(|&&(fact, _)| {
+            terms.versions.iter().any(|v| {
+                v.rules_for(action)
+                    .iter()
+                    .any(|&r| v.rules[r].condition.iter().any(|&(f, _)| f == fact))
+            })
+        }));
+        facts
+    };
     let request = crate::timeline::TimelineRequest {
         text: args.query.clone(),
+        facts: with_breaches(query.action),
         query,
         under,
-        facts: flags.facts,
-        readings: flags.readings,
+        readings: flags.readings.clone(),
     };
     let mut budget = Budget::new(args.max_cases);
     if let Some(actions) = actions {
@@ -795,6 +814,7 @@ pub fn timeline(
             let one = crate::timeline::TimelineRequest {
                 text: terms.vocabulary.actions[action].id.clone(),
                 query: query::Query::every(terms, action),
+                facts: with_breaches(action),
                 ..request.clone()
             };
             reports.push(

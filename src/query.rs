@@ -277,6 +277,16 @@ impl Under {
             Under::Version(v) => terms.versions[v].id.clone(),
         }
     }
+
+    /// The one version whose terms apply on every date, if the choice names
+    /// one; `None` for the version in force on each date (and for `all`,
+    /// whose history is the agreement as it stood on each date).
+    pub fn version(self) -> Option<usize> {
+        match self {
+            Under::Version(v) => Some(v),
+            Under::InForce | Under::All => None,
+        }
+    }
 }
 
 /// Parses `--under`: `in-force`, `all`, or a version id.

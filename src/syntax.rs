@@ -151,6 +151,9 @@ pub enum Endpoint {
     },
 }
 
+/// The name of the event a duty's breach is: `breach(RULE_ID)`.
+pub const BREACH: &str = "breach";
+
 /// Parses a rule's `from` or `until`: `YYYY-MM-DD`, `event`, or `event ± N unit`.
 pub fn parse_endpoint(text: &str) -> Result<Endpoint, SyntaxError> {
     let trimmed = text.trim_start();
@@ -170,7 +173,7 @@ pub fn parse_endpoint(text: &str) -> Result<Endpoint, SyntaxError> {
         }));
     }
     let mut parser = Parser::new(text)?;
-    let event = parser.name("a date (YYYY-MM-DD) or an event name")?;
+    let event = parser.fact_name("a date (YYYY-MM-DD) or an event name")?;
     let sign = match &parser.peek().0 {
         Token::End => {
             let span = event.span.clone();
@@ -521,6 +524,39 @@ impl Parser {
         }
     }
 
+    /// A fact or event name; `breach(RULE_ID)`, the event of a duty's
+    /// breach, is one name, written back without spaces.
+    fn fact_name(&mut self, what: &str) -> Result<Word, SyntaxError> {
+        let word = self.name(what)?;
+        if word.text != BREACH || self.peek().0 != Token::Open {
+            return Ok(word);
+        }
+        let open = self.next().1;
+        let mut rule = String::new();
+        loop {
+            match self.next() {
+                (Token::Word(w), _) => rule.push_str(&w),
+                (Token::Dot, _) => rule.push('.'),
+                (Token::Close, close) if !rule.is_empty() => {
+                    return Ok(Word {
+                        text: format!("{BREACH}({rule})"),
+                        span: word.span.start..close.end,
+                    });
+                }
+                (found, span) => {
+                    return Err(SyntaxError {
+                        message: format!(
+                            "expected a rule id and `)` in `breach(…)`, found {}",
+                            found.describe()
+                        ),
+                        span: if rule.is_empty() { open } else { span },
+                        hint: Some("write the id of an `oblige` rule: `breach(payment)`".into()),
+                    });
+                }
+            }
+        }
+    }
+
     fn value(&mut self) -> Result<Word, SyntaxError> {
         match self.peek().clone() {
             (Token::Word(text), span) => {
@@ -624,7 +660,8 @@ impl Parser {
             self.next();
             return Ok(inner);
         }
-        let name = self.name("a fact or event name, `not` or `(`")?;
+        let before_name = self.position;
+        let name = self.fact_name("a fact or event name, `not` or `(`")?;
         let comparison = match self.peek().0 {
             Token::Less => Some(Comparison::Less),
             Token::LessEqual => Some(Comparison::LessEqual),
@@ -650,7 +687,7 @@ impl Parser {
         if !tests {
             return Ok(Condition::Holds(name));
         }
-        self.position -= 1;
+        self.position = before_name;
         Ok(Condition::Test(self.constraint()?))
     }
 
@@ -683,7 +720,7 @@ impl Parser {
     /// `name op value(s)`.
     fn constraint(&mut self) -> Result<Constraint, SyntaxError> {
         let start = self.peek().1.start;
-        let name = self.name("a name")?;
+        let name = self.fact_name("a name")?;
         let (operator, values) = match self.peek().0.clone() {
             Token::Equal => {
                 self.next();
@@ -817,7 +854,7 @@ pub fn parse_condition(text: &str) -> Result<Condition, SyntaxError> {
 /// Parses `NAME=VALUE`, as given to `--fact` and `--reading`.
 pub fn parse_assignment(text: &str) -> Result<(Word, Word), SyntaxError> {
     let mut parser = Parser::new(text)?;
-    let name = parser.name("a name before `=`")?;
+    let name = parser.fact_name("a name before `=`")?;
     if parser.peek().0 != Token::Equal {
         return Err(parser.unexpected("`=`", Some(format!("write `{}=VALUE`", name.text))));
     }

@@ -5,6 +5,7 @@ use crate::ask::report::{
     Standing, VersionAnswers,
 };
 use crate::terms::{Citation, Terms};
+use chrono::NaiveDate;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
@@ -404,6 +405,22 @@ fn side_by_side(out: &mut String, report: &AskReport) {
     out.push('\n');
 }
 
+/// A line for each breach the facts given pin down.
+fn breach_lines(out: &mut String, breaches: &BTreeMap<String, String>, date: NaiveDate) {
+    for (event, day) in breaches {
+        let _ = match day.as_str() {
+            "false" => writeln!(
+                out,
+                "  {event} has not happened by {date}, given these facts"
+            ),
+            _ => writeln!(
+                out,
+                "  {event} on {day}: the duty is first overdue that day, given these facts"
+            ),
+        };
+    }
+}
+
 /// Renders an answer for people: a table of verdicts, the deciding rules with
 /// their passages, and a warning for every dispute that touches the answer.
 pub fn ask(report: &AskReport) -> String {
@@ -419,6 +436,7 @@ pub fn ask(report: &AskReport) -> String {
         let _ = write!(out, ", with {}", known.join(", "));
     }
     out.push('\n');
+    breach_lines(&mut out, &report.breaches, report.date);
     if report.versions.len() > 1 {
         side_by_side(&mut out, report);
     }
@@ -665,6 +683,7 @@ pub fn position(report: &crate::ask::report::PositionReport) -> String {
         let _ = write!(out, ", with {}", known.join(", "));
     }
     out.push('\n');
+    breach_lines(&mut out, &report.breaches, report.date);
     let Some(first) = report.actions.first() else {
         return out;
     };

@@ -26,6 +26,9 @@ pub struct AskReport {
     pub under: String,
     /// The facts given.
     pub facts: BTreeMap<String, String>,
+    /// Each breach event the facts given pin down (`breach(ID)`), with its
+    /// day, or `false` when it never happens.
+    pub breaches: BTreeMap<String, String>,
     /// The readings given explicitly; every other dispute uses its default reading.
     pub readings: BTreeMap<String, String>,
     /// One entry per version answered under.
@@ -44,6 +47,8 @@ pub struct PositionReport {
     pub under: String,
     /// The facts given.
     pub facts: BTreeMap<String, String>,
+    /// Each breach event the facts given pin down, as in [`AskReport::breaches`].
+    pub breaches: BTreeMap<String, String>,
     /// The readings given explicitly.
     pub readings: BTreeMap<String, String>,
     /// One answer per action, in the vocabulary's order, each as `ask` gives
@@ -73,6 +78,10 @@ pub fn position(
         date: request.date,
         under: request.under.name(terms),
         facts: named_facts(terms, &request.facts),
+        breaches: reports
+            .first()
+            .map(|r| r.breaches.clone())
+            .unwrap_or_default(),
         readings: named_readings(terms, &request.readings),
         actions: reports,
     })
@@ -829,13 +838,20 @@ pub fn ask(
             }
         },
     };
-    let facts = facts_on(terms, &request.facts, request.date);
     let mut readings = terms.default_readings();
     let mut given = vec![false; readings.len()];
     for &(dispute, reading) in &request.readings {
         readings[dispute] = reading;
         given[dispute] = true;
     }
+    let breaches = terms.breaches(
+        &request.facts,
+        &readings,
+        request.under.version(),
+        request.date,
+    );
+    let known: Vec<(usize, Given)> = request.facts.iter().chain(&breaches).copied().collect();
+    let facts = facts_on(terms, &known, request.date);
     let action_index = request.query.action;
     let action = &terms.vocabulary.actions[action_index];
     let valid_rules = versions.iter().flat_map(|&v| {
@@ -876,7 +892,7 @@ pub fn ask(
             terms,
             version,
             date: request.date,
-            given: &request.facts,
+            given: &known,
             rules: BTreeMap::new(),
         };
         let answers = joined
@@ -915,6 +931,7 @@ pub fn ask(
         date: request.date,
         under: request.under.name(terms),
         facts: named_facts(terms, &request.facts),
+        breaches: named_facts(terms, &breaches),
         readings: named_readings(terms, &request.readings),
         versions: reports,
     })

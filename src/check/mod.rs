@@ -255,6 +255,43 @@ fn due_outside(rule: &crate::terms::Rule) -> Option<&'static str> {
     None
 }
 
+/// Each breach event that every piece of the written rule `index` needs to
+/// have happened, and that can never happen, with the reason.
+fn never_fires(
+    terms: &Terms,
+    breaches: &[(usize, &crate::terms::Fact)],
+    version: &Version,
+    index: usize,
+) -> Vec<(String, &'static str)> {
+    if breaches.is_empty() {
+        return Vec::new();
+    }
+    let pieces: Vec<&crate::terms::Rule> = version
+        .rules
+        .iter()
+        .filter(|r| r.written == index && r.survivor_of.is_none())
+        .collect();
+    let mut found = Vec::new();
+    for &(fact, declared) in breaches {
+        let Some(duty) = &declared.breach_of else {
+            continue;
+        };
+        // Class 0 of an event: it has not happened (yet, or ever).
+        let needs = |rule: &&crate::terms::Rule| {
+            rule.condition
+                .iter()
+                .any(|&(f, set)| f == fact && !set.contains(0))
+        };
+        if pieces.is_empty() || !pieces.iter().all(needs) {
+            continue;
+        }
+        if let Some(problem) = terms.never_breached(duty) {
+            found.push((declared.name.clone(), problem));
+        }
+    }
+    found
+}
+
 /// The rules as written that rule `index` overrides, in the order written.
 fn written_overrides(version: &Version, index: usize) -> Vec<usize> {
     let mut targets: Vec<usize> = Vec::new();
@@ -427,6 +464,13 @@ pub fn check(
             );
         }
         let life = version.life();
+        let breaches: Vec<(usize, &crate::terms::Fact)> = terms
+            .vocabulary
+            .facts
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.breach_of.is_some())
+            .collect();
         for (index, rule) in version.written_rules() {
             let location = Some(rule.location.to_string());
             let dates = rule.written_dates();
@@ -453,6 +497,19 @@ pub fn check(
                     format!("the deadline of `{}` {problem}", rule.id),
                     location.clone(),
                     Some("a duty is due within its own dates: check `due` against `from` and `until`".into()),
+                    None,
+                );
+            }
+            for (event, problem) in never_fires(terms, &breaches, version, index) {
+                finding(
+                    Severity::Warning,
+                    ("remedy-never-fires", rule.id.0.clone()),
+                    format!(
+                        "rule `{}` applies only once `{event}` has happened, and it never happens: {problem}",
+                        rule.id
+                    ),
+                    location.clone(),
+                    Some("a remedy follows a duty with a deadline: give the duty a `due` within its dates, or name another duty".into()),
                     None,
                 );
             }

@@ -120,7 +120,9 @@ fn load_with(
         }
     }
     loader.search_quotes(cited(&raw_vocabulary, &raw_versions));
-    let vocabulary = loader.vocabulary(&vocabulary_file, raw_vocabulary);
+    let mut vocabulary = loader.vocabulary(&vocabulary_file, raw_vocabulary);
+    let breaches = super::breach::referenced(&raw_versions);
+    loader.declare_breaches(&mut vocabulary, &breaches);
     loader.names = Names::of(&vocabulary);
     let rule_count: usize = raw_versions
         .iter()
@@ -155,7 +157,10 @@ fn load_with(
             versions.push(version);
         }
     }
-    let mut vocabulary = vocabulary;
+    if loader.errors.is_empty() {
+        // A version with errors is left out: its rules are not there to name.
+        loader.check_breaches(&versions, &breaches);
+    }
     loader.ground(&mut vocabulary, &mut versions);
     versions.sort_by_key(|v| v.effective.date);
     if loader.errors.is_empty() {

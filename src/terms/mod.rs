@@ -6,6 +6,7 @@
 //! agreement with its rules. [`load`] parses and validates them once; everything
 //! downstream works on indices into these types and never re-checks a string.
 
+mod breach;
 mod citations;
 mod condition;
 mod error;
@@ -19,6 +20,7 @@ mod source;
 mod version;
 mod vocabulary;
 
+pub use breach::event_name as breach_event;
 pub use condition::{
     Alternative, Endpoint, EventDates, FactKind, Formula, Given, NumberRange, NumberTest, Offset,
     TimeUnit,
@@ -143,6 +145,8 @@ pub struct Fact {
     pub values: Vec<String>,
     /// A choice, a number or an event, with the cuts the rules make in it.
     pub kind: FactKind,
+    /// For the event `breach(ID)`: the id of the duty whose breach it is.
+    pub breach_of: Option<String>,
 }
 
 impl Fact {

@@ -305,6 +305,7 @@ impl Loader {
                 description: fact.description,
                 values,
                 kind,
+                breach_of: None,
             });
         }
         for (name, event) in events.0 {
@@ -338,6 +339,7 @@ impl Loader {
                     unit: TimeUnit::Day,
                     offsets: vec![0],
                 },
+                breach_of: None,
             });
         }
         facts
