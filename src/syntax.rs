@@ -938,6 +938,35 @@ mod tests {
     }
 
     #[test]
+    fn a_breach_is_one_event_name_wherever_an_event_is_written() {
+        let Endpoint::Event { event, amount, .. } =
+            parse_endpoint("breach( pay.monthly ) + 30 days").unwrap()
+        else {
+            panic!("an event")
+        };
+        assert_eq!((event.text.as_str(), amount), ("breach(pay.monthly)", 30));
+        assert_eq!(event.span, 0..21);
+        let Condition::All(parts) = parse_condition("breach(a) and not breach(b)").unwrap() else {
+            panic!("a conjunction")
+        };
+        assert!(matches!(&parts[0], Condition::Holds(w) if w.text == "breach(a)"));
+        assert!(
+            matches!(&parts[1], Condition::Not(inner, _) if matches!(&**inner, Condition::Holds(w) if w.text == "breach(b)"))
+        );
+        let (name, value) = parse_assignment("breach(a.b)=2026-01-01").unwrap();
+        assert_eq!(
+            (name.text.as_str(), value.text.as_str()),
+            ("breach(a.b)", "2026-01-01")
+        );
+        // A fact called `breach` is still a fact; `breach()` and an unclosed one are errors.
+        assert!(
+            matches!(parse_condition("breach").unwrap(), Condition::Holds(w) if w.text == "breach")
+        );
+        assert!(parse_condition("breach()").is_err());
+        assert!(parse_endpoint("breach(a + 3 days").is_err());
+    }
+
+    #[test]
     fn endpoints_are_dates_or_events_with_durations() {
         assert!(
             matches!(parse_endpoint("2026-04-27").unwrap(), Endpoint::Date(w) if w.text == "2026-04-27")

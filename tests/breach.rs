@@ -1,0 +1,318 @@
+//! Breach as an event, as a user runs it on `examples/deadlines/`: a duty to
+//! delete within 60 days of a request, a right to terminate from the day it
+//! is overdue (`from = "breach(delete.within_60_days)"`), and a credit due 30
+//! days after that day.
+
+mod common;
+
+use common::{TempDir, covenant, replace_in, repository};
+use std::path::PathBuf;
+
+fn terms() -> String {
+    repository()
+        .join("examples/deadlines/terms")
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+fn run(args: &[&str]) -> String {
+    let terms = terms();
+    let mut all = vec!["--terms", terms.as_str()];
+    all.extend(args);
+    let run = covenant(&all);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    run.stdout
+}
+
+/// The verdict line of a one-answer `ask`.
+fn verdict(output: &str) -> &str {
+    output
+        .lines()
+        .find(|l| {
+            let l = l.trim_start();
+            ["permitted", "forbidden", "required", "breached"]
+                .iter()
+                .any(|v| l.starts_with(v))
+        })
+        .unwrap_or_else(|| panic!("no verdict in:\n{output}"))
+        .trim()
+}
+
+const REQUEST: &str = "deletion_request=2026-03-01";
+
+#[test]
+fn the_remedy_starts_on_the_day_the_duty_is_first_overdue() {
+    let ask = |on: &str| {
+        run(&[
+            "ask",
+            "customer.terminate",
+            "--on",
+            on,
+            "--fact",
+            REQUEST,
+            "--fact",
+            "content_deleted=false",
+        ])
+    };
+    // Due 60 days after the request: overdue from 2026-04-30.
+    let before = ask("2026-04-29");
+    assert_eq!(verdict(&before), "forbidden  default");
+    assert!(
+        before.contains("breach(delete.within_60_days) has not happened by 2026-04-29"),
+        "{before}"
+    );
+    let on = ask("2026-04-30");
+    assert_eq!(verdict(&on), "permitted  rule terminate.on_failure");
+    assert!(
+        on.contains(
+            "breach(delete.within_60_days) on 2026-04-30: the duty is first overdue that day"
+        ),
+        "{on}"
+    );
+}
+
+#[test]
+fn a_duty_met_in_time_is_never_breached_and_the_remedy_never_starts() {
+    let out = run(&[
+        "ask",
+        "customer.terminate",
+        "--on",
+        "2027-01-01",
+        "--fact",
+        REQUEST,
+        "--fact",
+        "content_deleted=2026-04-29",
+    ]);
+    assert_eq!(verdict(&out), "forbidden  default");
+    assert!(
+        out.contains("breach(delete.within_60_days) has not happened by 2027-01-01"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_penalty_duty_counts_its_own_deadline_from_the_breach() {
+    let ask = |on: &str, paid: &str| {
+        run(&[
+            "ask",
+            "provider.pay_credit",
+            "--on",
+            on,
+            "--fact",
+            REQUEST,
+            "--fact",
+            "content_deleted=2026-05-15",
+            "--fact",
+            &format!("credit_paid={paid}"),
+        ])
+    };
+    // Breach on 2026-04-30 (deleted late, on 2026-05-15): the credit is due by 2026-05-30.
+    let due = ask("2026-05-29", "false");
+    assert_eq!(
+        verdict(&due),
+        "required   rule credit.within_30_days (due by 2026-05-30)"
+    );
+    let late = ask("2026-05-30", "false");
+    assert_eq!(
+        verdict(&late),
+        "breached   rule credit.within_30_days (overdue since 2026-05-30)"
+    );
+    let paid = ask("2026-06-15", "2026-06-10");
+    assert_eq!(verdict(&paid), "permitted  default");
+}
+
+#[test]
+fn a_breach_the_facts_leave_open_is_answered_per_range_of_its_day() {
+    let out = run(&[
+        "ask",
+        "customer.terminate",
+        "--on",
+        "2026-06-01",
+        "--fact",
+        REQUEST,
+    ]);
+    assert!(
+        out.contains("depends on `breach(delete.within_60_days)` (not given)"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "if `breach(delete.within_60_days)` on or before 2026-06-01  permitted  rule terminate.on_failure"
+        ),
+        "{out}"
+    );
+    assert!(!out.contains("first overdue"), "{out}");
+}
+
+#[test]
+fn a_breach_given_outright_is_taken_as_given() {
+    let out = run(&[
+        "ask",
+        "customer.terminate",
+        "--on",
+        "2026-03-05",
+        "--fact",
+        "breach(delete.within_60_days)=2026-03-02",
+    ]);
+    assert_eq!(verdict(&out), "permitted  rule terminate.on_failure");
+    assert!(!out.contains("first overdue"), "{out}");
+}
+
+#[test]
+fn json_gives_the_breach_day_as_data() {
+    let out = run(&[
+        "ask",
+        "customer.terminate",
+        "--on",
+        "2026-06-01",
+        "--fact",
+        REQUEST,
+        "--fact",
+        "content_deleted=false",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        json["breaches"]["breach(delete.within_60_days)"],
+        "2026-04-30"
+    );
+    assert_eq!(json["facts"]["content_deleted"], "false");
+    assert!(json["facts"].get("breach(delete.within_60_days)").is_none());
+}
+
+#[test]
+fn a_timeline_marks_the_breach_and_the_days_counted_from_it() {
+    let out = run(&[
+        "timeline",
+        "provider.pay_credit",
+        "--fact",
+        REQUEST,
+        "--fact",
+        "content_deleted=2026-05-10",
+        "--fact",
+        "credit_paid=2026-06-20",
+    ]);
+    for line in [
+        "from 2026-04-30 until 2026-05-30  required   credit.within_30_days",
+        "from 2026-05-30 until 2026-06-20  breached   credit.within_30_days",
+        "2026-04-30  `breach(delete.within_60_days)` happens",
+        "2026-05-30  30 days after `breach(delete.within_60_days)`",
+    ] {
+        assert!(out.contains(line), "no `{line}` in:\n{out}");
+    }
+    // The deletion duty's own timeline does not count from its breach.
+    let own = run(&["timeline", "provider.delete_content", "--fact", REQUEST]);
+    assert!(!own.contains("breach("), "{own}");
+}
+
+#[test]
+fn a_scenario_expects_a_remedy_after_a_breach() {
+    let dir = TempDir::new("breach-scenario");
+    let file = dir.write(
+        "remedies.toml",
+        r#"
+[[question]]
+name = "terminate once the deletion is overdue"
+query = "customer.terminate"
+on = 2026-05-01
+facts = { deletion_request = 2026-03-01, content_deleted = false }
+expect = "permitted"
+expect_rule = "terminate.on_failure"
+
+[[question]]
+name = "no termination when deleted in time"
+query = "customer.terminate"
+on = 2026-05-01
+facts = { deletion_request = 2026-03-01, content_deleted = 2026-04-01 }
+expect = "forbidden"
+"#,
+    );
+    let out = run(&["test", file.to_str().unwrap()]);
+    assert!(out.contains("2 passed"), "{out}");
+}
+
+/// A copy of the example in a temporary directory, to break.
+fn copy() -> (TempDir, PathBuf) {
+    let dir = TempDir::new("breach-copy");
+    let from = repository().join("examples/deadlines");
+    for name in [
+        "terms/vocabulary.toml",
+        "terms/clause.toml",
+        "seeds/clause.txt",
+    ] {
+        dir.write(name, std::fs::read(from.join(name)).unwrap());
+    }
+    let terms = dir.path().join("terms");
+    (dir, terms)
+}
+
+#[test]
+fn check_warns_of_a_remedy_after_a_duty_that_is_never_overdue() {
+    let (_dir, terms) = copy();
+    let clause = terms.join("clause.toml");
+    replace_in(&clause, "due = \"deletion_request + 60 days\"\n", "");
+    let run = covenant(&["--terms", terms.to_str().unwrap(), "check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    for rule in ["terminate.on_failure", "credit.within_30_days"] {
+        assert!(
+            run.stdout.contains(&format!(
+                "warning[remedy-never-fires]: rule `{rule}` applies only once `breach(delete.within_60_days)` has happened, and it never happens: it has no `due`, so it is never overdue"
+            )),
+            "{}",
+            run.stdout
+        );
+    }
+    // With the deadline back, nothing to warn of.
+    let shipped = covenant(&["--terms", &self::terms(), "check"]);
+    assert!(
+        !shipped.stdout.contains("remedy-never-fires"),
+        "{}",
+        shipped.stdout
+    );
+}
+
+#[test]
+fn a_breach_of_no_rule_is_an_error_with_the_nearest_id() {
+    let (_dir, terms) = copy();
+    let clause = terms.join("clause.toml");
+    replace_in(
+        &clause,
+        "from = \"breach(delete.within_60_days)\"\nnote",
+        "from = \"breach(delete.within_6_days)\"\nnote",
+    );
+    let run = covenant(&["--terms", terms.to_str().unwrap(), "check"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("error: unknown rule `delete.within_6_days`"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("did you mean `delete.within_60_days`?"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_breach_written_badly_is_located() {
+    let (_dir, terms) = copy();
+    let clause = terms.join("clause.toml");
+    replace_in(
+        &clause,
+        "from = \"breach(delete.within_60_days)\"\nnote",
+        "from = \"breach(delete.within_60_days\"\nnote",
+    );
+    let run = covenant(&["--terms", terms.to_str().unwrap(), "check"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("expected a rule id and `)` in `breach(…)`, found the end of the text"),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("clause.toml:27:"), "{}", run.stderr);
+}
