@@ -316,3 +316,63 @@ fn a_breach_written_badly_is_located() {
     );
     assert!(run.stderr.contains("clause.toml:27:"), "{}", run.stderr);
 }
+
+#[test]
+fn a_chain_of_breaches_each_counted_from_the_last_is_settled_in_order() {
+    // r0 is overdue a day after `start`; each r{i} is a duty from the breach
+    // of r{i-1}, due a day later: r{i} is breached i + 1 days after `start`.
+    const CHAIN: usize = 2_000;
+    let dir = TempDir::new("breach-chain");
+    dir.write(
+        "terms/vocabulary.toml",
+        r#"
+[agreement]
+title = "a chain of duties"
+seeds = "../seeds"
+[parties]
+p = "P"
+[actions."p.act"]
+description = "P acts"
+default = "permitted"
+default_reason = "a freedom"
+[events.start]
+description = "it starts"
+"#,
+    );
+    dir.write("seeds/s.txt", "P will act.\n");
+    let mut version = String::from(
+        "[version]\nid = \"v\"\ntitle = \"v\"\n[version.effective]\ndate = \"2000-01-01\"\nsource = \"s\"\n",
+    );
+    let cite = "citations = [{ seed = \"s.txt\", quote = \"P will act.\" }]\n";
+    version.push_str(&format!(
+        "[[rules]]\nid = \"r0\"\naction = \"p.act\"\neffect = \"oblige\"\nfrom = \"start\"\ndue = \"start + 1 day\"\n{cite}"
+    ));
+    for i in 1..CHAIN {
+        let last = i - 1;
+        version.push_str(&format!(
+            "[[rules]]\nid = \"r{i}\"\naction = \"p.act\"\neffect = \"oblige\"\nfrom = \"breach(r{last})\"\ndue = \"breach(r{last}) + 1 day\"\n{cite}"
+        ));
+    }
+    dir.write("terms/v.toml", version);
+    let terms = dir.path().join("terms");
+    let run = covenant(&[
+        "--terms",
+        terms.to_str().unwrap(),
+        "ask",
+        "p.act",
+        "--on",
+        "2010-01-01",
+        "--fact",
+        "start=2000-01-01",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+    let breaches = json["breaches"].as_object().unwrap();
+    assert_eq!(breaches.len(), CHAIN - 1, "every breach named is settled");
+    let last = format!("breach(r{})", CHAIN - 2);
+    let day =
+        chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Days::new(CHAIN as u64 - 1);
+    assert_eq!(breaches[&last], day.to_string());
+}

@@ -256,40 +256,40 @@ fn due_outside(rule: &crate::terms::Rule) -> Option<&'static str> {
 }
 
 /// Each breach event that every piece of the written rule `index` needs to
-/// have happened, and that can never happen, with the reason.
+/// have happened, and that can never happen (`impossible`), with the reason.
 fn never_fires(
     terms: &Terms,
-    breaches: &[(usize, &crate::terms::Fact)],
+    impossible: &std::collections::HashMap<usize, &'static str>,
     version: &Version,
     index: usize,
 ) -> Vec<(String, &'static str)> {
-    if breaches.is_empty() {
+    if impossible.is_empty() {
         return Vec::new();
     }
-    let pieces: Vec<&crate::terms::Rule> = version
-        .rules
+    // Class 0 of an event: it has not happened (yet, or ever).
+    let needed = |rule: &crate::terms::Rule| -> Vec<usize> {
+        rule.condition
+            .iter()
+            .filter(|&&(f, set)| impossible.contains_key(&f) && !set.contains(0))
+            .map(|&(f, _)| f)
+            .collect()
+    };
+    // A rule's pieces follow each other from the first.
+    let mut pieces = version.rules[index..]
         .iter()
-        .filter(|r| r.written == index && r.survivor_of.is_none())
-        .collect();
-    let mut found = Vec::new();
-    for &(fact, declared) in breaches {
-        let Some(duty) = &declared.breach_of else {
-            continue;
-        };
-        // Class 0 of an event: it has not happened (yet, or ever).
-        let needs = |rule: &&crate::terms::Rule| {
-            rule.condition
-                .iter()
-                .any(|&(f, set)| f == fact && !set.contains(0))
-        };
-        if pieces.is_empty() || !pieces.iter().all(needs) {
-            continue;
-        }
-        if let Some(problem) = terms.never_breached(duty) {
-            found.push((declared.name.clone(), problem));
-        }
+        .take_while(|r| r.written == index && r.survivor_of.is_none());
+    let Some(first) = pieces.next() else {
+        return Vec::new();
+    };
+    let mut common = needed(first);
+    for piece in pieces {
+        let here = needed(piece);
+        common.retain(|f| here.contains(f));
     }
-    found
+    common
+        .into_iter()
+        .map(|f| (terms.vocabulary.facts[f].name.clone(), impossible[&f]))
+        .collect()
 }
 
 /// The rules as written that rule `index` overrides, in the order written.
@@ -464,13 +464,7 @@ pub fn check(
             );
         }
         let life = version.life();
-        let breaches: Vec<(usize, &crate::terms::Fact)> = terms
-            .vocabulary
-            .facts
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.breach_of.is_some())
-            .collect();
+        let impossible = terms.impossible_breaches();
         for (index, rule) in version.written_rules() {
             let location = Some(rule.location.to_string());
             let dates = rule.written_dates();
@@ -500,7 +494,7 @@ pub fn check(
                     None,
                 );
             }
-            for (event, problem) in never_fires(terms, &breaches, version, index) {
+            for (event, problem) in never_fires(terms, &impossible, version, index) {
                 finding(
                     Severity::Warning,
                     ("remedy-never-fires", rule.id.0.clone()),

@@ -18,7 +18,7 @@ use crate::diagnostic::{Location, SourceFile};
 use crate::syntax::BREACH;
 use crate::verdict::Effect;
 use chrono::NaiveDate;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -93,20 +93,16 @@ pub fn event_name(id: &str) -> String {
 }
 
 impl Loader {
-    /// Declares an event `breach(ID)` for each reference, unless the terms
-    /// declare an event of that name themselves.
+    /// Declares an event `breach(ID)` for each reference (a name no
+    /// declared event can have: names have no parentheses).
     pub(super) fn declare_breaches(
         &mut self,
         vocabulary: &mut Vocabulary,
         references: &[BreachReference],
     ) {
         for reference in references {
-            let name = event_name(&reference.rule);
-            if vocabulary.facts.iter().any(|f| f.name == name) {
-                continue;
-            }
             vocabulary.facts.push(Fact {
-                name,
+                name: event_name(&reference.rule),
                 description: format!("duty `{}` became overdue", reference.rule),
                 values: Vec::new(),
                 kind: FactKind::Event {
@@ -120,18 +116,17 @@ impl Loader {
 
     /// Reports each `breach(ID)` whose ID names no rule of any version.
     pub(super) fn check_breaches(&mut self, versions: &[Version], references: &[BreachReference]) {
+        let ids: HashSet<&str> = versions
+            .iter()
+            .flat_map(|v| v.rules.iter().map(|r| r.id.0.as_str()))
+            .collect();
+        let mut sorted: Vec<&str> = ids.iter().copied().collect();
+        sorted.sort_unstable();
         for reference in references {
-            let known = versions
-                .iter()
-                .any(|v| v.rules.iter().any(|r| r.id.0 == reference.rule));
-            if known {
+            if ids.contains(reference.rule.as_str()) {
                 continue;
             }
-            let ids: Vec<&str> = versions
-                .iter()
-                .flat_map(|v| v.rules.iter().map(|r| r.id.0.as_str()))
-                .collect();
-            let hint = self.suggest(&reference.rule, "rule", ids.iter().copied());
+            let hint = self.suggest(&reference.rule, "rule", sorted.iter().copied());
             let kind = LoadErrorKind::Unknown {
                 what: "rule",
                 found: reference.rule.clone(),
@@ -143,17 +138,18 @@ impl Loader {
     }
 }
 
-/// Whether the grounded `rule` of `version` is a piece of the written rule `id`
-/// (itself, or its copy surviving from an earlier version).
-fn piece_of(terms: &Terms, rule: &super::Rule, id: &str) -> bool {
+/// The id of the written rule the grounded `rule` is a piece of: its own,
+/// or for a copy surviving from an earlier version (`VERSION/ID`), the id
+/// written there.
+fn written_id<'r>(terms: &Terms, rule: &'r super::Rule) -> &'r str {
     match rule.survivor_of {
-        None => rule.id.0 == id,
-        Some(from) => {
-            let prefix = &terms.versions[from].id;
-            rule.id.0.len() == prefix.len() + 1 + id.len()
-                && rule.id.0.starts_with(prefix.as_str())
-                && rule.id.0.ends_with(id)
-        }
+        None => &rule.id.0,
+        Some(from) => rule
+            .id
+            .0
+            .strip_prefix(terms.versions[from].id.as_str())
+            .and_then(|rest| rest.strip_prefix('/'))
+            .unwrap_or(&rule.id.0),
     }
 }
 
@@ -165,7 +161,12 @@ enum Applies {
     Unknown,
 }
 
-fn applies(rule: &super::Rule, facts: &[ValueSet], readings: &[usize], day: NaiveDate) -> Applies {
+fn applies(
+    rule: &super::Rule,
+    facts: &dyn Fn(usize) -> ValueSet,
+    readings: &[usize],
+    day: NaiveDate,
+) -> Applies {
     if !rule.valid_on(day) {
         return Applies::No;
     }
@@ -176,7 +177,7 @@ fn applies(rule: &super::Rule, facts: &[ValueSet], readings: &[usize], day: Naiv
     }
     let mut unknown = false;
     for &(fact, set) in &rule.condition {
-        let values = facts[fact];
+        let values = facts(fact);
         if values.intersect(set).is_empty() {
             return Applies::No;
         }
@@ -192,27 +193,57 @@ fn applies(rule: &super::Rule, facts: &[ValueSet], readings: &[usize], day: Naiv
 }
 
 impl Terms {
-    /// Why duty `id` can never be breached, or `None` when it can: an
-    /// overdue piece of it applies somewhere, whatever other rules say.
-    pub fn never_breached(&self, id: &str) -> Option<&'static str> {
-        let rules = || self.versions.iter().flat_map(|v| &v.rules);
-        if rules().any(|r| r.effect == Effect::Overdue && piece_of(self, r, id)) {
-            return None;
+    /// The breach events (by fact) whose duty is never overdue, with the
+    /// reason: no overdue piece of it applies anywhere.
+    pub fn impossible_breaches(&self) -> HashMap<usize, &'static str> {
+        let duties: HashMap<&str, usize> = self.breach_facts().map(|(f, id)| (id, f)).collect();
+        if duties.is_empty() {
+            return HashMap::new();
         }
-        if rules().any(|r| r.id.0 == id && r.due.is_some()) {
-            Some("its deadline never comes while it applies")
-        } else {
-            Some("it has no `due`, so it is never overdue")
+        let mut overdue: HashSet<usize> = HashSet::new();
+        let mut with_due: HashSet<usize> = HashSet::new();
+        for rule in self.versions.iter().flat_map(|v| &v.rules) {
+            let Some(&fact) = duties.get(written_id(self, rule)) else {
+                continue;
+            };
+            if rule.effect == Effect::Overdue {
+                overdue.insert(fact);
+            }
+            if rule.due.is_some() {
+                with_due.insert(fact);
+            }
         }
+        duties
+            .values()
+            .filter(|f| !overdue.contains(f))
+            .map(|&f| {
+                let why = if with_due.contains(&f) {
+                    "its deadline never comes while it applies"
+                } else {
+                    "it has no `due`, so it is never overdue"
+                };
+                (f, why)
+            })
+            .collect()
+    }
+
+    /// Each breach event, with the id of its duty.
+    fn breach_facts(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.vocabulary
+            .facts
+            .iter()
+            .enumerate()
+            .filter_map(|(f, fact)| fact.breach_of.as_deref().map(|id| (f, id)))
     }
 
     /// The day of each breach event that the question does not give but its
     /// facts pin down up to `asked`: the first day on which an overdue piece
     /// of the duty applies (its dates, condition and reading hold), whatever
     /// other rules say of the action; [`Given::Happened`]`(false)` when that
-    /// day does not come by `asked`. Under `version` (`None`: the version in force on each day) the
-    /// duty is that version's. A breach that depends on a fact left open
-    /// (or on a breach that does) stays unknown.
+    /// day does not come by `asked`. Under `version` (`None`: the version in
+    /// force on each day) the duty is that version's. A breach that depends
+    /// on a fact left open (or on a breach that does, or on itself) stays
+    /// unknown.
     pub fn breaches(
         &self,
         given: &[(usize, Given)],
@@ -220,78 +251,109 @@ impl Terms {
         version: Option<usize>,
         asked: NaiveDate,
     ) -> Vec<(usize, Given)> {
-        let facts = &self.vocabulary.facts;
-        let mut known: Vec<(usize, Given)> = given.to_vec();
-        let mut open: Vec<usize> = (0..facts.len())
-            .filter(|&f| facts[f].breach_of.is_some() && !given.iter().any(|&(g, _)| g == f))
+        let open: HashMap<&str, usize> = self
+            .breach_facts()
+            .filter(|&(f, _)| !given.iter().any(|&(g, _)| g == f))
+            .map(|(f, id)| (id, f))
             .collect();
-        let mut derived = Vec::new();
-        // A breach may depend on another: each pass settles those whose
-        // inputs are settled, until a pass settles none.
-        while !open.is_empty() {
-            let before = open.len();
-            open.retain(|&fact| {
-                let rule = facts[fact].breach_of.as_deref().expect("filtered above");
-                match self.first_overdue(rule, &known, readings, version, asked) {
-                    Some(given) => {
-                        known.push((fact, given));
-                        derived.push((fact, given));
-                        false
-                    }
-                    None => true,
+        if open.is_empty() {
+            return Vec::new();
+        }
+        // The overdue pieces of each open duty, in the versions in scope.
+        let mut pieces: HashMap<usize, Vec<(usize, &super::Rule)>> = HashMap::new();
+        for (v, version_rules) in self.versions.iter().enumerate() {
+            if version.is_some_and(|only| only != v) {
+                continue;
+            }
+            for rule in version_rules
+                .rules
+                .iter()
+                .filter(|r| r.effect == Effect::Overdue)
+            {
+                if let Some(&fact) = open.get(written_id(self, rule)) {
+                    pieces.entry(fact).or_default().push((v, rule));
                 }
+            }
+        }
+        // Settle each breach after the open breaches its pieces depend on
+        // (Kahn's order); one in a cycle is never settled: it stays unknown.
+        let mut facts: Vec<usize> = open.values().copied().collect();
+        facts.sort_unstable();
+        let is_open: HashSet<usize> = facts.iter().copied().collect();
+        let mut waits_on: HashMap<usize, usize> = HashMap::new();
+        let mut needed_by: HashMap<usize, Vec<usize>> = HashMap::new();
+        for &fact in &facts {
+            let mut needs: Vec<usize> = pieces
+                .get(&fact)
+                .into_iter()
+                .flatten()
+                .flat_map(|(_, r)| r.condition.iter().map(|&(f, _)| f))
+                .filter(|f| is_open.contains(f))
+                .collect();
+            needs.sort_unstable();
+            needs.dedup();
+            waits_on.insert(fact, needs.len());
+            for need in needs {
+                needed_by.entry(need).or_default().push(fact);
+            }
+        }
+        let mut ready: Vec<usize> = facts.iter().copied().filter(|f| waits_on[f] == 0).collect();
+        let mut known: HashMap<usize, Given> = given.iter().copied().collect();
+        let mut derived = Vec::new();
+        while let Some(fact) = ready.pop() {
+            let found = pieces.get(&fact).map_or(Some(Given::Happened(false)), |p| {
+                self.first_overdue(p, &known, readings, version, asked)
             });
-            if open.len() == before {
-                break;
+            if let Some(value) = found {
+                known.insert(fact, value);
+                derived.push((fact, value));
+            }
+            for &next in needed_by.get(&fact).into_iter().flatten() {
+                let count = waits_on.get_mut(&next).expect("every open breach counted");
+                *count -= 1;
+                if *count == 0 {
+                    ready.push(next);
+                }
             }
         }
         derived.sort_by_key(|&(fact, _)| fact);
         derived
     }
 
-    /// The first day duty `id` is overdue given `known`, or `None` when the
-    /// facts known leave it open.
+    /// The first day one of a duty's overdue `pieces` applies given `known`,
+    /// or `None` when the facts known leave it open.
     fn first_overdue(
         &self,
-        id: &str,
-        known: &[(usize, Given)],
+        pieces: &[(usize, &super::Rule)],
+        known: &HashMap<usize, Given>,
         readings: &[usize],
         version: Option<usize>,
         asked: NaiveDate,
     ) -> Option<Given> {
-        let in_scope: Vec<usize> = match version {
-            Some(v) => vec![v],
-            None => (0..self.versions.len()).collect(),
-        };
-        let pieces: Vec<(usize, &super::Rule)> = in_scope
+        let facts = &self.vocabulary.facts;
+        let mut used: Vec<usize> = pieces
             .iter()
-            .flat_map(|&v| {
-                self.versions[v]
-                    .rules
-                    .iter()
-                    .filter(move |r| r.effect == Effect::Overdue && piece_of(self, r, id))
-                    .map(move |r| (v, r))
-            })
+            .flat_map(|(_, r)| r.condition.iter().map(|&(f, _)| f))
             .collect();
-        if pieces.is_empty() {
-            return Some(Given::Happened(false));
-        }
+        used.sort_unstable();
+        used.dedup();
         // What applies changes only where a piece's dates start, a version
-        // takes effect, or a known event reaches one of its stages.
+        // takes effect, or an event the pieces test reaches one of its stages.
         let mut days: Vec<NaiveDate> = vec![NaiveDate::MIN];
         days.extend(pieces.iter().filter_map(|(_, r)| r.valid.from()));
         if version.is_none() {
             days.extend(self.versions.iter().map(|v| v.effective.date));
         }
-        for &(fact, value) in known {
-            let kind = &self.vocabulary.facts[fact].kind;
-            if let (Given::On(day), FactKind::Event { unit, offsets }) = (value, kind) {
+        for &fact in &used {
+            if let (Some(Given::On(day)), FactKind::Event { unit, offsets }) =
+                (known.get(&fact), &facts[fact].kind)
+            {
                 days.extend(offsets.iter().filter_map(|&amount| {
                     Offset {
                         amount,
                         unit: *unit,
                     }
-                    .after(day)
+                    .after(*day)
                 }));
             }
         }
@@ -299,20 +361,20 @@ impl Terms {
         days.sort_unstable();
         days.dedup();
         for day in days {
-            let mut facts = self.unknown_facts();
-            for &(fact, value) in known {
-                facts[fact] = value.classes_on(&self.vocabulary.facts[fact].kind, day);
-            }
+            let values = |fact: usize| match known.get(&fact) {
+                Some(value) => value.classes_on(&facts[fact].kind, day),
+                None => ValueSet::full(facts[fact].values.len()),
+            };
             let in_force = match version {
                 Some(v) => Some(v),
                 None => self.version_in_force(day),
             };
             let mut unknown = false;
-            for &(v, rule) in &pieces {
+            for &(v, rule) in pieces {
                 if Some(v) != in_force {
                     continue;
                 }
-                match applies(rule, &facts, readings, day) {
+                match applies(rule, &values, readings, day) {
                     Applies::Yes => return Some(Given::On(day)),
                     Applies::Unknown => unknown = true,
                     Applies::No => {}
