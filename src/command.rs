@@ -897,14 +897,26 @@ pub fn show(
     emit(out, &output)
 }
 
-/// `covenant export`: writes the embedded terms and seeds into `dir`.
+/// `covenant export`: writes the embedded terms and seeds into `dir`;
+/// `terms` (`--terms`) is refused, since only the built-in terms are exported.
 pub fn export(
+    terms: Option<&Path>,
     dir: &Path,
     force: bool,
     format: Format,
     out: &mut dyn Write,
 ) -> Result<(), CommandError> {
     only_formats("export", format, &[Format::Text, Format::Json])?;
+    if terms.is_some() {
+        return Err(Diagnostic::error(
+            "`covenant export` writes the built-in terms; --terms does not apply",
+            None,
+        )
+        .with_hint(Some(
+            "a terms directory is already files: copy it as it is".into(),
+        ))
+        .into());
+    }
     let report = crate::export::export(dir, force)
         .map_err(|error| Diagnostic::error(error.to_string(), None).with_hint(error.hint()))?;
     let output = match format {

@@ -145,9 +145,13 @@ pub fn export_files<'a>(
         }
         Err(error) => return Err(io_error("read", dir)(error)),
     }
+    // Everything in the way is found before anything is written.
+    for (relative, _) in &files {
+        write_inside(dir, Path::new(relative), None)?;
+    }
     let mut written = Vec::with_capacity(files.len());
     for (relative, bytes) in &files {
-        write_inside(dir, Path::new(relative), bytes)?;
+        write_inside(dir, Path::new(relative), Some(bytes))?;
         written.push(relative.clone());
     }
     Ok(ExportReport {
@@ -159,8 +163,9 @@ pub fn export_files<'a>(
 }
 
 /// Writes `bytes` to `dir/relative` (a plain path), creating the folders on
-/// the way as real directories and the file anew.
-fn write_inside(dir: &Path, relative: &Path, bytes: &[u8]) -> Result<(), ExportError> {
+/// the way as real directories and the file anew; with no bytes, only checks
+/// that nothing is in the way.
+fn write_inside(dir: &Path, relative: &Path, bytes: Option<&[u8]>) -> Result<(), ExportError> {
     let mut at: PathBuf = dir.to_path_buf();
     let mut names = relative.components().peekable();
     while let Some(name) = names.next() {
@@ -178,6 +183,8 @@ fn write_inside(dir: &Path, relative: &Path, bytes: &[u8]) -> Result<(), ExportE
                     path: at.display().to_string(),
                 });
             }
+            // Not there yet, so nothing inside it is in the way either.
+            (false, None) if bytes.is_none() => return Ok(()),
             (false, None) => fs::create_dir(&at).map_err(io_error("create", &at))?,
             (true, Some(metadata)) if metadata.is_dir() => {
                 return Err(ExportError::DirectoryInTheWay {
@@ -186,10 +193,15 @@ fn write_inside(dir: &Path, relative: &Path, bytes: &[u8]) -> Result<(), ExportE
             }
             // A file or a symbolic link: removed (a link itself, never what it
             // points at), so that the file is created anew below.
-            (true, Some(_)) => fs::remove_file(&at).map_err(io_error("replace", &at))?,
-            (true, None) => {}
+            (true, Some(_)) if bytes.is_some() => {
+                fs::remove_file(&at).map_err(io_error("replace", &at))?;
+            }
+            (true, _) => {}
         }
     }
+    let Some(bytes) = bytes else {
+        return Ok(());
+    };
     // `create_new` fails rather than follow a symbolic link put there since.
     let mut file = fs::OpenOptions::new()
         .write(true)

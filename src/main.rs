@@ -301,7 +301,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
             ANSWERED
         }
         Command::Export { dir, force } => {
-            command::export(&dir, force, format, out)?;
+            command::export(cli.terms.as_deref(), &dir, force, format, out)?;
             ANSWERED
         }
         Command::Test { files } => {

@@ -38,8 +38,8 @@ fn is_closer(c: char) -> bool {
 
 /// Words that a full stop follows without ending a sentence, lower case.
 const ABBREVIATIONS: &[&str] = &[
-    "approx", "co", "corp", "dr", "etc", "inc", "jr", "ltd", "mr", "mrs", "ms", "no", "prof", "sr",
-    "st", "vs",
+    "approx", "co", "corp", "dr", "etc", "inc", "jr", "ltd", "mr", "mrs", "ms", "prof", "sr", "st",
+    "vs",
 ];
 
 /// Whether the full stop at byte `dot` of `text` ends a sentence, judging by the
@@ -66,7 +66,16 @@ fn full_stop_ends_sentence(text: &str, dot: usize) -> bool {
     {
         return false;
     }
-    if ABBREVIATIONS.contains(&word.to_lowercase().as_str()) {
+    let lower = word.to_lowercase();
+    if ABBREVIATIONS.contains(&lower.as_str()) {
+        return false;
+    }
+    // `No. 5` is a number; `No. Microsoft …` is an answer.
+    if lower == "no"
+        && text[dot + 1..]
+            .trim_start()
+            .starts_with(|c: char| c.is_ascii_digit())
+    {
         return false;
     }
     // `1.` or `12.` opening a line is a list number, not the end of a sentence.
@@ -218,7 +227,7 @@ mod tests {
 
     #[test]
     fn abbreviations_initials_and_list_numbers_do_not_end_a_sentence() {
-        let text = "Mr. Smith of Acme Inc. met J. Doe in the U.S. on Monday and agreed.\n1. The quote here.";
+        let text = "Mr. Smith of Acme Inc. met J. Doe in the U.S. on Monday and agreed.\n1. The quote here. No. Clause No. 5 says so.";
         assert_eq!(
             shown(text, "met J. Doe"),
             (
@@ -227,6 +236,10 @@ mod tests {
             )
         );
         assert_eq!(shown(text, "quote"), ("1. The ".into(), " here.".into()));
+        assert_eq!(
+            shown(text, "Clause"),
+            (String::new(), " No. 5 says so.".into())
+        );
     }
 
     #[test]
