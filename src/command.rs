@@ -888,3 +888,60 @@ fn fact_json(fact: &crate::terms::Fact) -> serde_json::Value {
         }),
     }
 }
+
+/// `covenant show`: the rule called `id`, in `version` when given, else in
+/// every version that has one.
+pub fn show(
+    terms: &Terms,
+    id: &str,
+    version: Option<&str>,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), CommandError> {
+    only_formats("show", format, &[Format::Text, Format::Json])?;
+    let version = version
+        .map(|text| on_command_line("--version", text, query::parse_version(terms, text)))
+        .transpose()?;
+    let report = crate::show::report::show(terms, id, version).map_err(|error| {
+        InputError {
+            message: error.to_string(),
+            span: 0..id.len(),
+            hint: Some(error.hint()),
+        }
+        .on_command_line("RULE_ID", id)
+    })?;
+    let output = match format {
+        Format::Json => to_json(&report),
+        _ => crate::show::render::text(&report),
+    };
+    emit(out, &output)
+}
+
+/// `covenant export`: writes the embedded terms and seeds into `dir`;
+/// `terms` (`--terms`) is refused, since only the built-in terms are exported.
+pub fn export(
+    terms: Option<&Path>,
+    dir: &Path,
+    force: bool,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), CommandError> {
+    only_formats("export", format, &[Format::Text, Format::Json])?;
+    if terms.is_some() {
+        return Err(Diagnostic::error(
+            "`covenant export` writes the built-in terms; --terms does not apply",
+            None,
+        )
+        .with_hint(Some(
+            "a terms directory is already files: copy it as it is".into(),
+        ))
+        .into());
+    }
+    let report = crate::export::export(dir, force)
+        .map_err(|error| Diagnostic::error(error.to_string(), None).with_hint(error.hint()))?;
+    let output = match format {
+        Format::Json => to_json(&report),
+        _ => crate::export::render(&report),
+    };
+    emit(out, &output)
+}

@@ -176,6 +176,36 @@ that shows it. Warnings the terms expect are explained with [[explained]] in voc
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 the terms cannot be loaded (or the check passes --max-cases)."
     )]
     Check,
+    /// Show one rule: what it says, its dates, condition, overrides, reading, note, and each passage it cites in its sentence.
+    #[command(
+        after_help = "A rule in several versions is shown once for each (in version order) unless --version picks one. \
+Each citation is shown in the sentence of its seed that holds it, the quote between « and ».\n\n\
+Examples:\n  covenant show new.host.any_cloud\n  covenant --terms examples/common-paper-csa/terms show content.only_as_needed --version csa-2.1\n  \
+covenant show old.agi.dissolve.hosting --format json"
+    )]
+    Show {
+        /// The rule's id, as `ask` names it, e.g. `new.host.any_cloud`.
+        #[arg(value_name = "RULE_ID")]
+        id: String,
+        /// Show the rule of this version only, e.g. `old`.
+        #[arg(long, value_name = "V")]
+        version: Option<String>,
+    },
+    /// Write the built-in terms and seeds to a directory, to read, change or load with --terms DIR/terms.
+    #[command(
+        after_help = "Writes exactly the files embedded in the binary, as DIR/terms/*.toml and DIR/seeds/*, \
+creating DIR if it is missing. A DIR with anything in it is refused (exit 2) unless --force, which writes \
+over the exported files and leaves every other file alone.\n\n\
+Examples:\n  covenant export my-terms\n  covenant --terms my-terms/terms check"
+    )]
+    Export {
+        /// The directory to write into.
+        #[arg(value_name = "DIR")]
+        dir: PathBuf,
+        /// Write into a directory that is not empty, over the files of the same names.
+        #[arg(long)]
+        force: bool,
+    },
     /// Check the expectations in scenario files; exit 1 if any fails.
     Test {
         /// Scenario files (TOML with [[question]] entries).
@@ -264,6 +294,14 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
                 max_cases: cli.max_cases,
             };
             command::timeline(&load()?, &args, format, out)?;
+            ANSWERED
+        }
+        Command::Show { id, version } => {
+            command::show(&load()?, &id, version.as_deref(), format, out)?;
+            ANSWERED
+        }
+        Command::Export { dir, force } => {
+            command::export(cli.terms.as_deref(), &dir, force, format, out)?;
             ANSWERED
         }
         Command::Test { files } => {

@@ -27,7 +27,7 @@ pub use condition::{
 };
 pub use error::{LoadError, LoadErrorKind, LoadErrors};
 pub use load::{MAX_FILE_BYTES, MAX_RULES, load, load_for_check, locate_in_string};
-pub use source::{TermsSource, embedded_seed_names};
+pub use source::{TermsSource, embedded_files, embedded_seed_names};
 
 use crate::diagnostic::Location;
 use crate::interval::DateInterval;

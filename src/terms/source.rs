@@ -14,6 +14,19 @@ pub fn embedded_seed_names() -> impl Iterator<Item = &'static str> {
     embedded::EMBEDDED_SEEDS.iter().map(|(name, _)| *name)
 }
 
+/// Every file embedded in the binary, as (path relative to the crate's root,
+/// bytes): `terms/*.toml`, then the files of `seeds/`, each in name order.
+/// `covenant export` writes exactly these.
+pub fn embedded_files() -> impl Iterator<Item = (String, &'static [u8])> {
+    let terms = embedded::EMBEDDED_TERMS
+        .iter()
+        .map(|(name, bytes)| (format!("terms/{name}"), *bytes));
+    let seeds = embedded::EMBEDDED_SEEDS
+        .iter()
+        .map(|(name, bytes)| (format!("seeds/{name}"), *bytes));
+    terms.chain(seeds)
+}
+
 /// Where to read an agreement's terms from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TermsSource {
