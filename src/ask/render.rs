@@ -404,6 +404,15 @@ fn side_by_side(out: &mut String, report: &AskReport) {
     out.push('\n');
 }
 
+/// The answer on a date no version is in force, naming the nearest versions.
+pub fn no_agreement_line(none: &crate::ask::report::NoVersionInForce) -> String {
+    format!(
+        "  no agreement in force on {}: {}",
+        none.date,
+        none.between()
+    )
+}
+
 /// Renders an answer for people: a table of verdicts, the deciding rules with
 /// their passages, and a warning for every dispute that touches the answer.
 pub fn ask(report: &AskReport) -> String {
@@ -419,6 +428,9 @@ pub fn ask(report: &AskReport) -> String {
         let _ = write!(out, ", with {}", known.join(", "));
     }
     out.push('\n');
+    if let Some(none) = &report.no_agreement {
+        let _ = writeln!(out, "\n{}", no_agreement_line(none));
+    }
     if report.versions.len() > 1 {
         side_by_side(&mut out, report);
     }
@@ -668,6 +680,9 @@ pub fn position(report: &crate::ask::report::PositionReport) -> String {
     let Some(first) = report.actions.first() else {
         return out;
     };
+    if let Some(none) = &first.no_agreement {
+        let _ = writeln!(out, "\n{}", no_agreement_line(none));
+    }
     for (slot, version) in first.versions.iter().enumerate() {
         let _ = writeln!(out, "\n{}\n", version_heading(first, version));
         let mut rows: Vec<(u8, usize, String, String)> = Vec::new();
