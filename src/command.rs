@@ -1086,12 +1086,14 @@ pub fn timeline(
     emit(out, &output)
 }
 
-/// `covenant check`: loads the terms leniently and checks them; `Ok(passed)`.
+/// `covenant check`: loads the terms leniently and checks them; `Ok(passed)`,
+/// where with `deny_warnings` an unexplained warning fails as an error does.
 /// Terms that cannot be loaded at all are bad input (exit 2).
 pub fn check(
     dir: Option<&Path>,
     format: Format,
     max_cases: u64,
+    deny_warnings: bool,
     out: &mut dyn Write,
 ) -> Result<bool, CommandError> {
     only_formats("check", format, &[Format::Text, Format::Json])?;
@@ -1105,12 +1107,22 @@ pub fn check(
         &mut Budget::new(max_cases),
     )
     .map_err(|e| too_large(&e))?;
+    let denied = deny_warnings && report.passed() && !report.passed_denying_warnings();
     let output = match format {
         Format::Json => to_json(&report),
+        _ if denied => format!(
+            "{}--deny-warnings: {} warning(s) not explained in the terms fail the check\n",
+            crate::check::render::text(&report),
+            report.warnings
+        ),
         _ => crate::check::render::text(&report),
     };
     emit(out, &output)?;
-    Ok(report.passed())
+    Ok(if deny_warnings {
+        report.passed_denying_warnings()
+    } else {
+        report.passed()
+    })
 }
 
 /// A fact for `actions --format json`: a choice lists its values; a number

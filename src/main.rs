@@ -179,9 +179,13 @@ version's life, a dispute whose readings never change an answer, an action, fact
 uses. Each comes with its location and, where there is one, a witness: a `covenant ask` command \
 that shows it. Warnings the terms expect are explained with [[explained]] in vocabulary.toml.",
         after_help = "Examples:\n  covenant check\n  covenant --terms examples/lease/terms check\n  covenant check --format json\n\n\
-Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 the terms cannot be loaded (or the check passes --max-cases)."
+Exit codes: 0 no errors (warnings allowed, unless --deny-warnings), 1 errors found (or, with --deny-warnings, a warning not explained), 2 the terms cannot be loaded (or the check passes --max-cases)."
     )]
-    Check,
+    Check {
+        /// Fail (exit 1) on any warning the terms do not explain with [[explained]], as on an error.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
     /// Check the expectations in scenario files; exit 1 if any fails.
     #[command(
         after_help = "A question with neither `expect` nor `expect_rule` is skipped. A question that cannot be \
@@ -221,10 +225,11 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
         return Err(command::only_test_writes_junit().into());
     }
     Ok(match cli.command {
-        Command::Check => code(command::check(
+        Command::Check { deny_warnings } => code(command::check(
             cli.terms.as_deref(),
             format,
             cli.max_cases,
+            deny_warnings,
             out,
         )?),
         Command::Ask {

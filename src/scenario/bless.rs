@@ -259,6 +259,7 @@ fn bless_party(
         .get_mut("expect")
         .and_then(Item::as_table_like_mut)
         .expect("`expect` was made a table just above");
+    let mut added = false;
     let blessings = seen
         .into_iter()
         .map(|(question, s)| {
@@ -266,6 +267,7 @@ fn bless_party(
             let blessed = match s {
                 Err(why) => Blessed::NotBlessed(why),
                 Ok(verdict) => {
+                    added |= !by_action.contains_key(action);
                     if set_string(by_action, action, &verdict) || single.is_some() {
                         Blessed::Written(format!("expect.\"{action}\" = \"{verdict}\""))
                     } else {
@@ -281,8 +283,9 @@ fn bless_party(
         .and_then(Item::as_value_mut)
         .and_then(Value::as_inline_table_mut)
     {
-        // A table made here gets the usual spacing; one the author wrote keeps theirs.
-        if created {
+        // A table made or grown here gets the usual spacing; one the author
+        // wrote keeps theirs while only its values change.
+        if created || added {
             inline.fmt();
         }
     }
