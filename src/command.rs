@@ -328,13 +328,8 @@ fn request_from_flags(
     }
 }
 
-fn answer(
-    terms: &Terms,
-    request: &AskRequest,
-    on_text: &str,
-    max_cases: u64,
-) -> Result<AskReport, BadInput> {
-    answer_as(terms, request, on_text, max_cases, None)
+fn answer(terms: &Terms, request: &AskRequest, max_cases: u64) -> Result<AskReport, BadInput> {
+    answer_as(terms, request, max_cases, None)
 }
 
 /// [`answer`] for a question of a scenario file: an error past the budget
@@ -342,7 +337,6 @@ fn answer(
 fn answer_as(
     terms: &Terms,
     request: &AskRequest,
-    on_text: &str,
     max_cases: u64,
     scenario: Option<(&'static str, &scenario::ScenarioQuestion)>,
 ) -> Result<AskReport, BadInput> {
@@ -364,21 +358,12 @@ fn answer_as(
                 .into()
             }
         },
-        error => ask_error(error, on_text),
     })
 }
 
-/// The error a user sees when `ask` cannot answer: no version in force on
-/// the date `--on` gave (`on_text`), or an answer past the budget.
-fn ask_error(error: AskError, on_text: &str) -> BadInput {
+/// The error a user sees when `ask` cannot answer: an answer past the budget.
+fn ask_error(error: AskError) -> BadInput {
     match error {
-        AskError::NoVersionInForce(error) => InputError {
-            message: error.to_string(),
-            span: 0..on_text.len(),
-            hint: Some(error.hint.clone()),
-        }
-        .on_command_line("--on", on_text)
-        .into(),
         AskError::TooLarge(error) => too_large(&error),
     }
 }
@@ -404,16 +389,9 @@ pub fn ask(
         let questions = scenario::load(terms, &file)?;
         let mut reports = Vec::new();
         for question in &questions {
-            let on = question.request.date.to_string();
             reports.push((
                 question.name.clone(),
-                answer_as(
-                    terms,
-                    &question.request,
-                    &on,
-                    max_cases,
-                    Some(("ask", question)),
-                )?,
+                answer_as(terms, &question.request, max_cases, Some(("ask", question)))?,
             ));
         }
         let output = match format {
@@ -439,17 +417,16 @@ pub fn ask(
             .into());
     };
     let (request, each) = request_from_flags(terms, query_text, args)?;
-    let on = args.on.clone().unwrap_or_else(|| request.date.to_string());
     if let Some(actions) = each {
         let report = report::position(terms, &request, &actions, &mut Budget::new(max_cases))
-            .map_err(|error| ask_error(error, &on))?;
+            .map_err(ask_error)?;
         let output = match format {
             Format::Json => to_json(&report),
             Format::Text | Format::Markdown | Format::Svg => render::position(&report),
         };
         return emit(out, &output);
     }
-    let report = answer(terms, &request, &on, max_cases)?;
+    let report = answer(terms, &request, max_cases)?;
     let output = match format {
         Format::Json => to_json(&report),
         Format::Text | Format::Markdown | Format::Svg => render::ask(&report),
@@ -464,64 +441,352 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
     text
 }
 
-/// `covenant test`: checks every question with an expectation; `Ok(all_passed)`.
+/// What `covenant test` was given.
+#[derive(Debug, Clone)]
+pub struct TestArgs {
+    /// The scenario files.
+    pub files: Vec<PathBuf>,
+    /// `--filter TEXT`: only the questions whose name contains TEXT.
+    pub filter: Option<String>,
+    /// `--list`: list the questions instead of asking them.
+    pub list: bool,
+    /// `--bless`: write the answers into the files as their expectations.
+    pub bless: bool,
+    /// `--max-cases`: the budget of cases for each question.
+    pub max_cases: u64,
+}
+
+/// The formats `covenant test` writes: those of every command, or JUnit XML.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TestFormat {
+    /// `--format text` or `json` (others are refused).
+    Plain(Format),
+    /// `--format junit`: a JUnit XML report, for CI systems.
+    Junit,
+}
+
+/// The error for `--format junit` given to a command other than `test`.
+pub fn only_test_writes_junit() -> BadInput {
+    Diagnostic::error("only `covenant test` writes --format junit", None)
+        .with_hint(Some(
+            "choose text or json (diff also writes markdown, timeline svg)".into(),
+        ))
+        .into()
+}
+
+/// A question a scenario file lists, for `--list`.
+#[derive(Debug, Clone, serde::Serialize)]
+struct Listed {
+    name: String,
+    query: String,
+    on: chrono::NaiveDate,
+    location: String,
+}
+
+/// A whole file that cannot be read as questions, as a result of the run.
+fn file_error(path: &Path, diagnostic: &Diagnostic) -> TestResult {
+    TestResult::error(&scenario::QuestionError {
+        name: path.display().to_string(),
+        location: diagnostic.location.clone().unwrap_or_else(|| {
+            crate::diagnostic::Location::new(
+                &crate::diagnostic::SourceFile::new(path.display().to_string(), ""),
+                0..0,
+            )
+        }),
+        index: 0,
+        diagnostics: vec![diagnostic.clone()],
+    })
+}
+
+/// `covenant test`: asks every question of the scenario files and holds each
+/// answer against its expectations (`--list`: lists them; `--bless`: writes
+/// the answers in as expectations); `Ok(all_held)`. A question that cannot be
+/// asked is reported with the others, then as bad input (exit 2).
 pub fn test(
     terms: &Terms,
-    files: &[PathBuf],
-    format: Format,
-    max_cases: u64,
+    args: &TestArgs,
+    format: TestFormat,
     out: &mut dyn Write,
 ) -> Result<bool, CommandError> {
-    only_formats("test", format, &[Format::Text, Format::Json])?;
-    let mut results: Vec<TestResult> = Vec::new();
-    let mut errors = Vec::new();
-    for path in files {
-        let file = scenario::read(path)?;
-        match scenario::load(terms, &file) {
-            Ok(questions) => {
-                for question in &questions {
-                    if question.expect.is_none() && question.expect_rule.is_none() {
-                        continue;
-                    }
-                    let on = question.request.date.to_string();
-                    let report = answer_as(
-                        terms,
-                        &question.request,
-                        &on,
-                        max_cases,
-                        Some(("test", question)),
-                    )?;
-                    results.push(scenario::check(question, &report));
-                }
+    if let TestFormat::Plain(format) = format {
+        only_formats("test", format, &[Format::Text, Format::Json])?;
+    }
+    if args.bless && format == TestFormat::Junit {
+        return Err(
+            Diagnostic::error("`covenant test --bless` cannot write --format junit", None)
+                .with_hint(Some("choose text or json".into()))
+                .into(),
+        );
+    }
+    let mut files: Vec<(String, Vec<TestResult>)> = Vec::new();
+    let mut listed: Vec<Listed> = Vec::new();
+    let mut blessed: Vec<(String, Vec<scenario::bless::Blessing>)> = Vec::new();
+    let mut diagnostics: Vec<Diagnostic> = Vec::new();
+    let mut filtered_out = 0usize;
+    for path in &args.files {
+        let name = path.display().to_string();
+        let loaded = scenario::read(path).and_then(|file| scenario::load_each(terms, &file));
+        let scenario = match loaded {
+            Ok(scenario) => scenario,
+            Err(diagnostic) => {
+                files.push((name, vec![file_error(path, &diagnostic)]));
+                diagnostics.push(diagnostic);
+                continue;
             }
-            Err(mut found) => errors.append(&mut found),
-        }
-    }
-    if !errors.is_empty() {
-        return Err(BadInput::from(errors).into());
-    }
-    let failed = results.iter().filter(|r| !r.passed).count();
-    let passed = results.len() - failed;
-    let output = match format {
-        Format::Json => to_json(&json!({ "passed": passed, "failed": failed, "results": results })),
-        Format::Text | Format::Markdown | Format::Svg => {
-            let mut text = String::new();
-            for result in &results {
-                if result.passed {
-                    text.push_str(&format!("ok      {}\n", result.name));
+        };
+        let selected = |question_name: &str| {
+            args.filter
+                .as_deref()
+                .is_none_or(|text| question_name.contains(text))
+        };
+        let mut results = Vec::new();
+        let mut answers = Vec::new();
+        let mut errors = scenario.errors.iter().peekable();
+        for (at, question) in scenario.questions.iter().enumerate() {
+            // Questions that cannot be asked take their place in file order.
+            while let Some(error) = errors.next_if(|e| e.index < question.index) {
+                if selected(&error.name) {
+                    results.push(TestResult::error(error));
+                    diagnostics.extend(error.diagnostics.iter().cloned());
                 } else {
-                    text.push_str(&format!("FAILED  {}  ({})\n", result.name, result.location));
-                    for problem in &result.problems {
-                        text.push_str(&format!("          {problem}\n"));
-                    }
+                    filtered_out += 1;
                 }
             }
-            text.push_str(&format!("\n{passed} passed, {failed} failed\n"));
+            if !selected(&question.name) {
+                filtered_out += 1;
+                continue;
+            }
+            if args.list {
+                listed.push(Listed {
+                    name: question.name.clone(),
+                    query: question.request.text.clone(),
+                    on: question.request.date,
+                    location: question.location.to_string(),
+                });
+                continue;
+            }
+            if !args.bless && !scenario::check::expects_something(question) {
+                results.push(TestResult::skipped(question));
+                continue;
+            }
+            match answer_as(
+                terms,
+                &question.request,
+                args.max_cases,
+                Some(("test", question)),
+            ) {
+                Ok(report) => {
+                    results.push(scenario::check(question, &report));
+                    answers.push((at, report));
+                }
+                Err(bad) => {
+                    results.push(TestResult::error(&scenario::QuestionError {
+                        name: question.name.clone(),
+                        location: question.location.clone(),
+                        index: question.index,
+                        diagnostics: bad.diagnostics.clone(),
+                    }));
+                    diagnostics.extend(bad.diagnostics);
+                }
+            }
+        }
+        for error in errors {
+            if selected(&error.name) {
+                results.push(TestResult::error(error));
+                diagnostics.extend(error.diagnostics.iter().cloned());
+            } else {
+                filtered_out += 1;
+            }
+        }
+        if args.bless {
+            let answered: Vec<(usize, &AskReport)> =
+                answers.iter().map(|(at, report)| (*at, report)).collect();
+            let (text, blessings) =
+                scenario::bless::bless(&name, &scenario.file.text, &scenario.questions, &answered)
+                    .map_err(|e| Diagnostic::error(e.to_string(), None))?;
+            if text != scenario.file.text {
+                std::fs::write(path, text).map_err(|e| {
+                    Diagnostic::error(format!("cannot write scenario file `{name}`: {e}"), None)
+                })?;
+            }
+            blessed.push((name.clone(), blessings));
+        }
+        files.push((name, results));
+    }
+    let ran: usize = files.iter().map(|(_, r)| r.len()).sum::<usize>() + listed.len();
+    if let (Some(text), 0, true) = (&args.filter, ran, diagnostics.is_empty()) {
+        return Err(Diagnostic::error(
+            format!("no question's name contains `{text}`"),
+            None,
+        )
+        .with_hint(Some(
+            "`covenant test --list FILE` lists the questions; --filter matches part of a name, case and all"
+                .into(),
+        ))
+        .into());
+    }
+    let filtered = if filtered_out > 0 {
+        format!(", {filtered_out} filtered out")
+    } else {
+        String::new()
+    };
+    let (output, held) = if args.list {
+        test_list(&listed, filtered_out, &filtered, format)
+    } else if args.bless {
+        test_bless(&blessed, format)
+    } else {
+        test_results(&files, filtered_out, &filtered, format)
+    };
+    emit(out, &output)?;
+    if !diagnostics.is_empty() {
+        return Err(BadInput::from(diagnostics).into());
+    }
+    Ok(held)
+}
+
+/// `--list`: each question's name, query and date.
+fn test_list(
+    listed: &[Listed],
+    filtered_out: usize,
+    filtered: &str,
+    format: TestFormat,
+) -> (String, bool) {
+    let output = match format {
+        TestFormat::Plain(Format::Json) => {
+            to_json(&json!({ "questions": listed, "filtered_out": filtered_out }))
+        }
+        _ => {
+            let mut text = String::new();
+            for question in listed {
+                text.push_str(&format!(
+                    "{} — {} on {}\n",
+                    question.name, question.query, question.on
+                ));
+            }
+            let plural = if listed.len() == 1 { "" } else { "s" };
+            text.push_str(&format!("\n{} question{plural}{filtered}\n", listed.len()));
             text
         }
     };
-    emit(out, &output)?;
-    Ok(failed == 0)
+    (output, true)
+}
+
+/// `--bless`: what was written into each file.
+fn test_bless(
+    blessed: &[(String, Vec<scenario::bless::Blessing>)],
+    format: TestFormat,
+) -> (String, bool) {
+    use scenario::bless::Blessed;
+    let not_blessed = blessed
+        .iter()
+        .flat_map(|(_, b)| b)
+        .filter(|b| matches!(b.blessed, Blessed::NotBlessed(_)))
+        .count();
+    let output = match format {
+        TestFormat::Plain(Format::Json) => to_json(&json!({
+            "files": blessed.iter().map(|(file, blessings)| json!({
+                "file": file,
+                "questions": blessings.iter().map(|b| {
+                    let (status, detail) = match &b.blessed {
+                        Blessed::Written(said) => ("written", Some(said)),
+                        Blessed::Unchanged => ("unchanged", None),
+                        Blessed::NotBlessed(why) => ("not_blessed", Some(why)),
+                    };
+                    json!({ "name": b.name, "location": b.location, "status": status, "detail": detail })
+                }).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        })),
+        _ => {
+            let mut text = String::new();
+            for (file, blessings) in blessed {
+                let mut written = 0;
+                for blessing in blessings {
+                    match &blessing.blessed {
+                        Blessed::Written(said) => {
+                            written += 1;
+                            text.push_str(&format!("blessed      {}\n    {said}\n", blessing.name));
+                        }
+                        Blessed::Unchanged => {
+                            text.push_str(&format!("unchanged    {}\n", blessing.name))
+                        }
+                        Blessed::NotBlessed(why) => text.push_str(&format!(
+                            "NOT BLESSED  {}  ({})\n    {why}\n",
+                            blessing.name, blessing.location
+                        )),
+                    }
+                }
+                let unchanged = blessings
+                    .iter()
+                    .filter(|b| b.blessed == Blessed::Unchanged)
+                    .count();
+                let left = blessings.len() - written - unchanged;
+                text.push_str(&format!(
+                    "\n{file}: {written} blessed, {unchanged} unchanged, {left} not blessed\n"
+                ));
+            }
+            text
+        }
+    };
+    (output, not_blessed == 0)
+}
+
+/// The results of a run, in the format asked for.
+fn test_results(
+    files: &[(String, Vec<TestResult>)],
+    filtered_out: usize,
+    filtered: &str,
+    format: TestFormat,
+) -> (String, bool) {
+    use scenario::Status;
+    let results: Vec<&TestResult> = files.iter().flat_map(|(_, r)| r).collect();
+    let count = |status: Status| results.iter().filter(|r| r.status == status).count();
+    let (passed, failed, skipped, errors) = (
+        count(Status::Passed),
+        count(Status::Failed),
+        count(Status::Skipped),
+        count(Status::Error),
+    );
+    let output = match format {
+        TestFormat::Junit => scenario::junit::report(files),
+        TestFormat::Plain(Format::Json) => to_json(&json!({
+            "passed": passed,
+            "failed": failed,
+            "skipped": skipped,
+            "errors": errors,
+            "filtered_out": filtered_out,
+            "results": results,
+        })),
+        TestFormat::Plain(_) => {
+            let mut text = String::new();
+            for result in &results {
+                let (label, located) = match result.status {
+                    Status::Passed => ("ok     ", false),
+                    Status::Skipped => ("skipped", false),
+                    Status::Failed => ("FAILED ", true),
+                    Status::Error => ("ERROR  ", true),
+                };
+                if located {
+                    text.push_str(&format!("{label} {}  ({})\n", result.name, result.location));
+                    for problem in &result.problems {
+                        text.push_str(&format!("          {problem}\n"));
+                    }
+                } else {
+                    text.push_str(&format!("{label} {}\n", result.name));
+                }
+            }
+            let mut summary = format!("{passed} passed, {failed} failed");
+            if skipped > 0 {
+                summary.push_str(&format!(", {skipped} skipped"));
+            }
+            if errors > 0 {
+                let plural = if errors == 1 { "" } else { "s" };
+                summary.push_str(&format!(", {errors} error{plural}"));
+            }
+            text.push_str(&format!("\n{summary}{filtered}\n"));
+            text
+        }
+    };
+    (output, failed == 0)
 }
 
 /// `covenant versions`: the versions, their dates and the evidence for each date.
@@ -841,12 +1106,14 @@ pub fn timeline(
     emit(out, &output)
 }
 
-/// `covenant check`: loads the terms leniently and checks them; `Ok(passed)`.
+/// `covenant check`: loads the terms leniently and checks them; `Ok(passed)`,
+/// where with `deny_warnings` an unexplained warning fails as an error does.
 /// Terms that cannot be loaded at all are bad input (exit 2).
 pub fn check(
     dir: Option<&Path>,
     format: Format,
     max_cases: u64,
+    deny_warnings: bool,
     out: &mut dyn Write,
 ) -> Result<bool, CommandError> {
     only_formats("check", format, &[Format::Text, Format::Json])?;
@@ -860,12 +1127,22 @@ pub fn check(
         &mut Budget::new(max_cases),
     )
     .map_err(|e| too_large(&e))?;
+    let denied = deny_warnings && report.passed() && !report.passed_denying_warnings();
     let output = match format {
         Format::Json => to_json(&report),
+        _ if denied => format!(
+            "{}--deny-warnings: {} warning(s) not explained in the terms fail the check\n",
+            crate::check::render::text(&report),
+            report.warnings
+        ),
         _ => crate::check::render::text(&report),
     };
     emit(out, &output)?;
-    Ok(report.passed())
+    Ok(if deny_warnings {
+        report.passed_denying_warnings()
+    } else {
+        report.passed()
+    })
 }
 
 /// A fact for `actions --format json`: a choice lists its values; a number

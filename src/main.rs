@@ -1,7 +1,9 @@
 //! The `covenant` command: parses arguments, calls the library, prints, exits.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use covenant::command::{self, AskArgs, CommandError, DiffArgs, Format, TimelineArgs};
+use covenant::command::{
+    self, AskArgs, CommandError, DiffArgs, Format, TestArgs, TestFormat, TimelineArgs,
+};
 use covenant::output::{self, Ending, Output};
 use std::io::Write;
 use std::path::PathBuf;
@@ -33,7 +35,7 @@ struct Cli {
     /// Load the agreement from this terms directory instead of the built-in terms.
     #[arg(long, global = true, value_name = "DIR")]
     terms: Option<PathBuf>,
-    /// Output for people (text) or for scripts (json); `diff` also writes markdown, `timeline` svg.
+    /// Output for people (text) or for scripts (json); `diff` also writes markdown, `timeline` svg, `test` junit.
     #[arg(long, global = true, value_enum, default_value_t = FormatArg::Text)]
     format: FormatArg,
     /// The most cases `check`, `diff`, `timeline`, `ask` and `test` may visit
@@ -52,6 +54,8 @@ enum FormatArg {
     Json,
     Markdown,
     Svg,
+    /// JUnit XML, for CI systems (`test` only).
+    Junit,
 }
 
 impl From<FormatArg> for Format {
@@ -61,6 +65,8 @@ impl From<FormatArg> for Format {
             FormatArg::Json => Format::Json,
             FormatArg::Markdown => Format::Markdown,
             FormatArg::Svg => Format::Svg,
+            // Only `test` writes JUnit XML (see `run`); its diagnostics are text.
+            FormatArg::Junit => Format::Text,
         }
     }
 }
@@ -173,9 +179,13 @@ version's life, a dispute whose readings never change an answer, an action, fact
 uses. Each comes with its location and, where there is one, a witness: a `covenant ask` command \
 that shows it. Warnings the terms expect are explained with [[explained]] in vocabulary.toml.",
         after_help = "Examples:\n  covenant check\n  covenant --terms examples/lease/terms check\n  covenant check --format json\n\n\
-Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 the terms cannot be loaded (or the check passes --max-cases)."
+Exit codes: 0 no errors (warnings allowed, unless --deny-warnings), 1 errors found (or, with --deny-warnings, a warning not explained), 2 the terms cannot be loaded (or the check passes --max-cases)."
     )]
-    Check,
+    Check {
+        /// Fail (exit 1) on any warning the terms do not explain with [[explained]], as on an error.
+        #[arg(long)]
+        deny_warnings: bool,
+    },
     /// Show one rule: what it says, its dates, condition, overrides, reading, note, and each passage it cites in its sentence.
     #[command(
         after_help = "A rule in several versions is shown once for each (in version order) unless --version picks one. \
@@ -207,10 +217,27 @@ Examples:\n  covenant export my-terms\n  covenant --terms my-terms/terms check"
         force: bool,
     },
     /// Check the expectations in scenario files; exit 1 if any fails.
+    #[command(
+        after_help = "A question with neither `expect` nor `expect_rule` is skipped. A question that cannot be \
+asked (a bad query, fact or date) is reported where it is written, the others still run, and the run exits 2.\n\n\
+Examples:\n  covenant test scenarios/news.toml\n  covenant test scenarios/news.toml --filter AWS\n  \
+covenant test scenarios/news.toml --list\n  covenant test scenarios/news.toml --format junit > report.xml\n  \
+covenant test --bless scenarios/news.toml\n\n\
+Exit codes: 0 every expectation held (or every question blessed), 1 one failed (or could not be blessed), 2 bad input."
+    )]
     Test {
         /// Scenario files (TOML with [[question]] entries).
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Run only the questions whose name contains TEXT (a `party.*` question's names end with each action).
+        #[arg(long, value_name = "TEXT")]
+        filter: Option<String>,
+        /// List the questions (name, query, date) without asking them.
+        #[arg(long, conflicts_with = "bless")]
+        list: bool,
+        /// Write each question's answers into its file as `expect` and `expect_rule`, changing nothing else.
+        #[arg(long)]
+        bless: bool,
     },
 }
 
@@ -224,11 +251,15 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
     let format = Format::from(cli.format);
     // `check` loads the terms itself, leniently; every other command loads them here.
     let load = || command::load_terms(cli.terms.as_deref());
+    if matches!(cli.format, FormatArg::Junit) && !matches!(cli.command, Command::Test { .. }) {
+        return Err(command::only_test_writes_junit().into());
+    }
     Ok(match cli.command {
-        Command::Check => code(command::check(
+        Command::Check { deny_warnings } => code(command::check(
             cli.terms.as_deref(),
             format,
             cli.max_cases,
+            deny_warnings,
             out,
         )?),
         Command::Ask {
@@ -304,8 +335,24 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
             command::export(cli.terms.as_deref(), &dir, force, format, out)?;
             ANSWERED
         }
-        Command::Test { files } => {
-            code(command::test(&load()?, &files, format, cli.max_cases, out)?)
+        Command::Test {
+            files,
+            filter,
+            list,
+            bless,
+        } => {
+            let args = TestArgs {
+                files,
+                filter,
+                list,
+                bless,
+                max_cases: cli.max_cases,
+            };
+            let format = match cli.format {
+                FormatArg::Junit => TestFormat::Junit,
+                _ => TestFormat::Plain(format),
+            };
+            code(command::test(&load()?, &args, format, out)?)
         }
     })
 }

@@ -792,7 +792,7 @@ fn timeline_agrees(agreement: &Agreement, second: i64) -> Result<(), TestCaseErr
                         .ok_or("the spans tile time")?;
                     let verdict = match &span.outcome {
                         SpanOutcome::Decided { verdict, .. } => *verdict,
-                        SpanOutcome::NoAgreement => return Err("no agreement under `all`".into()),
+                        SpanOutcome::NoAgreement { .. } => return Err("no agreement under `all`".into()),
                         SpanOutcome::DependsOnFacts { cases, .. } => {
                             let mut holding = Vec::new();
                             for case in cases {
@@ -1090,7 +1090,7 @@ fn open_timeline_agrees(agreement: &Agreement) -> Result<(), TestCaseError> {
                     .iter()
                     .map(|case| Branch::read(&with_world(&case.facts), case.verdict, None))
                     .collect(),
-                SpanOutcome::NoAgreement => {
+                SpanOutcome::NoAgreement { .. } => {
                     return Err(TestCaseError::fail("no agreement under `all`"));
                 }
             };

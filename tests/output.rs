@@ -340,8 +340,10 @@ fn a_scenario_file_over_the_size_limit_is_refused_without_reading_it_all() {
         );
         assert!(took < Duration::from_secs(10), "{args:?} took {took:?}");
     }
-    // At the limit exactly is allowed: a file of comments has no questions.
-    let at_limit = dir.write("at-limit.toml", "#".repeat(limit));
+    // At the limit exactly is allowed: one question, padded with a comment.
+    let question = "[[question]]\nname = \"q\"\nquery = \"openai.license_ip_to_others\"\non = \"2027-03-01\"\n#";
+    let padding = "#".repeat(limit - question.len());
+    let at_limit = dir.write("at-limit.toml", format!("{question}{padding}"));
     let run = covenant(&["test", &at_limit.display().to_string()]);
     assert_eq!(run.code, 0, "{}", run.stderr);
 }

@@ -122,7 +122,7 @@ fn day(text: &str) -> NaiveDate {
 fn span_verdict(terms: &Terms, outcome: &SpanOutcome, facts: &[usize]) -> Option<Verdict> {
     match outcome {
         SpanOutcome::Decided { verdict, .. } => Some(*verdict),
-        SpanOutcome::NoAgreement => None,
+        SpanOutcome::NoAgreement { .. } => None,
         SpanOutcome::DependsOnFacts { cases, .. } => {
             let holding: Vec<Verdict> = cases
                 .iter()

@@ -421,6 +421,15 @@ fn breach_lines(out: &mut String, breaches: &BTreeMap<String, String>, date: Nai
     }
 }
 
+/// The answer on a date no version is in force, naming the nearest versions.
+pub fn no_agreement_line(none: &crate::ask::report::NoVersionInForce) -> String {
+    format!(
+        "  no agreement in force on {}: {}",
+        none.date,
+        none.between()
+    )
+}
+
 /// Renders an answer for people: a table of verdicts, the deciding rules with
 /// their passages, and a warning for every dispute that touches the answer.
 pub fn ask(report: &AskReport) -> String {
@@ -437,6 +446,9 @@ pub fn ask(report: &AskReport) -> String {
     }
     out.push('\n');
     breach_lines(&mut out, &report.breaches, report.date);
+    if let Some(none) = &report.no_agreement {
+        let _ = writeln!(out, "\n{}", no_agreement_line(none));
+    }
     if report.versions.len() > 1 {
         side_by_side(&mut out, report);
     }
@@ -687,6 +699,9 @@ pub fn position(report: &crate::ask::report::PositionReport) -> String {
     let Some(first) = report.actions.first() else {
         return out;
     };
+    if let Some(none) = &first.no_agreement {
+        let _ = writeln!(out, "\n{}", no_agreement_line(none));
+    }
     for (slot, version) in first.versions.iter().enumerate() {
         let _ = writeln!(out, "\n{}\n", version_heading(first, version));
         let mut rows: Vec<(u8, usize, String, String)> = Vec::new();

@@ -31,8 +31,13 @@ pub struct AskReport {
     pub breaches: BTreeMap<String, String>,
     /// The readings given explicitly; every other dispute uses its default reading.
     pub readings: BTreeMap<String, String>,
-    /// One entry per version answered under.
+    /// One entry per version answered under; none when no version is in force
+    /// on the date (under `in-force`), which `no_agreement` then says.
     pub versions: Vec<VersionAnswers>,
+    /// Under `in-force`, on a date no version is in force: that, and the
+    /// versions nearest to the date. Absent from JSON when a version answered.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_agreement: Option<NoVersionInForce>,
 }
 
 /// Every action of a query such as `provider.*` answered on one date: a
@@ -102,9 +107,6 @@ pub enum Standing {
 /// Why `covenant ask` could not answer.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AskError {
-    /// No version is in force on the date (under `in-force`).
-    #[error(transparent)]
-    NoVersionInForce(#[from] NoVersionInForce),
     /// The answer needs more cases than the budget allows.
     #[error(transparent)]
     TooLarge(#[from] TooLarge),
@@ -297,14 +299,75 @@ pub struct AskRequest {
     pub readings: Vec<(usize, usize)>,
 }
 
-/// No version applies to the date asked about under `in-force`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("no version of the agreement is in force on {date}")]
+/// The answer on a date no version of the agreement is in force (under
+/// `in-force`): before the first version, in a gap between two, or after the
+/// last has ended. Not an error: "no agreement" is what the contract says then.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NoVersionInForce {
-    /// The date.
+    /// The date asked about.
     pub date: NaiveDate,
-    /// What to do instead.
-    pub hint: String,
+    /// The version that ended last on or before the date, if one did.
+    pub ended: Option<VersionEdge>,
+    /// The version that takes effect first after the date, if one does.
+    pub next: Option<VersionEdge>,
+}
+
+/// A version next to a date no version is in force: its id and the day it
+/// ended (for [`NoVersionInForce::ended`]) or takes effect (for [`NoVersionInForce::next`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VersionEdge {
+    /// The version's id.
+    pub version: String,
+    /// The day it was superseded, or the day it takes effect.
+    pub date: NaiveDate,
+}
+
+impl NoVersionInForce {
+    /// The versions nearest to `date`, on which none is in force.
+    pub fn on(terms: &Terms, date: NaiveDate) -> NoVersionInForce {
+        let ended = terms
+            .versions
+            .iter()
+            .filter_map(|v| Some((v.superseded.as_ref()?.date, v)))
+            .filter(|(end, _)| *end <= date)
+            // The latest end; of two ending the same day, the later in order.
+            .max_by_key(|(end, _)| *end)
+            .map(|(end, v)| VersionEdge {
+                version: v.id.clone(),
+                date: end,
+            });
+        let next = terms
+            .versions
+            .iter()
+            .filter(|v| v.effective.date > date)
+            // Versions are ordered by effective date: the first is the nearest.
+            .map(|v| VersionEdge {
+                version: v.id.clone(),
+                date: v.effective.date,
+            })
+            .next();
+        NoVersionInForce { date, ended, next }
+    }
+
+    /// Where the date stands between the versions, e.g. "`original` ended on
+    /// 2025-03-01 and `renewal` takes effect on 2025-06-01".
+    pub fn between(&self) -> String {
+        match (&self.ended, &self.next) {
+            (Some(ended), Some(next)) => format!(
+                "`{}` ended on {} and `{}` takes effect on {}",
+                ended.version, ended.date, next.version, next.date
+            ),
+            (None, Some(next)) => format!(
+                "the first version, `{}`, takes effect on {}",
+                next.version, next.date
+            ),
+            (Some(ended), None) => format!(
+                "the last version, `{}`, ended on {} and none follows it",
+                ended.version, ended.date
+            ),
+            (None, None) => "no version has dates around it".to_string(),
+        }
+    }
 }
 
 struct Builder<'t> {
@@ -825,19 +888,12 @@ pub fn ask(
         Under::Version(v) => vec![v],
         Under::InForce => match terms.version_in_force(request.date) {
             Some(v) => vec![v],
-            None => {
-                let first = &terms.versions[0];
-                return Err(NoVersionInForce {
-                    date: request.date,
-                    hint: format!(
-                        "the earliest version, `{}`, took effect on {}; pass `--under {}` to apply its terms anyway",
-                        first.id, first.effective.date, first.id
-                    ),
-                }
-                .into());
-            }
+            None => Vec::new(),
         },
     };
+    let no_agreement = versions
+        .is_empty()
+        .then(|| NoVersionInForce::on(terms, request.date));
     let mut readings = terms.default_readings();
     let mut given = vec![false; readings.len()];
     for &(dispute, reading) in &request.readings {
@@ -934,5 +990,6 @@ pub fn ask(
         breaches: named_facts(terms, &breaches),
         readings: named_readings(terms, &request.readings),
         versions: reports,
+        no_agreement,
     })
 }

@@ -103,6 +103,12 @@ impl CheckReport {
     pub fn passed(&self) -> bool {
         self.errors == 0
     }
+
+    /// Whether the terms passed `check --deny-warnings`: no errors and no
+    /// warnings the terms do not explain (explained ones do not count).
+    pub fn passed_denying_warnings(&self) -> bool {
+        self.passed() && self.warnings == 0
+    }
 }
 /// A point of the question space, by index.
 #[derive(Debug, Clone)]

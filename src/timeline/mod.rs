@@ -109,7 +109,12 @@ pub enum SpanOutcome {
         cases: Vec<FactCase>,
     },
     /// No version was in force (under `in-force` only).
-    NoAgreement,
+    NoAgreement {
+        /// The version that had ended just before, if one had.
+        ended: Option<String>,
+        /// The version that takes effect just after, if one does.
+        next: Option<String>,
+    },
 }
 
 /// One branch of a decision tree over unknown facts, and its verdict.
@@ -513,7 +518,13 @@ pub fn timeline(
             }
             let shown = match &current {
                 (Some(v), Some(outcome)) => span_outcome(terms, &terms.versions[*v], outcome),
-                _ => SpanOutcome::NoAgreement,
+                _ => {
+                    let none = crate::ask::report::NoVersionInForce::on(terms, date);
+                    SpanOutcome::NoAgreement {
+                        ended: none.ended.map(|edge| edge.version),
+                        next: none.next.map(|edge| edge.version),
+                    }
+                }
             };
             // A span that reads the same as the last (only rules it does
             // not name differ, such as the ones overridden) extends it.
@@ -602,7 +613,7 @@ impl SpanOutcome {
                 cases[0].verdict.to_string()
             }
             SpanOutcome::DependsOnFacts { facts, .. } => format!("depends on {}", facts.join(", ")),
-            SpanOutcome::NoAgreement => "no agreement".to_string(),
+            SpanOutcome::NoAgreement { .. } => "no agreement".to_string(),
         }
     }
 
@@ -661,7 +672,14 @@ impl SpanOutcome {
                     .collect::<Vec<_>>()
                     .join("; ")
             }
-            SpanOutcome::NoAgreement => "no version in force".to_string(),
+            SpanOutcome::NoAgreement { ended, next } => match (ended, next) {
+                (Some(ended), Some(next)) => {
+                    format!("no version in force: between `{ended}` and `{next}`")
+                }
+                (None, Some(next)) => format!("no version in force: before `{next}`"),
+                (Some(ended), None) => format!("no version in force: after `{ended}`"),
+                (None, None) => "no version in force".to_string(),
+            },
         }
     }
 }

@@ -55,7 +55,7 @@ fn colour(outcome: &SpanOutcome) -> &'static str {
             verdict_colour(cases[0].verdict)
         }
         SpanOutcome::DependsOnFacts { .. } => "#f0ad4e",
-        SpanOutcome::NoAgreement => "#e0e0e0",
+        SpanOutcome::NoAgreement { .. } => "#e0e0e0",
     }
 }
 

@@ -9,19 +9,28 @@
 //! under = "in-force"          # optional; `in-force`, `all` or a version id
 //! facts = { agi_achieved = true }
 //! readings = { microsoft_share_end = "after_2030" }
-//! expect = "permitted"        # optional: every answer must have this verdict
+//! expect = "permitted"        # optional: every answer must have this verdict,
+//!                              # or "no agreement" (no version in force that day)
 //!                              # (for `query = "party.*"`, a table by action:
 //!                              #  expect = { "party.action" = "required" })
 //! expect_rule = "new.host.any_cloud"  # optional: a deciding rule, or "default"
 //! ```
+//!
+//! This module reads the file into questions; [`check`] holds each answer
+//! against its question's expectations, [`bless`] writes the answers back as
+//! expectations, and [`junit`] reports a run as JUnit XML for CI systems.
 
-use crate::ask::report::{AskReport, AskRequest, DecidedBy, OutcomeReport};
+pub mod bless;
+pub mod check;
+pub mod junit;
+
+use crate::ask::report::AskRequest;
 use crate::diagnostic::{Diagnostic, Location, SourceFile};
 use crate::query::{self, Under};
 use crate::terms::raw::Ordered;
 use crate::terms::{MAX_FILE_BYTES, Terms};
 use crate::verdict::Verdict;
-use serde::Serialize;
+pub use check::{Mismatch, Status, TestResult, check};
 use std::fs::File;
 use std::io::Read;
 use std::path::Path;
@@ -55,6 +64,39 @@ struct RawQuestion {
     expect_rule: Option<Spanned<String>>,
 }
 
+/// What a question expects of every answer: a verdict, or that no version of
+/// the agreement is in force on the date (`expect = "no agreement"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expectation {
+    /// Every answer has this verdict.
+    Verdict(Verdict),
+    /// No version is in force on the date: the answer is "no agreement".
+    NoAgreement,
+}
+
+impl Expectation {
+    /// How a scenario file spells "no version in force".
+    pub const NO_AGREEMENT: &'static str = "no agreement";
+
+    /// Reads a verdict or `no agreement`.
+    pub fn parse(text: &str) -> Option<Expectation> {
+        if text == Self::NO_AGREEMENT {
+            return Some(Expectation::NoAgreement);
+        }
+        Verdict::parse(text).map(Expectation::Verdict)
+    }
+}
+
+impl std::fmt::Display for Expectation {
+    /// As a scenario file spells it.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Expectation::Verdict(verdict) => write!(f, "{verdict}"),
+            Expectation::NoAgreement => f.write_str(Self::NO_AGREEMENT),
+        }
+    }
+}
+
 /// One question of a scenario file, resolved against the terms.
 #[derive(Debug, Clone)]
 pub struct ScenarioQuestion {
@@ -62,12 +104,42 @@ pub struct ScenarioQuestion {
     pub name: String,
     /// What to ask.
     pub request: AskRequest,
-    /// The verdict every answer must have, if given.
-    pub expect: Option<Verdict>,
+    /// What every answer must be, if given.
+    pub expect: Option<Expectation>,
     /// A rule that must decide every answer (or `default`), if given.
     pub expect_rule: Option<String>,
     /// Where the question is written.
     pub location: Location,
+    /// Its place among the file's `[[question]]` entries, counted from 0.
+    pub index: usize,
+    /// For a question about `party.*`, the one action this entry asks about.
+    pub action: Option<String>,
+}
+
+/// A question of a scenario file that cannot be asked, and why.
+#[derive(Debug, Clone)]
+pub struct QuestionError {
+    /// The question's name.
+    pub name: String,
+    /// Where the question is written.
+    pub location: Location,
+    /// Its place among the file's `[[question]]` entries, counted from 0.
+    pub index: usize,
+    /// What is wrong, each located in the file.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A scenario file read question by question: the questions that can be
+/// asked, and the ones that cannot (a mistake in one spoils no other).
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// The file.
+    pub file: Arc<SourceFile>,
+    /// The questions that can be asked, in file order (a `party.*` question
+    /// is one entry per action).
+    pub questions: Vec<ScenarioQuestion>,
+    /// The questions that cannot, in file order.
+    pub errors: Vec<QuestionError>,
 }
 
 /// Reads a scenario file's text, refusing what the terms loader refuses: a file
@@ -152,30 +224,56 @@ fn special_file_kind(_: std::fs::FileType) -> &'static str {
     "a special file"
 }
 
-/// Reads a scenario file, reporting every mistake in it.
+/// Reads a scenario file, reporting every mistake in it: its questions only
+/// if every one of them can be asked.
 pub fn load(
     terms: &Terms,
     file: &Arc<SourceFile>,
 ) -> Result<Vec<ScenarioQuestion>, Vec<Diagnostic>> {
+    let scenario = load_each(terms, file).map_err(|error| vec![error])?;
+    if scenario.errors.is_empty() {
+        Ok(scenario.questions)
+    } else {
+        Err(scenario
+            .errors
+            .into_iter()
+            .flat_map(|error| error.diagnostics)
+            .collect())
+    }
+}
+
+/// Reads a scenario file question by question: a file that is not a list of
+/// questions is an error; a question with a mistake is set apart, located,
+/// and the others are kept.
+pub fn load_each(terms: &Terms, file: &Arc<SourceFile>) -> Result<Scenario, Diagnostic> {
     let raw: RawScenarioFile = toml::from_str(&file.text).map_err(|error| {
         let location = Location::new(file, error.span().unwrap_or(0..0));
-        vec![Diagnostic::error(
-            error.message().trim_end().to_string(),
-            Some(location),
-        )]
+        Diagnostic::error(error.message().trim_end().to_string(), Some(location))
     })?;
+    if raw.question.is_empty() {
+        return Err(Diagnostic::error(
+            format!("scenario file `{}` has no questions", file.name),
+            Some(Location::new(file, 0..0)),
+        )
+        .with_hint(Some(
+            "add a question: [[question]] with `name`, `query` and `on` (terms/README.md, Scenario files)".into(),
+        )));
+    }
     let mut questions = Vec::new();
     let mut errors = Vec::new();
-    for raw_question in raw.question {
+    for (index, raw_question) in raw.question.into_iter().enumerate() {
         let location = Location::new(file, raw_question.span());
         let raw_question = raw_question.into_inner();
         match resolve(terms, file, &raw_question) {
             Ok((many, resolved)) => {
                 for (request, expect) in resolved {
-                    let name = if many {
-                        format!("{}: {}", raw_question.name, request.text)
+                    let (name, action) = if many {
+                        (
+                            format!("{}: {}", raw_question.name, request.text),
+                            Some(request.text.clone()),
+                        )
                     } else {
-                        raw_question.name.clone()
+                        (raw_question.name.clone(), None)
                     };
                     questions.push(ScenarioQuestion {
                         name,
@@ -186,22 +284,29 @@ pub fn load(
                             .as_ref()
                             .map(|r| r.get_ref().clone()),
                         location: location.clone(),
+                        index,
+                        action,
                     });
                 }
             }
-            Err(mut found) => errors.append(&mut found),
+            Err(diagnostics) => errors.push(QuestionError {
+                name: raw_question.name.clone(),
+                location,
+                index,
+                diagnostics,
+            }),
         }
     }
-    if errors.is_empty() {
-        Ok(questions)
-    } else {
-        Err(errors)
-    }
+    Ok(Scenario {
+        file: Arc::clone(file),
+        questions,
+        errors,
+    })
 }
 
 /// One question per action asked (every action of the party for `party.*`,
 /// which the flag says), each with its expected verdict.
-type Resolved = (bool, Vec<(AskRequest, Option<Verdict>)>);
+type Resolved = (bool, Vec<(AskRequest, Option<Expectation>)>);
 
 fn resolve(
     terms: &Terms,
@@ -282,8 +387,11 @@ fn resolve(
         }
     }
     let verdict_at = |text: &str, span: std::ops::Range<usize>, errors: &mut Vec<Diagnostic>| {
-        Verdict::parse(text).or_else(|| {
-            let hint = query::suggest(text, "verdict", Verdict::NAMES);
+        Expectation::parse(text).or_else(|| {
+            let known = Verdict::NAMES
+                .into_iter()
+                .chain([Expectation::NO_AGREEMENT]);
+            let hint = query::suggest(text, "verdict", known);
             errors.push(
                 Diagnostic::error(
                     format!("unknown verdict `{text}`"),
@@ -295,7 +403,7 @@ fn resolve(
         })
     };
     // Expected verdicts: one for every answer, or by action for `party.*`.
-    let mut by_action: std::collections::BTreeMap<String, Verdict> = Default::default();
+    let mut by_action: std::collections::BTreeMap<String, Expectation> = Default::default();
     let expect = match raw.expect.as_ref().map(|e| (e.get_ref(), e.span())) {
         None => None,
         Some((toml::Value::String(text), span)) => verdict_at(text, span, &mut errors),
@@ -339,29 +447,9 @@ fn resolve(
             None
         }
     };
-    if let (Some(rule), Ok(Under::Version(v))) = (&raw.expect_rule, &under) {
-        let version = &terms.versions[*v];
-        if rule.get_ref() != "default" && version.rule_index(rule.get_ref()).is_none() {
-            let hint = query::suggest(
-                rule.get_ref(),
-                "rule",
-                version
-                    .rules
-                    .iter()
-                    .map(|r| r.id.0.as_str())
-                    .chain(["default"]),
-            );
-            errors.push(
-                Diagnostic::error(
-                    format!(
-                        "unknown rule `{}` in version `{}`",
-                        rule.get_ref(),
-                        version.id
-                    ),
-                    Some(Location::new(file, rule.span())),
-                )
-                .with_hint(Some(hint)),
-            );
+    if let (Some(rule), Ok(under)) = (&raw.expect_rule, &under) {
+        if let Some(error) = unknown_rule(terms, file, rule, under) {
+            errors.push(error);
         }
     }
     match (query, date, under) {
@@ -397,97 +485,44 @@ fn resolve(
     }
 }
 
-/// How one question fared against its expectations.
-#[derive(Debug, Clone, Serialize)]
-pub struct TestResult {
-    /// The question's name.
-    pub name: String,
-    /// `file:line:column` of the question.
-    pub location: String,
-    /// Whether every expectation held.
-    pub passed: bool,
-    /// What did not hold, one line each.
-    pub problems: Vec<String>,
-}
-
-/// Checks a report against a question's expectations.
-pub fn check(question: &ScenarioQuestion, report: &AskReport) -> TestResult {
-    let mut problems = Vec::new();
-    for version in &report.versions {
-        for answer in &version.answers {
-            let row: Vec<String> = answer
-                .params
-                .iter()
-                .map(|(k, v)| crate::ask::render::condition_text(k, v))
-                .collect();
-            let at = if row.is_empty() {
-                format!("under `{}`", version.version)
-            } else {
-                format!("for {} under `{}`", row.join(", "), version.version)
-            };
-            let decision = match &answer.outcome {
-                OutcomeReport::Decided { decision } => decision,
-                OutcomeReport::DependsOnFacts { facts, .. } => {
-                    if question.expect.is_some() || question.expect_rule.is_some() {
-                        let given: Vec<&String> = facts
-                            .iter()
-                            .filter(|f| report.facts.contains_key(*f))
-                            .collect();
-                        let why = if given.is_empty() {
-                            "which the question does not give".to_string()
-                        } else {
-                            let given: Vec<String> = given
-                                .iter()
-                                .map(|f| format!("{f} (given as {})", report.facts[*f]))
-                                .collect();
-                            format!(
-                                "which the question gives only in part: the day of {} still matters",
-                                given.join(", ")
-                            )
-                        };
-                        problems.push(format!(
-                            "{at}: the answer depends on {}, {why}",
-                            facts.join(", ")
-                        ));
-                    }
-                    continue;
-                }
-            };
-            if let Some(expected) = question.expect {
-                if decision.verdict != expected {
-                    let by = match decision.decided_by {
-                        DecidedBy::Default => "the default".to_string(),
-                        DecidedBy::Rule => format!("rule {}", decision.rules.join(", ")),
-                    };
-                    problems.push(format!(
-                        "{at}: expected {expected}, got {} (by {by})",
-                        decision.verdict
-                    ));
-                }
-            }
-            if let Some(rule) = &question.expect_rule {
-                let holds = if rule == "default" {
-                    decision.decided_by == DecidedBy::Default
-                } else {
-                    decision.rules.iter().any(|r| r == rule)
-                };
-                if !holds {
-                    let by = if decision.rules.is_empty() {
-                        "the default".to_string()
-                    } else {
-                        decision.rules.join(", ")
-                    };
-                    problems.push(format!(
-                        "{at}: expected rule {rule} to decide, but {by} decided"
-                    ));
-                }
-            }
+/// The error for an `expect_rule` that names no rule of the versions asked
+/// about (every version, unless the question names one), with the nearest.
+fn unknown_rule(
+    terms: &Terms,
+    file: &Arc<SourceFile>,
+    rule: &Spanned<String>,
+    under: &Under,
+) -> Option<Diagnostic> {
+    let wanted = rule.get_ref();
+    let versions: Vec<usize> = match under {
+        Under::Version(v) => vec![*v],
+        Under::InForce | Under::All => (0..terms.versions.len()).collect(),
+    };
+    if wanted == "default"
+        || versions
+            .iter()
+            .any(|&v| terms.versions[v].rule_index(wanted).is_some())
+    {
+        return None;
+    }
+    let mut known: Vec<&str> = versions
+        .iter()
+        .flat_map(|&v| terms.versions[v].rules.iter().map(|r| r.id.0.as_str()))
+        .chain(["default"])
+        .collect();
+    known.sort_unstable();
+    known.dedup();
+    let message = match under {
+        Under::Version(v) => format!(
+            "unknown rule `{wanted}` in version `{}`",
+            terms.versions[*v].id
+        ),
+        Under::InForce | Under::All => {
+            format!("unknown rule `{wanted}`: no version of the agreement has a rule of that id")
         }
-    }
-    TestResult {
-        name: question.name.clone(),
-        location: question.location.to_string(),
-        passed: problems.is_empty(),
-        problems,
-    }
+    };
+    Some(
+        Diagnostic::error(message, Some(Location::new(file, rule.span())))
+            .with_hint(Some(query::suggest(wanted, "rule", known))),
+    )
 }
