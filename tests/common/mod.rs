@@ -3,6 +3,7 @@
 
 #![allow(dead_code)]
 
+pub mod breach;
 pub mod events;
 pub mod oracle;
 
