@@ -381,7 +381,8 @@ fn the_timeline_of_the_revenue_share_shows_each_version_over_time() {
         .stdout,
     )
     .unwrap();
-    // The old lanes are one per stage of the old cap, an event not given.
+    // The old lanes are one per stage of the old cap, an event not given, and,
+    // before the cap, one per stage of AGI (after which the AGI clause is disputed).
     let lanes = report["lanes"].as_array().unwrap();
     let old_worlds: Vec<&str> = lanes
         .iter()
@@ -396,7 +397,8 @@ fn the_timeline_of_the_revenue_share_shows_each_version_over_time() {
         old_worlds,
         [
             "before `microsoft_return_cap_reached` happens",
-            "once `microsoft_return_cap_reached` has happened"
+            "once `microsoft_return_cap_reached` has happened",
+            "before `microsoft_return_cap_reached` happens"
         ]
     );
     let new_lane = lanes
@@ -419,7 +421,8 @@ fn the_timeline_of_the_revenue_share_shows_each_version_over_time() {
     assert_eq!(
         spans,
         [
-            (Value::Null, "2031-01-01".into(), "required".into()),
+            (Value::Null, "2030-01-01".into(), "required".into()),
+            ("2030-01-01".into(), "2031-01-01".into(), "required".into()),
             ("2031-01-01".into(), Value::Null, "permitted".into()),
         ]
     );
@@ -438,7 +441,7 @@ fn a_timeline_with_the_cap_reached_on_a_day_changes_on_that_day() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
         run.stdout.contains(
-            "until 2029-03-01        required   new.openai_share.through_2030\n  from 2029-03-01 onward  permitted  new.openai_share.cap"
+            "until 2029-03-01        required   new.openai_share.through_2030\n    disputed (`openai_share_end`, read as `through_2030`): under `until_2030`: required (new.openai_share.until_2030); under `terminated`: permitted (new.openai_share.terminated)\n  from 2029-03-01 onward  permitted  new.openai_share.cap"
         ),
         "{}",
         run.stdout
@@ -496,45 +499,72 @@ fn the_svg_timeline_is_well_formed_xml_with_a_lane_per_version_and_class_of_clou
             )
         })
         .collect();
-    // Both versions tell azure from the other clouds: two classes a version.
-    // Hosting does not move within `old`; under `new` Azure is required until
-    // the primary-cloud term ends after 2032, then a freedom: five spans.
-    assert_eq!(spans.len(), 5);
-    assert_eq!(spans.iter().filter(|s| s.2 == "forbidden").count(), 1);
-    assert_eq!(spans.iter().filter(|s| s.2 == "required").count(), 2);
+    // Both versions tell azure from the other clouds: two classes a version;
+    // `old` also splits on whether AGI was reached, after which the AGI clause
+    // is disputed. Hosting does not move within `old`; under `new` Azure is
+    // required until the primary-cloud term ends after 2032 (disputed in
+    // 2032), then a freedom.
+    assert_eq!(spans.len(), 8, "{spans:?}");
+    assert_eq!(spans.iter().filter(|s| s.2 == "forbidden").count(), 2);
+    assert_eq!(spans.iter().filter(|s| s.2 == "required").count(), 4);
     assert_eq!(spans.iter().filter(|s| s.2 == "permitted").count(), 2);
     assert!(spans.contains(&(
         String::new(),
-        "2033-01-01".to_string(),
+        "2032-01-01".to_string(),
         "required".to_string()
     )));
-    // Each lane's label in full on hover; a label too long for its column is cut.
-    let lanes = document
+    // A disputed span says so, and its hover text gives every other reading.
+    let disputed: Vec<String> = document
         .descendants()
-        .filter(|n| n.attribute("class") == Some("lane-label"));
-    let (full, shown): (Vec<String>, Vec<String>) = lanes
+        .filter(|n| n.attribute("data-disputed") == Some("true"))
+        .filter_map(|n| n.children().find(|c| c.has_tag_name("title")))
+        .filter_map(|t| t.text().map(str::to_string))
+        .collect();
+    assert_eq!(disputed.len(), 3, "{disputed:?}");
+    assert!(
+        disputed
+            .iter()
+            .any(|t| t.contains("under openai_may_dissolve: permitted (old.agi.dissolve.hosting)")),
+        "{disputed:?}"
+    );
+    // The versions' lives: `old` is hatched from 2026-04-27 on.
+    assert!(
+        document
+            .descendants()
+            .any(|n| n.attribute("class") == Some("not-in-force"))
+    );
+    // Each lane's label in full, without backticks, above its bar.
+    let labels: Vec<String> = document
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("lane-label"))
         .map(|n| {
-            let title = n.children().find(|c| c.has_tag_name("title"));
-            let full = title.and_then(|t| t.text()).unwrap_or_default().to_string();
-            let shown = n
-                .children()
+            n.descendants()
                 .filter(|c| c.is_text())
                 .filter_map(|c| c.text())
-                .collect::<String>();
-            (full, shown)
+                .collect::<String>()
         })
-        .unzip();
+        .collect();
     assert_eq!(
-        full,
+        labels,
         [
-            "`old` cloud=azure",
-            "`old` cloud ∈ {aws, google_cloud, oracle, other}",
-            "`new` cloud=azure",
-            "`new` cloud ∈ {aws, google_cloud, oracle, other}"
+            "old  ·  cloud=azure  ·  before agi_achieved happens",
+            "old  ·  cloud ∈ {aws, google_cloud, oracle, other}  ·  before agi_achieved happens",
+            "old  ·  cloud=azure  ·  once agi_achieved has happened",
+            "old  ·  cloud ∈ {aws, google_cloud, oracle, other}  ·  once agi_achieved has happened",
+            "new  ·  cloud=azure",
+            "new  ·  cloud ∈ {aws, google_cloud, oracle, other}"
         ]
     );
-    assert_eq!(shown[0], "`old` cloud=azure");
-    assert_eq!(shown[1], "`old` cloud ∈ {aws, google_cloud, ora…");
+    // The title names the readings used.
+    let subtitle: Vec<&str> = document
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("subtitle"))
+        .filter_map(|n| n.text())
+        .collect();
+    assert_eq!(
+        subtitle,
+        ["readings: agi_clause_effect=openai_may_restrict, primary_cloud_end=through_2032"]
+    );
     let marks: Vec<&str> = document
         .descendants()
         .filter(|n| n.attribute("class") == Some("mark"))
@@ -550,7 +580,7 @@ fn the_svg_timeline_is_well_formed_xml_with_a_lane_per_version_and_class_of_clou
         .map(|n| n.text().unwrap_or_default().to_string())
         .collect();
     assert!(
-        labels.iter().any(|l| l.contains("`new` takes effect")),
+        labels.iter().any(|l| l.contains("new takes effect")),
         "{labels:?}"
     );
 

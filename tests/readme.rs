@@ -171,3 +171,35 @@ fn the_readme_first_screen_gives_exactly_the_two_setup_commands() {
         ]
     );
 }
+
+/// The command whose picture the README shows, and where the picture is kept.
+const PICTURE_COMMAND: [&str; 4] = ["timeline", "openai.pay_revenue_share", "--format", "svg"];
+const PICTURE: &str = "docs/timeline.svg";
+
+#[test]
+fn the_readme_picture_is_what_the_timeline_draws() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md is readable");
+    assert!(
+        readme.contains(&format!("]({PICTURE})")),
+        "the README shows {PICTURE} with an image link"
+    );
+    assert!(
+        readme.contains(&format!("covenant {}", PICTURE_COMMAND.join(" "))),
+        "the README gives the command that draws {PICTURE}"
+    );
+    let run = common::covenant(&PICTURE_COMMAND);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let path = root.join(PICTURE);
+    if std::env::var_os("UPDATE_README").is_some() {
+        std::fs::create_dir_all(path.parent().expect("a folder")).expect("docs/ is writable");
+        std::fs::write(&path, &run.stdout).expect("the picture is writable");
+        return;
+    }
+    let kept = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        kept == run.stdout,
+        "{PICTURE} is not what `covenant {}` draws (UPDATE_README=1 redraws it)",
+        PICTURE_COMMAND.join(" ")
+    );
+}

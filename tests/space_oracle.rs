@@ -119,6 +119,22 @@ fn day(text: &str) -> NaiveDate {
 }
 
 /// The verdict a timeline span gives for fully known facts.
+/// Whether the facts a lane assumes (its `world`: the case of the facts its
+/// verdict depends on) hold for `facts`.
+fn lane_holds(
+    terms: &Terms,
+    world: &std::collections::BTreeMap<String, FactValues>,
+    facts: &[usize],
+) -> bool {
+    world.iter().all(|(name, values)| {
+        let f = terms.fact_index(name).expect("a known fact");
+        let FactValues::Values(values) = values else {
+            panic!("the generated facts are yes/no facts")
+        };
+        values.contains(&terms.vocabulary.facts[f].values[facts[f]])
+    })
+}
+
 fn span_verdict(terms: &Terms, outcome: &SpanOutcome, facts: &[usize]) -> Option<Verdict> {
     match outcome {
         SpanOutcome::Decided { verdict, .. } => Some(*verdict),
@@ -218,6 +234,20 @@ proptest! {
         // Every day from 1999 to the end of 2005: the generator's boundaries are 1 January 2000 + n years.
         let mut date = day("1999-01-01");
         while date < day("2006-01-01") {
+            // A lane per case of the facts the verdict depends on: exactly one
+            // lane of each version and class of parameters holds for given facts.
+            for f in &facts {
+                let mut holding: Vec<(&str, &std::collections::BTreeMap<String, Vec<String>>)> = report
+                    .lanes
+                    .iter()
+                    .filter(|lane| lane_holds(&terms, &lane.world, f))
+                    .map(|lane| (lane.version.as_str(), &lane.params))
+                    .collect();
+                let count = holding.len();
+                holding.sort();
+                holding.dedup();
+                prop_assert_eq!(holding.len(), count, "one lane per version and class holds for {:?}", f);
+            }
             for lane in &report.lanes {
                 let version = if in_force {
                     terms.version_in_force(date)
@@ -232,7 +262,7 @@ proptest! {
                 }).collect();
                 for values in oracle::product(&choices.iter().map(Vec::len).collect::<Vec<_>>()) {
                     let chosen: Vec<usize> = values.iter().zip(&choices).map(|(&i, c)| c[i]).collect();
-                    for f in &facts {
+                    for f in facts.iter().filter(|f| lane_holds(&terms, &lane.world, f)) {
                         let point = Point { action, params: chosen.clone(), date, facts: f.clone(), readings: terms.default_readings() };
                         let want = version.map(|v| oracle::decide(&terms, v, &point).verdict);
                         prop_assert_eq!(span_verdict(&terms, &span.outcome, f), want, "{} {:?} on {} facts {:?}", &lane.version, &chosen, date, f);

@@ -6,8 +6,12 @@
 //! changes, so one date answers for it. Adjacent pieces with the
 //! same outcome are joined into [`Span`]s. Each lane is one version read as
 //! written (or, under `in-force`, whichever version was in force) for one
-//! combination of the parameters.
+//! combination of the parameters, one world of the events not given, and one
+//! case of the other facts not given ([`cases`]): every span has one verdict.
+//! A span whose verdict another reading of a dispute would change lists, per
+//! dispute, the outcome under each other reading.
 
+mod cases;
 pub mod render;
 pub mod svg;
 
@@ -53,6 +57,9 @@ pub struct TimelineReport {
     pub facts: BTreeMap<String, String>,
     /// The reading of every dispute used.
     pub readings: BTreeMap<String, String>,
+    /// The readings of the disputes that some rule about the action is read
+    /// under: the ones that can matter here.
+    pub readings_used: BTreeMap<String, String>,
     /// One lane per version (or the version in force) and class of parameter
     /// values: values that no rule tells apart, or that move alike, share a lane.
     pub lanes: Vec<Lane>,
@@ -65,11 +72,15 @@ pub struct TimelineReport {
 pub struct Lane {
     /// The version, or `in force` for the version in force on each date.
     pub version: String,
+    /// For a version's lane, the dates that version was in force (outside
+    /// them it is read as written); `null` for the lane of the version in force.
+    pub in_force: Option<InForce>,
     /// Each parameter and its values in this lane.
     pub params: BTreeMap<String, Vec<String>>,
-    /// For an event not given that the rules count from: the stage this lane
-    /// assumes (`once agi_achieved has happened`), so that each world reads
-    /// on a lane of its own; empty when no such event matters.
+    /// The facts not given that this lane assumes, so that each world and
+    /// case reads on a lane of its own: for an event the rules count from, its
+    /// stages (`once agi_achieved has happened`); for another fact the
+    /// verdict depends on, its values. Empty when no such fact matters.
     pub world: BTreeMap<String, crate::ask::report::FactValues>,
     /// The spans, tiling the whole time line in order.
     pub spans: Vec<Span>,
@@ -84,7 +95,39 @@ pub struct Span {
     pub until: Option<NaiveDate>,
     /// The version that answers (under `in-force`, the one in force; `null` when none was).
     pub version: Option<String>,
-    /// The outcome.
+    /// The outcome: on a lane, always one verdict (or no agreement).
+    pub outcome: SpanOutcome,
+    /// The disputes another reading of which gives another outcome here; empty
+    /// when the span is not disputed.
+    pub disputes: Vec<SpanDispute>,
+}
+
+/// The dates a version was in force.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct InForce {
+    /// Its effective date.
+    pub from: Option<NaiveDate>,
+    /// The date it was superseded, or `null` when it still is in force.
+    pub until: Option<NaiveDate>,
+}
+
+/// A dispute whose readings disagree on a span.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SpanDispute {
+    /// The dispute's id.
+    pub dispute: String,
+    /// The reading the span is answered under.
+    pub reading: String,
+    /// Every other reading and the outcome under it (which may depend on facts).
+    pub alternatives: Vec<AlternativeReading>,
+}
+
+/// The outcome of a span under another reading of a dispute.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AlternativeReading {
+    /// The reading.
+    pub reading: String,
+    /// The outcome under it.
     pub outcome: SpanOutcome,
 }
 
@@ -101,7 +144,8 @@ pub enum SpanOutcome {
         /// How many more rules decided than `rules` lists.
         more_rules: usize,
     },
-    /// The verdict depends on facts not given.
+    /// The verdict depends on facts not given (only under another reading of
+    /// a dispute: a lane's own spans are split into a lane per case instead).
     DependsOnFacts {
         /// Those facts.
         facts: Vec<String>,
@@ -151,35 +195,202 @@ fn rule_names(version: &Version, indices: &[usize]) -> (Vec<String>, usize) {
     (names, indices.len().saturating_sub(LISTED_RULES))
 }
 
-fn span_outcome(terms: &Terms, version: &Version, outcome: &Outcome) -> SpanOutcome {
-    match outcome {
-        Outcome::Decided(decision) => {
-            let (rules, more_rules) = rule_names(version, &decision.deciding);
-            SpanOutcome::Decided {
-                verdict: decision.verdict,
-                rules,
-                more_rules,
+/// One branch of a decision tree: its (fact, values) pairs, verdict and deciding rules.
+type Branch = (Vec<(usize, ValueSet)>, Verdict, Vec<usize>);
+
+/// A span's outcome while the lanes are built, with facts and rules as indices
+/// (rules into the answering version's), so that cases can be intersected.
+#[derive(Debug, Clone, PartialEq)]
+enum Shape {
+    /// One verdict, and the rules that decide it.
+    Decided(Verdict, Vec<usize>),
+    /// A decision tree over facts not given: (facts, verdict, rules) per
+    /// branch; the branches disagree on the verdict.
+    Cases(Vec<Branch>),
+    /// No version was in force.
+    NoAgreement {
+        /// The version that ended before, if any.
+        ended: Option<String>,
+        /// The version that takes effect next, if any.
+        next: Option<String>,
+    },
+}
+
+impl Shape {
+    fn of(outcome: &Outcome) -> Shape {
+        match outcome {
+            Outcome::Decided(decision) => {
+                Shape::Decided(decision.verdict, decision.deciding.clone())
             }
+            Outcome::DependsOnFacts { cases, .. } => Shape::from_branches(
+                cases
+                    .iter()
+                    .map(|case| {
+                        (
+                            case.facts.clone(),
+                            case.decision.verdict,
+                            case.decision.deciding.clone(),
+                        )
+                    })
+                    .collect(),
+            ),
         }
-        Outcome::DependsOnFacts { facts, cases } => SpanOutcome::DependsOnFacts {
-            facts: facts
-                .iter()
-                .map(|&f| terms.vocabulary.facts[f].name.clone())
-                .collect(),
-            cases: cases
-                .iter()
-                .map(|case| {
-                    let (rules, more_rules) = rule_names(version, &case.decision.deciding);
-                    FactCase {
-                        facts: named_fact_sets(terms, &case.facts, None),
-                        verdict: case.decision.verdict,
-                        rules,
-                        more_rules,
-                    }
-                })
-                .collect(),
-        },
     }
+
+    /// Branches that all give one verdict are that verdict, decided by the
+    /// rules of any of them: only which rule decides depends on the facts.
+    fn from_branches(branches: Vec<Branch>) -> Shape {
+        match branches.first() {
+            Some((_, verdict, _)) if branches.iter().all(|(_, v, _)| v == verdict) => {
+                let mut rules: Vec<usize> = branches
+                    .iter()
+                    .flat_map(|(_, _, rules)| rules.iter().copied())
+                    .collect();
+                rules.sort_unstable();
+                rules.dedup();
+                Shape::Decided(*verdict, rules)
+            }
+            _ => Shape::Cases(branches),
+        }
+    }
+
+    /// The verdicts it can give, in first-seen order.
+    fn verdicts(&self) -> Vec<Verdict> {
+        match self {
+            Shape::Decided(verdict, _) => vec![*verdict],
+            Shape::Cases(branches) => {
+                let mut verdicts: Vec<Verdict> = Vec::new();
+                for (_, verdict, _) in branches {
+                    if !verdicts.contains(verdict) {
+                        verdicts.push(*verdict);
+                    }
+                }
+                verdicts
+            }
+            Shape::NoAgreement { .. } => Vec::new(),
+        }
+    }
+
+    fn outcome(&self, terms: &Terms, version: Option<&Version>) -> SpanOutcome {
+        let names = |rules: &[usize]| match version {
+            Some(version) => rule_names(version, rules),
+            None => (Vec::new(), 0),
+        };
+        match self {
+            Shape::Decided(verdict, deciding) => {
+                let (rules, more_rules) = names(deciding);
+                SpanOutcome::Decided {
+                    verdict: *verdict,
+                    rules,
+                    more_rules,
+                }
+            }
+            Shape::Cases(branches) => {
+                let mut facts: Vec<usize> = branches
+                    .iter()
+                    .flat_map(|(facts, _, _)| facts.iter().map(|(f, _)| *f))
+                    .collect();
+                facts.sort_unstable();
+                facts.dedup();
+                SpanOutcome::DependsOnFacts {
+                    facts: facts
+                        .iter()
+                        .map(|&f| terms.vocabulary.facts[f].name.clone())
+                        .collect(),
+                    cases: branches
+                        .iter()
+                        .map(|(facts, verdict, deciding)| {
+                            let (rules, more_rules) = names(deciding);
+                            FactCase {
+                                facts: named_fact_sets(terms, facts, None),
+                                verdict: *verdict,
+                                rules,
+                                more_rules,
+                            }
+                        })
+                        .collect(),
+                }
+            }
+            Shape::NoAgreement { ended, next } => SpanOutcome::NoAgreement {
+                ended: ended.clone(),
+                next: next.clone(),
+            },
+        }
+    }
+}
+
+/// A dispute read on a span while the lanes are built: (dispute, reading
+/// used, each other reading with its shape).
+type Disputed = (usize, usize, Vec<(usize, Shape)>);
+
+/// A span while the lanes are built.
+#[derive(Debug, Clone, PartialEq)]
+struct RowSpan {
+    from: Option<NaiveDate>,
+    until: Option<NaiveDate>,
+    version: Option<usize>,
+    shape: Shape,
+    disputes: Vec<Disputed>,
+}
+
+impl RowSpan {
+    /// The span as a lane of `case` shows it: one verdict, and the disputes
+    /// whose other readings give another outcome within the case.
+    fn public(&self, terms: &Terms, case: &[ValueSet]) -> Span {
+        let version = self.version.map(|v| &terms.versions[v]);
+        let shape = self.shape.within(terms, case);
+        let verdicts = shape.verdicts();
+        let disputes = self
+            .disputes
+            .iter()
+            .filter_map(|(dispute, reading, alternatives)| {
+                let alternatives: Vec<(usize, Shape)> = alternatives
+                    .iter()
+                    .map(|(r, alternative)| (*r, alternative.within(terms, case)))
+                    .collect();
+                if alternatives.iter().all(|(_, a)| a.verdicts() == verdicts) {
+                    return None;
+                }
+                let dispute = &terms.vocabulary.disputes[*dispute];
+                Some(SpanDispute {
+                    dispute: dispute.id.clone(),
+                    reading: dispute.readings[*reading].id.clone(),
+                    alternatives: alternatives
+                        .iter()
+                        .map(|(r, alternative)| AlternativeReading {
+                            reading: dispute.readings[*r].id.clone(),
+                            outcome: alternative.outcome(terms, version),
+                        })
+                        .collect(),
+                })
+            })
+            .collect();
+        Span {
+            from: self.from,
+            until: self.until,
+            version: version.map(|v| v.id.clone()),
+            outcome: shape.outcome(terms, version),
+            disputes,
+        }
+    }
+}
+
+/// Joins adjacent spans that read the same.
+fn join_adjacent(spans: Vec<Span>) -> Vec<Span> {
+    let mut joined: Vec<Span> = Vec::with_capacity(spans.len());
+    for span in spans {
+        match joined.last_mut() {
+            Some(last)
+                if last.outcome == span.outcome
+                    && last.version == span.version
+                    && last.disputes == span.disputes =>
+            {
+                last.until = span.until;
+            }
+            _ => joined.push(span),
+        }
+    }
+    joined
 }
 
 /// For each event given with its day, the days the action's rules count from
@@ -444,9 +655,7 @@ pub fn timeline(
         lane: Option<usize>,
         world: usize,
         params: Vec<usize>,
-        spans: Vec<Span>,
-        // The last piece's version and whole outcome: spans join while they stay the same.
-        last: Option<(Option<usize>, Option<Outcome>)>,
+        spans: Vec<RowSpan>,
     }
     let mut rows: Vec<Row> = Vec::new();
     for &lane in &lanes {
@@ -457,13 +666,13 @@ pub fn timeline(
                     world,
                     params: representative(class),
                     spans: Vec::new(),
-                    last: None,
                 });
             }
         }
     }
     let mut failure: Option<TooLarge> = None;
     let mut valid_rules: Vec<Vec<usize>> = vec![Vec::new(); terms.versions.len()];
+    let mut other_readings = readings.clone();
     space::sweep(DateInterval::ALWAYS, &intervals, |piece, valid| {
         if failure.is_some() {
             return;
@@ -488,18 +697,55 @@ pub fn timeline(
                 facts[event] = class;
             }
             let version = row.lane.or_else(|| terms.version_in_force(date));
-            let outcome = match version {
+            let (shape, disputes) = match version {
                 Some(v) => {
-                    let question = Question {
-                        version: v,
-                        action: action_index,
-                        params: &row.params,
-                        date,
-                        facts: &facts,
-                        readings: &readings,
+                    let mut ask = |readings: &[usize]| {
+                        let question = Question {
+                            version: v,
+                            action: action_index,
+                            params: &row.params,
+                            date,
+                            facts: &facts,
+                            readings,
+                        };
+                        eval::outcome_among(terms, &question, &valid_rules[v], budget)
+                            .map(|outcome| Shape::of(&outcome))
                     };
-                    match eval::outcome_among(terms, &question, &valid_rules[v], budget) {
-                        Ok(outcome) => Some(outcome),
+                    let answered = ask(&readings).and_then(|shape| {
+                        // Each dispute a rule that could apply here is read
+                        // under, asked again under its every other reading.
+                        let rules = &terms.versions[v].rules;
+                        let mut read: Vec<usize> = valid_rules[v]
+                            .iter()
+                            .filter(|&&i| rules[i].covers(&row.params))
+                            .filter_map(|&i| rules[i].reading.map(|r| r.dispute))
+                            .collect();
+                        read.sort_unstable();
+                        read.dedup();
+                        let mut disputes = Vec::new();
+                        for dispute in read {
+                            let mut alternatives = Vec::new();
+                            for other in 0..terms.vocabulary.disputes[dispute].readings.len() {
+                                if other == readings[dispute] {
+                                    continue;
+                                }
+                                other_readings[dispute] = other;
+                                alternatives.push((other, ask(&other_readings)?));
+                            }
+                            other_readings[dispute] = readings[dispute];
+                            if alternatives
+                                .iter()
+                                .any(|(_, a)| a.verdicts() != shape.verdicts())
+                                || alternatives.iter().any(|(_, a)| *a != shape)
+                                    && matches!(shape, Shape::Cases(_))
+                            {
+                                disputes.push((dispute, readings[dispute], alternatives));
+                            }
+                        }
+                        Ok((shape, disputes))
+                    });
+                    match answered {
+                        Ok(answered) => answered,
                         Err(e) => {
                             failure =
                                 Some(too_large_over_facts("timeline", terms, action_index, &e));
@@ -507,48 +753,32 @@ pub fn timeline(
                         }
                     }
                 }
-                None => None,
-            };
-            let current = (version, outcome);
-            if row.last.as_ref() == Some(&current) {
-                if let Some(span) = row.spans.last_mut() {
-                    span.until = piece.until();
-                }
-                continue;
-            }
-            let shown = match &current {
-                (Some(v), Some(outcome)) => span_outcome(terms, &terms.versions[*v], outcome),
-                _ => {
+                None => {
                     let none = crate::ask::report::NoVersionInForce::on(terms, date);
-                    SpanOutcome::NoAgreement {
+                    let shape = Shape::NoAgreement {
                         ended: none.ended.map(|edge| edge.version),
                         next: none.next.map(|edge| edge.version),
-                    }
+                    };
+                    (shape, Vec::new())
                 }
             };
-            // A span that reads the same as the last (only rules it does
-            // not name differ, such as the ones overridden) extends it.
-            let version_id = current.0.map(|v| terms.versions[v].id.clone());
-            if let Some(span) = row
-                .spans
-                .last_mut()
-                .filter(|span| span.outcome == shown && span.version == version_id)
-            {
+            if let Some(span) = row.spans.last_mut().filter(|span| {
+                span.version == version && span.shape == shape && span.disputes == disputes
+            }) {
                 span.until = piece.until();
-                row.last = Some(current);
                 continue;
             }
             if let Err(e) = budget.spend_reported(1) {
                 failure = Some(too_large_over_params("timeline", terms, action_index, &e));
                 return;
             }
-            row.spans.push(Span {
+            row.spans.push(RowSpan {
                 from: piece.from(),
                 until: piece.until(),
-                version: version_id,
-                outcome: shown,
+                version,
+                shape,
+                disputes,
             });
-            row.last = Some(current);
         }
     });
     if let Some(too_large) = failure {
@@ -558,7 +788,7 @@ pub fn timeline(
     let per_lane = worlds.len() * classes.len();
     for (slot, &lane) in lanes.iter().enumerate() {
         // Classes with the same spans share a lane; so do worlds.
-        let mut seen: Vec<(Vec<Span>, Cube, Vec<usize>)> = Vec::new();
+        let mut seen: Vec<(Vec<RowSpan>, Cube, Vec<usize>)> = Vec::new();
         for world in 0..worlds.len() {
             let start = slot * per_lane + world * classes.len();
             let (spans, lane_rows) = space::join_alike(
@@ -575,15 +805,37 @@ pub fn timeline(
                 }
             }
         }
+        let in_force = lane.map(|v| {
+            let life = terms.versions[v].life();
+            InForce {
+                from: life.from(),
+                until: life.until(),
+            }
+        });
         for (spans, cube, joined) in seen {
+            // A lane per case of the facts its verdict depends on; cases
+            // whose spans read the same share one.
+            let cases = cases::refine(terms, spans.iter().map(|s| &s.shape), budget)
+                .map_err(|e| too_large_over_facts("timeline", terms, action_index, &e))?;
+            let (case_spans, case_lanes) = space::join_alike(cases.into_iter().map(|case| {
+                let public = spans.iter().map(|span| span.public(terms, &case)).collect();
+                (case, join_adjacent(public))
+            }));
             for world in world_groups(terms, &worlds, &joined) {
-                report_lanes.push(Lane {
-                    version: lane
-                        .map_or_else(|| "in force".to_string(), |v| terms.versions[v].id.clone()),
-                    params: named_params(terms, action_index, &cube),
-                    world,
-                    spans: spans.clone(),
-                });
+                for (case, at) in &case_lanes {
+                    let mut world = world.clone();
+                    world.extend(named_fact_sets(terms, &cases::pairs_of(terms, case), None));
+                    report_lanes.push(Lane {
+                        version: lane.map_or_else(
+                            || "in force".to_string(),
+                            |v| terms.versions[v].id.clone(),
+                        ),
+                        in_force: in_force.clone(),
+                        params: named_params(terms, action_index, &cube),
+                        world,
+                        spans: case_spans[*at].clone(),
+                    });
+                }
             }
         }
     }
@@ -596,9 +848,33 @@ pub fn timeline(
             terms,
             &readings.iter().copied().enumerate().collect::<Vec<_>>(),
         ),
+        readings_used: named_readings(
+            terms,
+            &readings_used(terms, action_index)
+                .into_iter()
+                .map(|d| (d, readings[d]))
+                .collect::<Vec<_>>(),
+        ),
         lanes: report_lanes,
         marks: marks(terms, action_index, &request.facts),
     })
+}
+
+/// The disputes some rule about `action`, in any version, is read under, in vocabulary order.
+fn readings_used(terms: &Terms, action: usize) -> Vec<usize> {
+    let mut disputes: Vec<usize> = terms
+        .versions
+        .iter()
+        .flat_map(|version| {
+            version
+                .rules_for(action)
+                .iter()
+                .filter_map(|&i| version.rules[i].reading.map(|r| r.dispute))
+        })
+        .collect();
+    disputes.sort_unstable();
+    disputes.dedup();
+    disputes
 }
 
 impl SpanOutcome {
