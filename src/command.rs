@@ -141,6 +141,9 @@ pub struct AskArgs {
     pub readings: Vec<String>,
     /// `--max-cases`: the budget of cases for each question.
     pub max_cases: u64,
+    /// `--explain`: list the rules that did not apply under every answer, not
+    /// only those the default decided.
+    pub explain: bool,
 }
 
 impl Default for AskArgs {
@@ -153,6 +156,7 @@ impl Default for AskArgs {
             facts: Vec::new(),
             readings: Vec::new(),
             max_cases: DEFAULT_MAX_CASES,
+            explain: false,
         }
     }
 }
@@ -383,6 +387,11 @@ pub fn ask(
     out: &mut dyn Write,
 ) -> Result<(), CommandError> {
     let max_cases = args.max_cases;
+    let why_not = if args.explain {
+        render::WhyNot::Every
+    } else {
+        render::WhyNot::Defaults
+    };
     only_formats("ask", format, &[Format::Text, Format::Json])?;
     if let Some(path) = &args.scenario {
         let file = scenario::read(path)?;
@@ -403,7 +412,7 @@ pub fn ask(
             )),
             Format::Text | Format::Markdown | Format::Svg => reports
                 .iter()
-                .map(|(name, report)| format!("## {name}\n{}", render::ask(report)))
+                .map(|(name, report)| format!("## {name}\n{}", render::ask_with(report, why_not)))
                 .collect::<Vec<_>>()
                 .join("\n"),
         };
@@ -429,7 +438,7 @@ pub fn ask(
     let report = answer(terms, &request, max_cases)?;
     let output = match format {
         Format::Json => to_json(&report),
-        Format::Text | Format::Markdown | Format::Svg => render::ask(&report),
+        Format::Text | Format::Markdown | Format::Svg => render::ask_with(&report, why_not),
     };
     emit(out, &output)
 }

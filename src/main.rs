@@ -104,6 +104,9 @@ covenant ask 'openai.pay_revenue_share' --on 2031-06-01 --under all\n  covenant 
         /// Answer every question of a scenario file instead of one query.
         #[arg(long, value_name = "FILE", conflicts_with_all = ["query", "on", "facts", "readings"])]
         scenario: Option<PathBuf>,
+        /// List under every answer the action's rules that did not apply, and why (answers the default decided always list them; JSON always has them).
+        #[arg(long)]
+        explain: bool,
     },
     /// List the versions of the agreement, their dates and where each date comes from.
     Versions,
@@ -269,6 +272,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
             facts,
             readings,
             scenario,
+            explain,
         } => {
             let args = AskArgs {
                 query,
@@ -278,6 +282,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
                 facts,
                 readings,
                 max_cases: cli.max_cases,
+                explain,
             };
             command::ask(&load()?, &args, format, out)?;
             ANSWERED

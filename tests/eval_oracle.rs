@@ -316,3 +316,296 @@ proptest! {
         }
     }
 }
+
+/// Which rules apply at `point` as the generator wrote them, ignoring
+/// overrides; which beat which through a chain of overrides; and the winners.
+struct Judged {
+    applies: Vec<bool>,
+    beats: Vec<Vec<bool>>,
+    winners: Vec<usize>,
+}
+
+fn judge(rules: &[GenRule], point: &Point) -> Judged {
+    let applies: Vec<bool> = rules
+        .iter()
+        .map(|r| {
+            r.action == point.action
+                && r.x.as_ref().is_none_or(|set| set[point.x])
+                && r.from.is_none_or(|f| day(DATES[f]) <= point.date)
+                && r.until.is_none_or(|u| point.date < day(DATES[u]))
+                && r.f1.is_none_or(|v| v == point.f1)
+                && r.f2.as_ref().is_none_or(|set| set[point.f2])
+                && r.reading.is_none_or(|rd| rd == point.reading)
+        })
+        .collect();
+    let n = rules.len();
+    let mut beats = vec![vec![false; n]; n];
+    for (a, rule) in rules.iter().enumerate() {
+        for &b in &rule.overrides {
+            beats[a][b] = true;
+        }
+    }
+    for _ in 0..n {
+        for a in 0..n {
+            for b in 0..n {
+                if beats[a][b] {
+                    let through_b = beats[b].clone();
+                    for (c, beaten) in through_b.into_iter().enumerate() {
+                        beats[a][c] |= beaten;
+                    }
+                }
+            }
+        }
+    }
+    let winners = (0..n)
+        .filter(|&b| applies[b] && !(0..n).any(|a| applies[a] && beats[a][b]))
+        .collect();
+    Judged {
+        applies,
+        beats,
+        winners,
+    }
+}
+
+fn rule_number(id: &str) -> usize {
+    id.strip_prefix('r')
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("generated rule ids are r<N>, not {id}"))
+}
+
+fn chosen(set: &[bool], values: &[&str]) -> Vec<String> {
+    values
+        .iter()
+        .zip(set)
+        .filter(|(_, b)| **b)
+        .map(|(v, _)| v.to_string())
+        .collect()
+}
+
+/// Checks what `ask` says did not apply at `point` against the oracle: every
+/// reason is true of the rule as generated (the test it names fails there,
+/// and satisfying what `needs` lists makes the condition hold), and the rules
+/// listed are exactly the action's rules that do not decide.
+fn check_not_applying(
+    rules: &[GenRule],
+    point: &Point,
+    row: &[String],
+    case: &[(bool, usize)],
+    listed: &[covenant::ask::why::NotApplying],
+) -> Result<(), TestCaseError> {
+    use covenant::ask::report::FactValues;
+    use covenant::ask::why::Reason;
+    let judged = judge(rules, point);
+    let mut want: Vec<usize> = (0..rules.len())
+        .filter(|&i| rules[i].action == point.action && !judged.winners.contains(&i))
+        .collect();
+    want.sort_unstable();
+    let mut got: Vec<usize> = listed.iter().map(|n| rule_number(&n.rule)).collect();
+    got.sort_unstable();
+    prop_assert_eq!(&got, &want, "the rules not applying");
+    for entry in listed {
+        let i = rule_number(&entry.rule);
+        let rule = &rules[i];
+        prop_assert!(!entry.reasons.is_empty(), "{} has a reason", entry.rule);
+        prop_assert_eq!(&entry.version, "v");
+        for reason in &entry.reasons {
+            let at = format!("{} {:?}", entry.rule, reason);
+            match reason {
+                Reason::NotYetValid { from } => {
+                    prop_assert_eq!(rule.from.map(|f| day(DATES[f])), Some(*from), "{}", at);
+                    prop_assert!(point.date < *from, "{}", at);
+                }
+                Reason::Expired { until } => {
+                    prop_assert_eq!(rule.until.map(|u| day(DATES[u])), Some(*until), "{}", at);
+                    prop_assert!(point.date >= *until, "{}", at);
+                }
+                Reason::Parameter {
+                    param,
+                    values,
+                    covers,
+                } => {
+                    let set = rule
+                        .x
+                        .as_ref()
+                        .expect("a parameter reason has a constraint");
+                    prop_assert_eq!(param, "x");
+                    prop_assert_eq!(covers, &chosen(set, &VALUES), "{}", at);
+                    prop_assert_eq!(values, row, "{}", at);
+                    prop_assert!(!set[point.x], "{}", at);
+                }
+                Reason::Reading {
+                    dispute,
+                    reading,
+                    in_use,
+                } => {
+                    prop_assert_eq!(dispute, "dis");
+                    prop_assert_eq!(
+                        rule.reading.map(|r| format!("r{r}")),
+                        Some(reading.clone()),
+                        "{}",
+                        at
+                    );
+                    prop_assert_eq!(in_use, &format!("r{}", point.reading), "{}", at);
+                    prop_assert_ne!(reading, in_use, "{}", at);
+                }
+                Reason::Needs { facts } => {
+                    prop_assert!(!facts.is_empty(), "{}", at);
+                    let (mut f1, mut f2) = (None, None);
+                    for (name, values) in facts {
+                        let FactValues::Values(values) = values else {
+                            return Err(TestCaseError::fail(format!(
+                                "{at}: a choice fact lists values"
+                            )));
+                        };
+                        match name.as_str() {
+                            "f1" => {
+                                let wanted = rule.f1.expect("needs f1 only when the rule tests it");
+                                prop_assert_eq!(values, &vec![wanted.to_string()], "{}", at);
+                                prop_assert_ne!(point.f1, wanted, "{}", at);
+                                f1 = Some(wanted);
+                            }
+                            "f2" => {
+                                let set = rule
+                                    .f2
+                                    .as_ref()
+                                    .expect("needs f2 only when the rule tests it");
+                                prop_assert_eq!(values, &chosen(set, &F2), "{}", at);
+                                prop_assert!(!set[point.f2], "{}", at);
+                                f2 = Some(set.iter().position(|b| *b).expect("non-empty"));
+                            }
+                            other => {
+                                return Err(TestCaseError::fail(format!(
+                                    "{at}: unknown fact {other}"
+                                )));
+                            }
+                        }
+                    }
+                    // For that reason: in some world of the case, giving
+                    // the facts what they need makes the condition hold.
+                    let fixed = case.iter().any(|&(a, b)| {
+                        let (a, b) = (f1.unwrap_or(a), f2.unwrap_or(b));
+                        rule.f1.is_none_or(|v| v == a) && rule.f2.as_ref().is_none_or(|s| s[b])
+                    });
+                    prop_assert!(fixed, "{}: what it needs is not enough", at);
+                }
+                Reason::Overridden { by } => {
+                    prop_assert!(judged.applies[i], "{}: an overridden rule applies", at);
+                    prop_assert!(!by.is_empty(), "{}", at);
+                    for winner in by {
+                        let w = rule_number(winner);
+                        prop_assert!(judged.winners.contains(&w), "{}: {} decides", at, winner);
+                        prop_assert!(judged.beats[w][i], "{}: {} beats it", at, winner);
+                    }
+                }
+            }
+        }
+        // Every test that fails is named: a rule with no reason of a kind passes that test.
+        let has = |kind: fn(&Reason) -> bool| entry.reasons.iter().any(kind);
+        if !has(|r| matches!(r, Reason::NotYetValid { .. })) {
+            prop_assert!(
+                rule.from.is_none_or(|f| day(DATES[f]) <= point.date),
+                "{} starts",
+                entry.rule
+            );
+        }
+        if !has(|r| matches!(r, Reason::Expired { .. })) {
+            prop_assert!(
+                rule.until.is_none_or(|u| point.date < day(DATES[u])),
+                "{} has not ended",
+                entry.rule
+            );
+        }
+        if !has(|r| matches!(r, Reason::Parameter { .. })) {
+            // The row's values share the answer: the rule covers one of them.
+            let covers = |s: &Vec<bool>| {
+                row.iter()
+                    .any(|v| s[VALUES.iter().position(|w| w == v).unwrap()])
+            };
+            prop_assert!(
+                rule.x.as_ref().is_none_or(covers),
+                "{} covers x",
+                entry.rule
+            );
+        }
+        if !has(|r| matches!(r, Reason::Reading { .. })) {
+            prop_assert!(
+                rule.reading.is_none_or(|r| r == point.reading),
+                "{} reading",
+                entry.rule
+            );
+        }
+        if !has(|r| matches!(r, Reason::Needs { .. })) {
+            // The answer's facts share it: the condition holds for one of them.
+            let holds = case.iter().any(|&(f1, f2)| {
+                rule.f1.is_none_or(|v| v == f1) && rule.f2.as_ref().is_none_or(|s| s[f2])
+            });
+            prop_assert!(holds, "{} holds in the case", entry.rule);
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// `ask` with every parameter open, facts given or not: at every point,
+    /// the rules it lists as not applying are the oracle's, for the reasons given.
+    #[test]
+    fn rules_listed_as_not_applying_do_not_apply_for_the_reasons_given(
+        (rules, defaults) in gen_rules(),
+        probe in 0..6usize,
+        reading in 0..2usize,
+        known in any::<bool>(),
+    ) {
+        use covenant::ask::report::{self, AskRequest, FactValues, OutcomeReport};
+        use covenant::query::{Query, Under};
+        use covenant::terms::Given;
+        let terms = load(&rules, defaults);
+        let date = day(PROBES[probe]);
+        let (f1, f2) = (terms.fact_index("f1").unwrap(), terms.fact_index("f2").unwrap());
+        let worlds: Vec<(bool, usize)> = [false, true].into_iter().flat_map(|a| (0..3).map(move |b| (a, b))).collect();
+        for action in 0..2 {
+            let asks: Vec<Option<(bool, usize)>> = if known { worlds.iter().copied().map(Some).collect() } else { vec![None] };
+            for given in asks {
+                let request = AskRequest {
+                    text: "generated".into(),
+                    query: Query { action, params: vec![None; if action == 0 { 1 } else { 0 }] },
+                    date,
+                    under: Under::Version(0),
+                    facts: given.map(|(a, b)| vec![(f1, Given::Class(usize::from(a))), (f2, Given::Class(b))]).unwrap_or_default(),
+                    readings: vec![(0, reading)],
+                };
+                let asked = report::ask(&terms, &request, &mut Budget::default()).expect("small agreements fit the budget");
+                for answer in &asked.versions[0].answers {
+                    let row = answer.params.get("x").cloned().unwrap_or_default();
+                    let xs: Vec<usize> = if action == 0 { row.iter().map(|v| VALUES.iter().position(|w| w == v).unwrap()).collect() } else { vec![0] };
+                    // Each world of the answer, with the branch it falls on.
+                    let in_case = |case: &covenant::ask::report::CaseReport, (a, b): (bool, usize)| {
+                        case.facts.iter().all(|(name, values)| match (values, name.as_str()) {
+                            (FactValues::Values(values), "f1") => values.contains(&a.to_string()),
+                            (FactValues::Values(values), "f2") => values.contains(&F2[b].to_string()),
+                            _ => false,
+                        })
+                    };
+                    let ours: Vec<(bool, usize)> = worlds.iter().copied().filter(|w| given.is_none_or(|g| g == *w)).collect();
+                    for &x in &xs {
+                        for &world in &ours {
+                            let point = Point { action, x, date, f1: world.0, f2: world.1, reading };
+                            let (decision, case) = match &answer.outcome {
+                                OutcomeReport::Decided { decision } => (decision, ours.clone()),
+                                OutcomeReport::DependsOnFacts { cases, .. } => {
+                                    let holding: Vec<_> = cases.iter().filter(|c| in_case(c, world)).collect();
+                                    prop_assert_eq!(holding.len(), 1);
+                                    let case = ours.iter().copied().filter(|w| in_case(holding[0], *w)).collect();
+                                    (&holding[0].decision, case)
+                                }
+                            };
+                            let listed = decision.not_applying.as_deref().expect("an answer lists the rules not applying");
+                            check_not_applying(&rules, &point, &row, &case, listed)?;
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1055,6 +1055,113 @@ fn ask_report_agrees(agreement: &Agreement) -> Result<(), TestCaseError> {
         .map_err(|e| TestCaseError::fail(format!("{e}\n{agreement:?}")))
 }
 
+/// Property 5, why not: asked on each day with no fact given, each case lists
+/// as not applying exactly the oracle's rules (as written) that do not decide
+/// in each of its worlds; a rule listed as beaten applies there, any other
+/// does not; a date reason is true on the day; and every fact a `needs` names
+/// (a yes/no value, a range of the number, days an event may happen on) is
+/// outside what the world has.
+fn why_not_agrees(agreement: &Agreement) -> Result<(), TestCaseError> {
+    use covenant::ask::why::{NotApplying, Reason};
+    let (loaded, oracle) = load(agreement)?;
+    let terms = &loaded.terms;
+    let mut cases: Vec<Vec<(Branch, Vec<NotApplying>)>> = Vec::new();
+    let mut today = None;
+    oracle
+        .walk([None, None], |world, judgements| {
+            if today != Some(world.day) {
+                today = Some(world.day);
+                let request = covenant::ask::report::AskRequest {
+                    text: "p.act".into(),
+                    query: Query {
+                        action: 0,
+                        params: Vec::new(),
+                    },
+                    date: world.day,
+                    under: Under::All,
+                    facts: Vec::new(),
+                    readings: Vec::new(),
+                };
+                let report = covenant::ask::report::ask(terms, &request, &mut Budget::default())
+                    .map_err(|e| e.to_string())?;
+                cases.clear();
+                for answers in &report.versions {
+                    let none = std::collections::BTreeMap::new();
+                    let read = |facts, decision: &covenant::ask::report::DecisionReport| {
+                        let listed = decision
+                            .not_applying
+                            .clone()
+                            .ok_or("an answer lists the rules not applying")?;
+                        Ok::<_, String>((Branch::read(facts, decision.verdict, None)?, listed))
+                    };
+                    cases.push(match &answers.answers[0].outcome {
+                        OutcomeReport::Decided { decision } => vec![read(&none, decision)?],
+                        OutcomeReport::DependsOnFacts { cases, .. } => cases
+                            .iter()
+                            .map(|case| read(&case.facts, &case.decision))
+                            .collect::<Result<_, _>>()?,
+                    });
+                }
+            }
+            for (v, judgement) in judgements.iter().enumerate() {
+                let at = || format!("{} in {}", world_text(world), VERSIONS[v]);
+                let mut holding = cases[v].iter().filter(|(b, _)| b.holds(world));
+                let (Some((_, listed)), None) = (holding.next(), holding.next()) else {
+                    return Err(format!("not one case holds: {}", at()));
+                };
+                let all = (1u32 << oracle.versions[v].len()) - 1;
+                let want = sorted(oracle.ids(v, all & !judgement.deciding));
+                let got = sorted(listed.iter().map(|n| n.rule.clone()).collect());
+                if got != want {
+                    return Err(format!("listed {got:?}, the oracle {want:?}: {}", at()));
+                }
+                for entry in listed {
+                    let bit = oracle.versions[v]
+                        .iter()
+                        .position(|r| r.id == entry.rule)
+                        .ok_or(format!("an unknown rule {}", entry.rule))?;
+                    let applies = judgement.applicable & (1 << bit) != 0;
+                    let beaten = entry
+                        .reasons
+                        .iter()
+                        .any(|r| matches!(r, Reason::Overridden { .. }));
+                    if entry.reasons.is_empty() || applies != beaten {
+                        return Err(format!(
+                            "{} {:?}, yet it applies: {applies}: {}",
+                            entry.rule,
+                            entry.reasons,
+                            at()
+                        ));
+                    }
+                    for reason in &entry.reasons {
+                        let wrong = match reason {
+                            Reason::NotYetValid { from } => world.day >= *from,
+                            Reason::Expired { until } => world.day < *until,
+                            Reason::Needs { facts } => facts.iter().any(|(name, values)| {
+                                let one = std::collections::BTreeMap::from([(
+                                    name.clone(),
+                                    values.clone(),
+                                )]);
+                                Branch::read(&one, judgement.verdict, None)
+                                    .map_or(true, |b| b.holds(world))
+                            }),
+                            Reason::Overridden { by } => {
+                                let deciding = oracle.ids(v, judgement.deciding);
+                                by.is_empty() || by.iter().any(|b| !deciding.contains(b))
+                            }
+                            other => return Err(format!("no params or readings here: {other:?}")),
+                        };
+                        if wrong {
+                            return Err(format!("{} {reason:?} is wrong: {}", entry.rule, at()));
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })
+        .map_err(|e| TestCaseError::fail(format!("{e}\n{agreement:?}")))
+}
+
 /// Property 4, with nothing given: each span of a timeline's lanes is a set of
 /// branches whose events are given as times since them (stages, as data); on
 /// every day of the window and in every world exactly one holds, with the
@@ -1478,5 +1585,23 @@ proptest! {
     #[test]
     fn an_answer_gives_the_deadline_when_an_event_counts_months(agreement in agreements(true)) {
         deadlines_agree(&agreement)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config(12))]
+
+    #[test]
+    fn the_rules_ask_lists_as_not_applying_are_the_oracles_for_the_reasons_given(agreement in agreements(false)) {
+        why_not_agrees(&agreement)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config(8))]
+
+    #[test]
+    fn the_rules_not_applying_agree_with_the_oracle_when_an_event_counts_months(agreement in agreements(true)) {
+        why_not_agrees(&agreement)?;
     }
 }

@@ -6,3 +6,4 @@
 
 pub mod render;
 pub mod report;
+pub mod why;

@@ -4,6 +4,7 @@ use crate::ask::report::{
     AskReport, CaseReport, DecidedBy, DecisionReport, DisputeReport, OutcomeReport, RuleReport,
     Standing, VersionAnswers,
 };
+use crate::ask::why::{NotApplying, Reason};
 use crate::terms::{Citation, Terms};
 use chrono::NaiveDate;
 use std::collections::BTreeMap;
@@ -430,9 +431,134 @@ pub fn no_agreement_line(none: &crate::ask::report::NoVersionInForce) -> String 
     )
 }
 
-/// Renders an answer for people: a table of verdicts, the deciding rules with
-/// their passages, and a warning for every dispute that touches the answer.
+/// Which answers list the rules that did not apply, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum WhyNot {
+    /// Answers the action's default decided (no rule applying).
+    #[default]
+    Defaults,
+    /// Every answer (`ask --explain`).
+    Every,
+}
+
+/// A reason a rule did not apply, in words: `expired (until 2026-04-27)`.
+fn reason_text(reason: &Reason) -> String {
+    match reason {
+        Reason::NotYetValid { from } => format!("not yet valid (from {from})"),
+        Reason::Expired { until } => format!("expired (until {until})"),
+        Reason::Parameter {
+            param,
+            values,
+            covers,
+        } => format!(
+            "does not cover {} (covers {})",
+            condition_text(param, values),
+            condition_text(param, covers)
+        ),
+        Reason::Reading {
+            dispute,
+            reading,
+            in_use,
+        } => format!("only under reading {dispute}.{reading} (in use: {in_use})"),
+        Reason::Needs { facts } => {
+            let parts: Vec<String> = facts
+                .iter()
+                .map(|(name, values)| values.text(name))
+                .collect();
+            format!("needs {}", parts.join(" and "))
+        }
+        Reason::Overridden { by } => format!("beaten by {}", by.join(", ")),
+    }
+}
+
+/// One line per rule that did not apply, its id then its reasons; a rule's
+/// further alternatives read "or needs …".
+fn not_applying_lines(out: &mut String, rules: &[NotApplying], indent: &str) {
+    let width = rules
+        .iter()
+        .map(|r| r.rule.chars().count())
+        .max()
+        .unwrap_or(0);
+    for rule in rules {
+        let mut needs = 0;
+        let reasons: Vec<String> = rule
+            .reasons
+            .iter()
+            .map(|reason| {
+                let text = reason_text(reason);
+                if matches!(reason, Reason::Needs { .. }) {
+                    needs += 1;
+                    if needs > 1 {
+                        return format!("or {text}");
+                    }
+                }
+                text
+            })
+            .collect();
+        let _ = writeln!(out, "{indent}{:<width$}  {}", rule.rule, reasons.join("; "));
+    }
+}
+
+/// The rules that did not apply to the answers `why_not` asks for, under
+/// one heading per row and case when there are several.
+fn why_not_block(out: &mut String, answers: &VersionAnswers, why_not: WhyNot) {
+    let shown = |decision: &DecisionReport| {
+        decision
+            .not_applying
+            .as_ref()
+            .is_some_and(|n| !n.is_empty())
+            && (why_not == WhyNot::Every || decision.decided_by == DecidedBy::Default)
+    };
+    let mut groups: Vec<(Vec<String>, &[NotApplying])> = Vec::new();
+    for answer in &answers.answers {
+        let row: Vec<String> = answer
+            .params
+            .iter()
+            .filter(|_| answers.answers.len() > 1)
+            .map(|(k, v)| condition_text(k, v))
+            .collect();
+        match &answer.outcome {
+            OutcomeReport::Decided { decision } if shown(decision) => {
+                groups.push((row, decision.not_applying.as_deref().unwrap_or_default()));
+            }
+            OutcomeReport::Decided { .. } => {}
+            OutcomeReport::DependsOnFacts { cases, .. } => {
+                for case in cases.iter().filter(|c| shown(&c.decision)) {
+                    let mut heading = row.clone();
+                    heading.push(format!("if {}", case_text(case)));
+                    groups.push((
+                        heading,
+                        case.decision.not_applying.as_deref().unwrap_or_default(),
+                    ));
+                }
+            }
+        }
+    }
+    if groups.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n  rules that did not apply:");
+    if let [(heading, rules)] = &groups[..] {
+        if heading.is_empty() {
+            not_applying_lines(out, rules, "    ");
+            return;
+        }
+    }
+    for (heading, rules) in &groups {
+        let _ = writeln!(out, "    {}:", heading.join(", "));
+        not_applying_lines(out, rules, "      ");
+    }
+}
+
+/// Renders an answer for people: a table of verdicts, the rules that did not
+/// apply where the default decided, the deciding rules with their passages,
+/// and a warning for every dispute that touches the answer.
 pub fn ask(report: &AskReport) -> String {
+    ask_with(report, WhyNot::Defaults)
+}
+
+/// [`ask`], listing the rules that did not apply for the answers `why_not` names.
+pub fn ask_with(report: &AskReport, why_not: WhyNot) -> String {
     let mut out = String::new();
     let _ = write!(out, "{} on {}", report.query, report.date);
     let known: Vec<String> = report
@@ -519,6 +645,7 @@ pub fn ask(report: &AskReport) -> String {
         if let Some(reason) = defaults.first() {
             let _ = writeln!(out, "\n  default: {reason}");
         }
+        why_not_block(&mut out, answers, why_not);
         if !answers.rules.is_empty() {
             let _ = writeln!(out, "\nrules:");
             for rule in answers.rules.values() {

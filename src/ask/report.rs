@@ -1,6 +1,7 @@
 //! Answers as reports: named, self-contained, serialisable data built from the
 //! evaluator's results, so that text and JSON output say exactly the same thing.
 
+use crate::ask::why::{self, NotApplying, Setting};
 use crate::eval::{self, Answer, Decision, Outcome, Question};
 use crate::interval::DateInterval;
 use crate::query::{Query, Under};
@@ -191,7 +192,11 @@ pub enum DecidedBy {
 }
 
 /// A decision with names instead of indices.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+///
+/// Two decisions are equal when they decide alike (verdict, rules, default,
+/// deadline), whatever they say of the rules that did not apply: branches of
+/// an answer, and the answers under two readings, are compared so.
+#[derive(Debug, Clone, Serialize)]
 pub struct DecisionReport {
     /// The verdict.
     pub verdict: Verdict,
@@ -208,6 +213,23 @@ pub struct DecisionReport {
     /// it; `breached` has been overdue since it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub due: Option<NaiveDate>,
+    /// Every other rule about the action, as written, and why it did not
+    /// decide: the reasons it did not apply, or the rule that beat it.
+    /// Always there in an answer; left out (`None`) of the outcomes under
+    /// other readings of a dispute, which say only how those readings decide.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub not_applying: Option<Vec<NotApplying>>,
+}
+
+impl PartialEq for DecisionReport {
+    fn eq(&self, other: &DecisionReport) -> bool {
+        self.verdict == other.verdict
+            && self.decided_by == other.decided_by
+            && self.rules == other.rules
+            && self.overridden == other.overridden
+            && self.default_reason == other.default_reason
+            && self.due == other.due
+    }
 }
 
 /// A rule as the answers cite it.
@@ -373,8 +395,14 @@ impl NoVersionInForce {
 struct Builder<'t> {
     terms: &'t Terms,
     version: &'t Version,
+    /// The version's index, for the rules that did not apply.
+    version_index: usize,
     date: NaiveDate,
     given: &'t [(usize, Given)],
+    /// What the question says of each fact, as classes.
+    facts: &'t [ValueSet],
+    /// The readings the answer is under.
+    readings: &'t [usize],
     rules: BTreeMap<String, RuleReport>,
 }
 
@@ -392,11 +420,20 @@ impl Builder<'_> {
             .collect()
     }
 
-    fn decision(&mut self, decision: &Decision, action: usize) -> DecisionReport {
+    /// `decision` as a report, for the parameter values `class`, the facts
+    /// `facts` (the case's) and the readings `readings`.
+    fn decision(
+        &mut self,
+        decision: &Decision,
+        at: &Setting,
+        why_not: bool,
+        budget: &mut Budget,
+    ) -> Result<DecisionReport, Exhausted> {
+        let action = at.action;
         let default_reason = decision
             .is_default()
             .then(|| self.terms.vocabulary.actions[action].default_reason.clone());
-        DecisionReport {
+        Ok(DecisionReport {
             verdict: decision.verdict,
             decided_by: if decision.is_default() {
                 DecidedBy::Default
@@ -407,7 +444,11 @@ impl Builder<'_> {
             overridden: self.rule_ids(&decision.overridden),
             default_reason,
             due: self.due(decision),
-        }
+            not_applying: match why_not {
+                true => Some(why::not_applying(self.terms, at, decision, budget)?),
+                false => None,
+            },
+        })
     }
 
     /// The deadline the verdict speaks of, among the deciding duties': the
@@ -438,62 +479,84 @@ impl Builder<'_> {
         }
     }
 
-    fn outcome(&mut self, outcome: &Outcome, action: usize) -> OutcomeReport {
-        match outcome {
+    /// `outcome` as a report; with `why_not`, each decision lists the rules
+    /// that did not apply.
+    fn outcome(
+        &mut self,
+        outcome: &Outcome,
+        at: &Setting,
+        why_not: bool,
+        budget: &mut Budget,
+    ) -> Result<OutcomeReport, Exhausted> {
+        Ok(match outcome {
             Outcome::Decided(decision) => OutcomeReport::Decided {
-                decision: self.decision(decision, action),
+                decision: self.decision(decision, at, why_not, budget)?,
             },
             Outcome::DependsOnFacts { facts, cases } => {
                 let names: Vec<String> = facts
                     .iter()
                     .map(|&f| self.terms.vocabulary.facts[f].name.clone())
                     .collect();
-                let cases = cases
-                    .iter()
-                    .map(|case| CaseReport {
+                let mut reports = Vec::with_capacity(cases.len());
+                for case in cases {
+                    let mut within = at.facts.to_vec();
+                    for &(fact, values) in &case.facts {
+                        within[fact] = within[fact].intersect(values);
+                    }
+                    let at = Setting {
+                        facts: &within,
+                        ..*at
+                    };
+                    reports.push(CaseReport {
                         facts: named_fact_sets(self.terms, &case.facts, Some(self.date)),
-                        decision: self.decision(&case.decision, action),
-                    })
-                    .collect();
+                        decision: self.decision(&case.decision, &at, why_not, budget)?,
+                    });
+                }
                 OutcomeReport::DependsOnFacts {
                     facts: names,
-                    cases,
+                    cases: reports,
                 }
             }
-        }
+        })
     }
 
     fn answer(
         &mut self,
         answer: &Answer,
         action: usize,
+        class: &[ValueSet],
         given: &[bool],
-    ) -> (OutcomeReport, Vec<DisputeReport>) {
-        let outcome = self.outcome(&answer.outcome, action);
-        let disputes = answer
-            .disputes
-            .iter()
-            .map(|effect| {
-                let dispute = &self.terms.vocabulary.disputes[effect.dispute];
-                let alternatives: Vec<AlternativeReport> = effect
-                    .alternatives
-                    .iter()
-                    .map(|(reading, alternative)| AlternativeReport {
-                        reading: reading_report(self.terms, effect.dispute, *reading),
-                        outcome: self.outcome(alternative, action),
-                    })
-                    .collect();
-                DisputeReport {
-                    dispute: dispute.id.clone(),
-                    question: dispute.question.clone(),
-                    reading: reading_report(self.terms, effect.dispute, effect.reading),
-                    reading_is_default: !given[effect.dispute],
-                    changes_answer: alternatives.iter().any(|a| a.outcome != outcome),
-                    alternatives,
-                }
-            })
-            .collect();
-        (outcome, disputes)
+        budget: &mut Budget,
+    ) -> Result<(OutcomeReport, Vec<DisputeReport>), Exhausted> {
+        let at = Setting {
+            version: self.version_index,
+            action,
+            class,
+            date: self.date,
+            facts: self.facts,
+            readings: self.readings,
+        };
+        let outcome = self.outcome(&answer.outcome, &at, true, budget)?;
+        let mut disputes = Vec::with_capacity(answer.disputes.len());
+        for effect in &answer.disputes {
+            let dispute = &self.terms.vocabulary.disputes[effect.dispute];
+            let mut alternatives = Vec::with_capacity(effect.alternatives.len());
+            for (reading, alternative) in &effect.alternatives {
+                alternatives.push(AlternativeReport {
+                    reading: reading_report(self.terms, effect.dispute, *reading),
+                    outcome: self.outcome(alternative, &at, false, budget)?,
+                });
+            }
+            disputes.push(DisputeReport {
+                dispute: dispute.id.clone(),
+                question: dispute.question.clone(),
+                reading: reading_report(self.terms, effect.dispute, effect.reading),
+                reading_is_default: !given[effect.dispute],
+                changes_answer: alternatives.iter().any(|a| a.outcome != outcome),
+                alternatives,
+            });
+        }
+        Ok((outcome, disputes))
     }
 }
 
@@ -947,21 +1010,24 @@ pub fn ask(
         let mut builder = Builder {
             terms,
             version,
+            version_index: v,
             date: request.date,
             given: &known,
+            facts: &facts,
+            readings: &readings,
             rules: BTreeMap::new(),
         };
-        let answers = joined
-            .iter()
-            .map(|(cube, row)| {
-                let (outcome, disputes) = builder.answer(&rows[*row][slot], action_index, &given);
-                AnswerReport {
-                    params: named_params(terms, action_index, cube),
-                    outcome,
-                    disputes,
-                }
-            })
-            .collect();
+        let mut answers = Vec::with_capacity(joined.len());
+        for (cube, row) in &joined {
+            let (outcome, disputes) = builder
+                .answer(&rows[*row][slot], action_index, cube, &given, budget)
+                .map_err(|e| too_large_over_facts("ask", terms, action_index, &e))?;
+            answers.push(AnswerReport {
+                params: named_params(terms, action_index, cube),
+                outcome,
+                disputes,
+            });
+        }
         let life = version.life();
         let standing = if life.contains(request.date) {
             Standing::InForce
