@@ -31,6 +31,15 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: &'static [Format] = &[Format::Text, Format::Json, Format::Markdown, Format::Svg];
+    /// What most commands write: text and JSON.
+    pub const TEXT_JSON: &'static [Format] = &[Format::Text, Format::Json];
+    /// What `covenant diff` writes.
+    pub const DIFF: &'static [Format] = &[Format::Text, Format::Json, Format::Markdown];
+    /// What `covenant timeline` writes.
+    pub const TIMELINE: &'static [Format] = &[Format::Text, Format::Json, Format::Svg];
+
     /// The name used on the command line.
     pub fn name(self) -> &'static str {
         match self {
@@ -397,7 +406,7 @@ pub fn ask(
     out: &mut dyn Write,
 ) -> Result<(), CommandError> {
     let max_cases = args.max_cases;
-    only_formats("ask", format, &[Format::Text, Format::Json])?;
+    only_formats("ask", format, Format::TEXT_JSON)?;
     if let Some(path) = &args.scenario {
         let file = scenario::read(path)?;
         let questions = scenario::load(terms, &file)?;
@@ -471,7 +480,7 @@ pub fn test(
     max_cases: u64,
     out: &mut dyn Write,
 ) -> Result<bool, CommandError> {
-    only_formats("test", format, &[Format::Text, Format::Json])?;
+    only_formats("test", format, Format::TEXT_JSON)?;
     let mut results: Vec<TestResult> = Vec::new();
     let mut errors = Vec::new();
     for path in files {
@@ -525,7 +534,7 @@ pub fn test(
 
 /// `covenant versions`: the versions, their dates and the evidence for each date.
 pub fn versions(terms: &Terms, format: Format, out: &mut dyn Write) -> Result<(), CommandError> {
-    only_formats("versions", format, &[Format::Text, Format::Json])?;
+    only_formats("versions", format, Format::TEXT_JSON)?;
     let output = match format {
         Format::Text | Format::Markdown | Format::Svg => render::versions(terms),
         Format::Json => to_json(&json!({
@@ -545,7 +554,7 @@ pub fn versions(terms: &Terms, format: Format, out: &mut dyn Write) -> Result<()
 
 /// `covenant actions`: the vocabulary: actions, parameters, defaults, facts, disputes and readings.
 pub fn actions(terms: &Terms, format: Format, out: &mut dyn Write) -> Result<(), CommandError> {
-    only_formats("actions", format, &[Format::Text, Format::Json])?;
+    only_formats("actions", format, Format::TEXT_JSON)?;
     let vocabulary = &terms.vocabulary;
     let output = match format {
         Format::Text | Format::Markdown | Format::Svg => render::actions(terms),
@@ -708,11 +717,7 @@ pub fn diff(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<bool, CommandError> {
-    only_formats(
-        "diff",
-        format,
-        &[Format::Text, Format::Json, Format::Markdown],
-    )?;
+    only_formats("diff", format, Format::DIFF)?;
     let request = diff_request(terms, args)?;
     let found = crate::diff::diff(terms, &request, &mut Budget::new(args.max_cases))
         .map_err(|e| too_large(&e))?;
@@ -748,11 +753,7 @@ pub fn timeline(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<(), CommandError> {
-    only_formats(
-        "timeline",
-        format,
-        &[Format::Text, Format::Json, Format::Svg],
-    )?;
+    only_formats("timeline", format, Format::TIMELINE)?;
     let mut errors = Vec::new();
     let flags = question_flags(
         terms,
@@ -829,7 +830,7 @@ pub fn check(
     max_cases: u64,
     out: &mut dyn Write,
 ) -> Result<bool, CommandError> {
-    only_formats("check", format, &[Format::Text, Format::Json])?;
+    only_formats("check", format, Format::TEXT_JSON)?;
     let (terms, loading) = terms::load_for_check(&terms_source(dir))
         .map_err(|errors| BadInput::from(errors.diagnostics()))?;
     let flag = dir.map(|d| d.display().to_string());

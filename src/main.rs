@@ -1,8 +1,11 @@
 //! The `covenant` command: parses arguments, calls the library, prints, exits.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use covenant::command::{self, AskArgs, CommandError, DiffArgs, Format, TimelineArgs};
-use covenant::output::{self, Ending, Output};
+use covenant::diagnostic::Diagnostic;
+use covenant::output::{self, ColourChoice, Ending, Output};
+use std::ffi::OsStr;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -33,9 +36,13 @@ struct Cli {
     /// Load the agreement from this terms directory instead of the built-in terms.
     #[arg(long, global = true, value_name = "DIR")]
     terms: Option<PathBuf>,
-    /// Output for people (text) or for scripts (json); `diff` also writes markdown, `timeline` svg.
-    #[arg(long, global = true, value_enum, default_value_t = FormatArg::Text)]
-    format: FormatArg,
+    /// Output format, here before the command or after it (`covenant COMMAND --help` lists
+    /// the formats each command writes).
+    #[arg(long, value_name = "FORMAT", value_parser = Formats(Format::ALL), hide_possible_values = true)]
+    format: Option<Format>,
+    /// When to colour text output: `auto` (a terminal, unless NO_COLOR is set), `always`, `never`. JSON, markdown and SVG are never coloured.
+    #[arg(long, global = true, value_name = "WHEN", value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
     /// The most cases `check`, `diff`, `timeline`, `ask` and `test` may visit
     /// before they stop with an error (exit 2) instead of running for hours. A
     /// case is one class of questions no rule tells apart, on one piece of time,
@@ -46,21 +53,87 @@ struct Cli {
     max_cases: u64,
 }
 
+/// `--color`.
 #[derive(Clone, Copy, ValueEnum)]
-enum FormatArg {
-    Text,
-    Json,
-    Markdown,
-    Svg,
+enum ColorArg {
+    /// Colour when writing to a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always colour, even into a pipe or a file.
+    Always,
+    /// Never colour.
+    Never,
 }
 
-impl From<FormatArg> for Format {
-    fn from(format: FormatArg) -> Format {
-        match format {
-            FormatArg::Text => Format::Text,
-            FormatArg::Json => Format::Json,
-            FormatArg::Markdown => Format::Markdown,
-            FormatArg::Svg => Format::Svg,
+impl From<ColorArg> for ColourChoice {
+    fn from(choice: ColorArg) -> ColourChoice {
+        match choice {
+            ColorArg::Auto => ColourChoice::Auto,
+            ColorArg::Always => ColourChoice::Always,
+            ColorArg::Never => ColourChoice::Never,
+        }
+    }
+}
+
+/// Parses `--format` into one of the formats a command writes: its `--help`
+/// and completions list those only, and any other is refused naming them.
+#[derive(Clone)]
+struct Formats(&'static [Format]);
+
+impl TypedValueParser for Formats {
+    type Value = Format;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<Format, clap::Error> {
+        let text = value.to_string_lossy();
+        self.0
+            .iter()
+            .copied()
+            .find(|format| format.name() == text)
+            .ok_or_else(|| {
+                let names: Vec<&str> = self.0.iter().map(|f| f.name()).collect();
+                let command = match cmd.get_name() {
+                    "covenant" => "covenant".to_string(),
+                    name => format!("covenant {name}"),
+                };
+                cmd.clone().error(
+                    clap::error::ErrorKind::InvalidValue,
+                    format!(
+                        "`{command}` cannot write --format {text}\n  hint: choose {}",
+                        names.join(", ")
+                    ),
+                )
+            })
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            self.0.iter().map(|f| PossibleValue::new(f.name())),
+        ))
+    }
+}
+
+/// The shells `covenant completions` writes a script for.
+#[derive(Clone, Copy, ValueEnum)]
+enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+impl From<Shell> for clap_complete::Shell {
+    fn from(shell: Shell) -> clap_complete::Shell {
+        match shell {
+            Shell::Bash => clap_complete::Shell::Bash,
+            Shell::Zsh => clap_complete::Shell::Zsh,
+            Shell::Fish => clap_complete::Shell::Fish,
+            Shell::Powershell => clap_complete::Shell::PowerShell,
+            Shell::Elvish => clap_complete::Shell::Elvish,
         }
     }
 }
@@ -98,11 +171,22 @@ covenant ask 'openai.pay_revenue_share' --on 2031-06-01 --under all\n  covenant 
         /// Answer every question of a scenario file instead of one query.
         #[arg(long, value_name = "FILE", conflicts_with_all = ["query", "on", "facts", "readings"])]
         scenario: Option<PathBuf>,
+        /// Text for people or json for scripts.
+        #[arg(long, value_name = "FORMAT", value_parser = Formats(Format::TEXT_JSON))]
+        format: Option<Format>,
     },
     /// List the versions of the agreement, their dates and where each date comes from.
-    Versions,
+    Versions {
+        /// Text for people or json for scripts.
+        #[arg(long, value_name = "FORMAT", value_parser = Formats(Format::TEXT_JSON))]
+        format: Option<Format>,
+    },
     /// List the actions (with parameters and defaults), facts, disputes and readings.
-    Actions,
+    Actions {
+        /// Text for people or json for scripts.
+        #[arg(long, value_name = "FORMAT", value_parser = Formats(Format::TEXT_JSON))]
+        format: Option<Format>,
+    },
     /// Show every question whose verdict differs between two versions: on which dates, under which facts and readings, and the rules on each side.
     #[command(
         long_about = "Show every question whose verdict differs between two versions.\n\n\
@@ -136,6 +220,9 @@ Exit codes: 0 compared (1 with --exit-code when there are differences), 2 bad in
         /// Exit 1 when there are differences, like `git diff --exit-code`.
         #[arg(long)]
         exit_code: bool,
+        /// Text for people, json for scripts, or markdown for a review.
+        #[arg(long, value_name = "FORMAT", value_parser = Formats(Format::DIFF))]
+        format: Option<Format>,
     },
     /// Show how the verdict on one action moves over time, under each version.
     #[command(
@@ -160,6 +247,9 @@ covenant timeline 'openai.host_models' --format svg > hosting.svg"
         /// Read a dispute a given way, e.g. `microsoft_share_end=after_2030`. Repeatable.
         #[arg(long = "reading", value_name = "DISPUTE=READING")]
         readings: Vec<String>,
+        /// Text for people, json for scripts, or svg for a picture to open in a browser.
+        #[arg(long, value_name = "FORMAT", value_parser = Formats(Format::TIMELINE))]
+        format: Option<Format>,
     },
     /// Prove the rules consistent: find clashing rules, dead rules, overrides that never fire, unused names.
     #[command(
@@ -175,12 +265,42 @@ that shows it. Warnings the terms expect are explained with [[explained]] in voc
         after_help = "Examples:\n  covenant check\n  covenant --terms examples/lease/terms check\n  covenant check --format json\n\n\
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 the terms cannot be loaded (or the check passes --max-cases)."
     )]
-    Check,
+    Check {
+        /// Text for people or json for scripts.
+        #[arg(long, value_name = "FORMAT", value_parser = Formats(Format::TEXT_JSON))]
+        format: Option<Format>,
+    },
     /// Check the expectations in scenario files; exit 1 if any fails.
     Test {
         /// Scenario files (TOML with [[question]] entries).
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
+        /// Text for people or json for scripts.
+        #[arg(long, value_name = "FORMAT", value_parser = Formats(Format::TEXT_JSON))]
+        format: Option<Format>,
+    },
+    /// Write a shell completion script to standard output.
+    #[command(after_help = "Install (each shell reads the file at start):\n  \
+bash:        covenant completions bash > ~/.local/share/bash-completion/completions/covenant\n  \
+zsh:         covenant completions zsh > ~/.zfunc/_covenant   (with fpath+=~/.zfunc before compinit in ~/.zshrc)\n  \
+fish:        covenant completions fish > ~/.config/fish/completions/covenant.fish\n  \
+powershell:  covenant completions powershell >> $PROFILE\n  \
+elvish:      covenant completions elvish >> ~/.config/elvish/rc.elv")]
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Write the manual page (roff) to standard output.
+    #[command(
+        after_help = "Install: covenant man > ~/.local/share/man/man1/covenant.1, then `man covenant`; \
+`covenant man ask > ~/.local/share/man/man1/covenant-ask.1` for one command's page.\n\
+Read without installing: covenant man | man -l -"
+    )]
+    Man {
+        /// A command whose page to write (e.g. `ask`); the page of covenant itself if left out.
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
     },
 }
 
@@ -189,13 +309,68 @@ fn code(held: bool) -> u8 {
     if held { ANSWERED } else { EXPECTATION_FAILED }
 }
 
+impl Command {
+    /// The `--format` given after the command, if any.
+    fn format(&self) -> Option<Format> {
+        match self {
+            Command::Ask { format, .. }
+            | Command::Versions { format }
+            | Command::Actions { format }
+            | Command::Diff { format, .. }
+            | Command::Timeline { format, .. }
+            | Command::Check { format }
+            | Command::Test { format, .. } => *format,
+            Command::Completions { .. } | Command::Man { .. } => None,
+        }
+    }
+}
+
+impl Cli {
+    /// The output format: `--format` before or after the command (not both), text if neither.
+    fn format(&self) -> Result<Format, Diagnostic> {
+        match (self.format, self.command.format()) {
+            (Some(before), Some(after)) if before != after => Err(Diagnostic::error(
+                format!(
+                    "--format is given twice: {} before the command, {} after it",
+                    before.name(),
+                    after.name()
+                ),
+                None,
+            )
+            .with_hint(Some("give --format once".into()))),
+            (before, after) => Ok(after.or(before).unwrap_or_default()),
+        }
+    }
+}
+
+/// Writes the manual page of covenant, or of one of its commands, as roff.
+fn man(command: Option<&str>, out: &mut dyn Write) -> Result<(), CommandError> {
+    let mut cli = Cli::command();
+    cli.build();
+    let page = match command {
+        None => cli,
+        Some(name) => match cli.find_subcommand(name) {
+            Some(sub) => sub.clone().version(env!("CARGO_PKG_VERSION")),
+            None => {
+                let known = cli.get_subcommands().map(clap::Command::get_name);
+                return Err(Diagnostic::error(format!("no command `{name}`"), None)
+                    .with_hint(Some(covenant::diagnostic::did_you_mean(
+                        name, "command", known,
+                    )))
+                    .into());
+            }
+        },
+    };
+    clap_mangen::Man::new(page).render(out)?;
+    Ok(())
+}
+
 /// Runs the command, writing its report into `out`; the exit code if it answered.
-fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
-    let format = Format::from(cli.format);
+fn run(cli: Cli, format: Format, out: &mut dyn Write) -> Result<u8, CommandError> {
     // `check` loads the terms itself, leniently; every other command loads them here.
     let load = || command::load_terms(cli.terms.as_deref());
     Ok(match cli.command {
-        Command::Check => code(command::check(
+        Command::Check { .. } => code(command::check(
             cli.terms.as_deref(),
             format,
             cli.max_cases,
@@ -208,6 +383,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
             facts,
             readings,
             scenario,
+            ..
         } => {
             let args = AskArgs {
                 query,
@@ -221,11 +397,11 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
             command::ask(&load()?, &args, format, out)?;
             ANSWERED
         }
-        Command::Versions => {
+        Command::Versions { .. } => {
             command::versions(&load()?, format, out)?;
             ANSWERED
         }
-        Command::Actions => {
+        Command::Actions { .. } => {
             command::actions(&load()?, format, out)?;
             ANSWERED
         }
@@ -237,6 +413,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
             readings,
             every_reading,
             exit_code,
+            ..
         } => {
             let args = DiffArgs {
                 versions,
@@ -255,6 +432,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
             under,
             facts,
             readings,
+            ..
         } => {
             let args = TimelineArgs {
                 query,
@@ -266,16 +444,25 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
             command::timeline(&load()?, &args, format, out)?;
             ANSWERED
         }
-        Command::Test { files } => {
+        Command::Test { files, .. } => {
             code(command::test(&load()?, &files, format, cli.max_cases, out)?)
+        }
+        Command::Completions { shell } => {
+            let shell = clap_complete::Shell::from(shell);
+            clap_complete::generate(shell, &mut Cli::command(), "covenant", out);
+            ANSWERED
+        }
+        Command::Man { command } => {
+            man(command.as_deref(), out)?;
+            ANSWERED
         }
     })
 }
 
 /// Writes `text` to standard error; the exit code is `code` whatever happens,
 /// since the command has already failed (a closed stderr only silences it).
-fn fail_with(text: &str, format: Format, code: u8) -> ExitCode {
-    let mut stderr = Output::stderr(format);
+fn fail_with(text: &str, format: Format, colour: ColourChoice, code: u8) -> ExitCode {
+    let mut stderr = Output::stderr(format, colour);
     let written = stderr
         .write_all(text.as_bytes())
         .and_then(|()| stderr.finish());
@@ -294,16 +481,45 @@ fn clap_exit(error: clap::Error) -> ExitCode {
     // clap exits 0 for --help and --version, 2 for a usage error; both fit in a u8.
     let code = u8::try_from(error.exit_code()).unwrap_or(BAD_INPUT);
     if error.use_stderr() {
-        return fail_with(&text, Format::Text, code);
+        return fail_with(&text, Format::Text, colour_before_parsing(), code);
     }
-    let mut stdout = Output::stdout(Format::Text);
+    // Help and version are text to read, or to pipe into a pager or a file: plain.
+    let mut stdout = Output::stdout(Format::Text, ColourChoice::Never);
     let written = stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.finish());
     match output::ending(written) {
         Ok(_) => ExitCode::from(code),
-        Err(failure) => fail_with(&format!("error: {failure}\n"), Format::Text, BAD_INPUT),
+        Err(failure) => fail_with(
+            &format!("error: {failure}\n"),
+            Format::Text,
+            ColourChoice::Never,
+            BAD_INPUT,
+        ),
     }
+}
+
+/// `--color` as the arguments give it, for a usage error clap found before it
+/// could parse them: the last `--color WHEN` or `--color=WHEN` that names a choice.
+fn colour_before_parsing() -> ColourChoice {
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut choice = ColourChoice::Auto;
+    for (i, arg) in args.iter().enumerate() {
+        let value = match arg.strip_prefix("--color") {
+            Some("") => args.get(i + 1).map(String::as_str),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        choice = match value {
+            Some("always") => ColourChoice::Always,
+            Some("never") => ColourChoice::Never,
+            Some("auto") => ColourChoice::Auto,
+            _ => choice,
+        };
+    }
+    choice
 }
 
 fn main() -> ExitCode {
@@ -311,9 +527,17 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => return clap_exit(error),
     };
-    let format = Format::from(cli.format);
-    let mut stdout = Output::stdout(format);
-    let result = run(cli, &mut stdout);
+    let colour = ColourChoice::from(cli.color);
+    let format = match cli.format() {
+        Ok(format) => format,
+        Err(twice) => {
+            let bad = command::BadInput::from(twice);
+            let text = command::render_bad_input(&bad, Format::Text);
+            return fail_with(&text, Format::Text, colour, BAD_INPUT);
+        }
+    };
+    let mut stdout = Output::stdout(format, colour);
+    let result = run(cli, format, &mut stdout);
     // Flush what was written before reporting anything on stderr, so that the
     // two streams come out in the order they were produced.
     let flushed = stdout.finish();
@@ -325,11 +549,23 @@ fn main() -> ExitCode {
     match output::ending(written) {
         // The reader has all it wants: like ripgrep, stop quietly and successfully.
         Ok(Ending::Closed) => return ExitCode::from(ANSWERED),
-        Err(failure) => return fail_with(&format!("error: {failure}\n"), Format::Text, BAD_INPUT),
+        Err(failure) => {
+            return fail_with(
+                &format!("error: {failure}\n"),
+                Format::Text,
+                colour,
+                BAD_INPUT,
+            );
+        }
         Ok(Ending::Complete) => {}
     }
     match outcome {
         Ok(code) => ExitCode::from(code),
-        Err(bad) => fail_with(&command::render_bad_input(&bad, format), format, BAD_INPUT),
+        Err(bad) => fail_with(
+            &command::render_bad_input(&bad, format),
+            format,
+            colour,
+            BAD_INPUT,
+        ),
     }
 }

@@ -35,7 +35,8 @@ fn escape(text: &str) -> String {
     out
 }
 
-fn verdict_colour(verdict: Verdict) -> &'static str {
+/// The legend's colour of each verdict, `#rrggbb`; the terminal takes the nearest ANSI colour.
+pub(crate) fn verdict_colour(verdict: Verdict) -> &'static str {
     match verdict {
         Verdict::Required => "#3b6fb6",
         Verdict::Permitted => "#4caf50",
