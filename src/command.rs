@@ -199,51 +199,72 @@ fn on_command_line<T>(
     result.map_err(|error| error.on_command_line(origin, text))
 }
 
-/// Parses each value of a repeatable flag, collecting the mistakes in `errors`.
-fn parse_each<T>(
-    origin: &str,
-    values: &[String],
-    parse: impl Fn(&str) -> Result<T, InputError>,
-    errors: &mut Vec<Diagnostic>,
-) -> Vec<T> {
-    values
-        .iter()
-        .filter_map(|value| {
-            on_command_line(origin, value, parse(value))
-                .map_err(|d| errors.push(d))
-                .ok()
-        })
-        .collect()
-}
-
 /// Parses every `--fact`, refusing a fact given twice (at the second).
 fn parse_facts(
     terms: &Terms,
     values: &[String],
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<(usize, crate::terms::Given)> {
-    let mut facts: Vec<(usize, crate::terms::Given)> = Vec::new();
+    let parse = |value: &str| query::parse_fact(terms, value);
+    let name = |fact: usize| terms.vocabulary.facts[fact].name.clone();
+    once_each("--fact", "fact", values, parse, name, errors)
+}
+
+/// Parses every `--reading`, refusing a dispute read twice (at the second).
+fn parse_readings(
+    terms: &Terms,
+    values: &[String],
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<(usize, usize)> {
+    let parse = |value: &str| query::parse_reading(terms, value);
+    let name = |dispute: usize| terms.vocabulary.disputes[dispute].id.clone();
+    once_each(
+        "--reading",
+        "a reading of dispute",
+        values,
+        parse,
+        name,
+        errors,
+    )
+}
+
+/// Parses each `NAME=VALUE` of a repeatable flag into (the name's index, a
+/// value), refusing a name given twice: the second is the error, and its hint
+/// quotes the first.
+fn once_each<T>(
+    origin: &str,
+    what: &str,
+    values: &[String],
+    parse: impl Fn(&str) -> Result<(usize, T), InputError>,
+    name: impl Fn(usize) -> String,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<(usize, T)> {
+    let mut parsed: Vec<(usize, T)> = Vec::new();
+    let mut first: Vec<(usize, &str)> = Vec::new();
     for value in values {
-        let Ok((fact, given)) = on_command_line("--fact", value, query::parse_fact(terms, value))
-            .map_err(|d| errors.push(d))
+        let Ok((index, given)) =
+            on_command_line(origin, value, parse(value)).map_err(|d| errors.push(d))
         else {
             continue;
         };
-        if facts.iter().any(|(f, _)| *f == fact) {
-            let name = &terms.vocabulary.facts[fact].name;
+        if let Some((_, earlier)) = first.iter().find(|(i, _)| *i == index) {
+            let name = name(index);
             errors.push(
                 InputError {
-                    message: format!("fact `{name}` is given twice"),
+                    message: format!("{what} `{name}` is given twice"),
                     span: 0..value.len(),
-                    hint: Some("give each fact once".into()),
+                    hint: Some(format!(
+                        "give it once: {origin} {earlier} came first; keep the one you mean"
+                    )),
                 }
-                .on_command_line("--fact", value),
+                .on_command_line(origin, value),
             );
             continue;
         }
-        facts.push((fact, given));
+        first.push((index, value));
+        parsed.push((index, given));
     }
-    facts
+    parsed
 }
 
 /// The flags `ask` and `timeline` share, resolved against the terms.
@@ -280,12 +301,7 @@ fn question_flags(
         .map_err(|d| errors.push(d))
         .ok();
     let facts = parse_facts(terms, facts, errors);
-    let readings = parse_each(
-        "--reading",
-        readings,
-        |t| query::parse_reading(terms, t),
-        errors,
-    );
+    let readings = parse_readings(terms, readings, errors);
     QuestionFlags {
         query,
         date,
@@ -670,12 +686,7 @@ fn diff_request(terms: &Terms, args: &DiffArgs) -> Result<DiffRequest, BadInput>
     } else {
         terms.default_readings().into_iter().map(Some).collect()
     };
-    let given = parse_each(
-        "--reading",
-        &args.readings,
-        |t| query::parse_reading(terms, t),
-        &mut errors,
-    );
+    let given = parse_readings(terms, &args.readings, &mut errors);
     for (dispute, chosen) in given {
         readings[dispute] = Some(chosen);
     }

@@ -219,3 +219,97 @@ fn format_works_before_and_after_the_command_but_not_twice_differently() {
         refused.stderr
     );
 }
+
+#[test]
+fn a_fact_or_reading_given_twice_is_an_error_with_a_hint() {
+    let run = covenant(&[
+        "ask",
+        "openai.host_models",
+        "--on",
+        "2025-01-01",
+        "--fact",
+        "agi_achieved=true",
+        "--fact",
+        "agi_achieved=false",
+        "--reading",
+        "agi_clause_effect=access_limited",
+        "--reading",
+        "agi_clause_effect=openai_may_restrict",
+    ]);
+    assert_eq!(run.code, 2);
+    insta::assert_snapshot!("given_twice", run.stderr);
+    let diff = covenant(&[
+        "diff",
+        "--reading",
+        "primary_cloud_end=until_2032",
+        "--reading",
+        "primary_cloud_end.through_2032",
+    ]);
+    assert_eq!(diff.code, 2);
+    assert!(
+        diff.stderr
+            .contains("a reading of dispute `primary_cloud_end` is given twice"),
+        "{}",
+        diff.stderr
+    );
+}
+
+#[test]
+fn a_reading_is_accepted_as_terms_files_spell_it() {
+    let args = |reading: &str| {
+        covenant(&[
+            "ask",
+            "microsoft.pay_revenue_share",
+            "--on",
+            "2030-06-01",
+            "--reading",
+            reading,
+        ])
+    };
+    let dotted = args("microsoft_share_end.after_2030");
+    assert_eq!(dotted.code, 0, "{}", dotted.stderr);
+    assert_eq!(dotted.stdout, args("microsoft_share_end=after_2030").stdout);
+    let unknown = args("microsoft_share_end.after_2031");
+    assert!(
+        unknown.stderr.contains("did you mean `after_2030`?"),
+        "{}",
+        unknown.stderr
+    );
+}
+
+#[test]
+fn on_today_is_the_local_date() {
+    let before = chrono::Local::now().date_naive().to_string();
+    let run = covenant(&["ask", "openai.host_models(cloud=aws)", "--on", "today"]);
+    let after = chrono::Local::now().date_naive().to_string();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // Either date, should the test run across midnight.
+    let first = run.stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.ends_with(&before) || first.ends_with(&after),
+        "{first}"
+    );
+    let diff = covenant(&["diff", "--from", "today", "--to", "2040-01-01"]);
+    assert_eq!(diff.code, 0, "{}", diff.stderr);
+}
+
+#[test]
+fn hints_point_the_right_way() {
+    let run = covenant(&["ask", "host_models", "--on", "2027-03-01"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("did you mean `openai.host_models`?"),
+        "{}",
+        run.stderr
+    );
+    let run = covenant(&["ask", "openai.host_models(aws)", "--on", "2027-03-01"]);
+    assert_eq!(run.code, 2);
+    insta::assert_snapshot!("bare_value_hint", run.stderr);
+    let run = covenant(&["timeline", "sell_models(cloud=aws)"]);
+    assert!(
+        run.stderr
+            .contains("did you mean `openai.sell_models(cloud=aws)`?"),
+        "{}",
+        run.stderr
+    );
+}
