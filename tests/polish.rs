@@ -313,3 +313,33 @@ fn hints_point_the_right_way() {
         run.stderr
     );
 }
+
+#[test]
+fn a_quote_that_differs_by_a_look_alike_character_names_both() {
+    let dir = common::TempDir::new("apostrophe");
+    let terms = common::copy_shipped_terms(&dir);
+    common::replace_in(
+        &terms.join("new.toml"),
+        "bound to Microsoft’s cloud",
+        "bound to Microsoft's cloud",
+    );
+    common::replace_in(
+        &terms.join("old.toml"),
+        "OpenAI had the right to restrict",
+        "OpenAI had the  right to restrict",
+    );
+    let run = covenant(&["--terms", &terms.display().to_string(), "check"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let stderr = common::scrub(&run.stdout, &dir);
+    assert!(
+        stderr.contains(
+            "the quote has U+0027 APOSTROPHE where the seed has U+2019 RIGHT SINGLE QUOTATION MARK"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("the quote has two spaces in a row where the seed has one"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("\\'"), "{stderr}");
+}
