@@ -343,3 +343,39 @@ fn a_quote_that_differs_by_a_look_alike_character_names_both() {
     );
     assert!(!stderr.contains("\\'"), "{stderr}");
 }
+
+#[test]
+fn the_markdown_diff_has_one_title_one_quote_per_paragraph_and_whole_rule_lines() {
+    let run = covenant(&["diff", "--readings", "all", "--format", "markdown"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let titles = run.stdout.lines().filter(|l| l.starts_with("# ")).count();
+    assert_eq!(titles, 1, "{}", run.stdout);
+    // Each passage is a block quote of its own: a quote line is followed by an
+    // empty quote line, then its source, then a line that is not in the quote.
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    for (i, line) in lines.iter().enumerate() {
+        if line.starts_with("  > — ") {
+            assert_eq!(lines[i - 1], "  >", "{line}");
+            assert!(!lines[i - 2].starts_with("  > —"), "{line}");
+            let next = lines.get(i + 1).copied().unwrap_or_default();
+            assert!(
+                !next.starts_with("  >"),
+                "two passages run together at {line}"
+            );
+        }
+    }
+    // The rules are stated as `ask` states them: dates, `when`, reading, overrides.
+    assert!(
+        run.stdout.contains(
+            "`permit openai.host_models when agi_achieved under reading agi_clause_effect.openai_may_dissolve; overrides old.host.azure_only, old.host.on_azure`"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("`oblige openai.host_models(cloud = azure) until 2032-01-01 under reading primary_cloud_end.until_2032`"),
+        "{}",
+        run.stdout
+    );
+}
