@@ -156,7 +156,7 @@ covenant ask 'openai.pay_revenue_share' --on 2031-06-01 --under all\n  covenant 
         /// What to ask, e.g. `openai.host_models(cloud=aws)`, or `openai.*` for every action of a party; `covenant actions` lists the actions.
         #[arg(required_unless_present = "scenario")]
         query: Option<String>,
-        /// The date to ask about (YYYY-MM-DD); today in the local time zone if left out.
+        /// The date to ask about (YYYY-MM-DD, or `today`); today in the local time zone if left out.
         #[arg(long, value_name = "DATE")]
         on: Option<String>,
         /// Which version: `in-force` (the one in force on the date), `all`, or a version id such as `old` or `new`.
@@ -165,7 +165,7 @@ covenant ask 'openai.pay_revenue_share' --on 2031-06-01 --under all\n  covenant 
         /// A known fact, e.g. `stage=beta`, `days_overdue=31`, or an event's day `agi_achieved=2025-06-01` (`true`/`false`: happened by the date or not); facts not given are unknown. Repeatable.
         #[arg(long = "fact", value_name = "NAME=VALUE")]
         facts: Vec<String>,
-        /// Read a dispute a given way, e.g. `microsoft_share_end=after_2030`; otherwise its default reading. Repeatable.
+        /// Read a dispute a given way, e.g. `microsoft_share_end=after_2030` (or `microsoft_share_end.after_2030`, as terms files write it); otherwise its default reading. Repeatable.
         #[arg(long = "reading", value_name = "DISPUTE=READING")]
         readings: Vec<String>,
         /// Answer every question of a scenario file instead of one query.
@@ -202,16 +202,16 @@ Exit codes: 0 compared (1 with --exit-code when there are differences), 2 bad in
         /// The two versions to compare, OLD then NEW; the first and last versions if left out.
         #[arg(value_name = "OLD NEW", num_args = 0..=2)]
         versions: Vec<String>,
-        /// The first date compared (YYYY-MM-DD); by default the later version's effective date.
+        /// The first date compared (YYYY-MM-DD, or `today`); by default the later version's effective date.
         #[arg(long, value_name = "DATE")]
         from: Option<String>,
-        /// The first date not compared (YYYY-MM-DD); open-ended if left out.
+        /// The first date not compared (YYYY-MM-DD, or `today`); open-ended if left out.
         #[arg(long, value_name = "DATE")]
         to: Option<String>,
         /// Fix a fact, e.g. `agi_achieved=true`, or an event's day `agi_achieved=2025-06-01` (then the comparison follows the days counted from it); facts not given are compared at every value. Repeatable.
         #[arg(long = "fact", value_name = "NAME=VALUE")]
         facts: Vec<String>,
-        /// Read a dispute a given way, e.g. `microsoft_share_end=after_2030`. Repeatable.
+        /// Read a dispute a given way, e.g. `microsoft_share_end=after_2030` (or `microsoft_share_end.after_2030`, as terms files write it). Repeatable.
         #[arg(long = "reading", value_name = "DISPUTE=READING")]
         readings: Vec<String>,
         /// `all`: compare under every combination of readings, and mark which changes depend on one.
@@ -244,7 +244,7 @@ covenant timeline 'openai.host_models' --format svg > hosting.svg"
         /// A known fact, e.g. `stage=beta`, `days_overdue=31`, or an event's day `agi_achieved=2025-06-01` (`true`/`false`: happened by the date or not); facts not given are unknown. Repeatable.
         #[arg(long = "fact", value_name = "NAME=VALUE")]
         facts: Vec<String>,
-        /// Read a dispute a given way, e.g. `microsoft_share_end=after_2030`. Repeatable.
+        /// Read a dispute a given way, e.g. `microsoft_share_end=after_2030` (or `microsoft_share_end.after_2030`, as terms files write it). Repeatable.
         #[arg(long = "reading", value_name = "DISPUTE=READING")]
         readings: Vec<String>,
         /// Text for people, json for scripts, or svg for a picture to open in a browser.

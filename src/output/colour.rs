@@ -236,6 +236,12 @@ fn in_verdict_place(line: &str, start: usize, end: usize) -> bool {
     {
         return true;
     }
+    // `covenant test`: `expected forbidden, got permitted (by rule …)`.
+    if (before.ends_with("expected ") || before.ends_with(", got "))
+        && (after.is_empty() || after.starts_with(", ") || after.starts_with(" ("))
+    {
+        return true;
+    }
     let left = before.trim_start().is_empty()
         || before.ends_with("  ")
         || before.ends_with("`: ")
@@ -377,6 +383,7 @@ mod tests {
             "   `old`: required by",
             "  default permitted: a freedom",
             "  from 2026-04-30 until 2026-05-15  breached   delete.within_60_days",
+            "          for cloud=aws under `new`: expected forbidden, got permitted (by rule x)",
         ] {
             let painted = paint_line(line, &mut severity);
             assert_ne!(painted, line, "{line}");
