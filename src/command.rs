@@ -29,9 +29,28 @@ pub enum Format {
     Markdown,
     /// A self-contained SVG picture (`timeline` only).
     Svg,
+    /// A JUnit XML report, for CI systems (`test` only).
+    Junit,
 }
 
 impl Format {
+    /// Every format, in the order `--help` lists them.
+    pub const ALL: &'static [Format] = &[
+        Format::Text,
+        Format::Json,
+        Format::Markdown,
+        Format::Svg,
+        Format::Junit,
+    ];
+    /// What most commands write: text and JSON.
+    pub const TEXT_JSON: &'static [Format] = &[Format::Text, Format::Json];
+    /// What `covenant diff` writes.
+    pub const DIFF: &'static [Format] = &[Format::Text, Format::Json, Format::Markdown];
+    /// What `covenant test` writes.
+    pub const TEST: &'static [Format] = &[Format::Text, Format::Json, Format::Junit];
+    /// What `covenant timeline` writes.
+    pub const TIMELINE: &'static [Format] = &[Format::Text, Format::Json, Format::Svg];
+
     /// The name used on the command line.
     pub fn name(self) -> &'static str {
         match self {
@@ -39,6 +58,7 @@ impl Format {
             Format::Json => "json",
             Format::Markdown => "markdown",
             Format::Svg => "svg",
+            Format::Junit => "junit",
         }
     }
 }
@@ -195,51 +215,72 @@ fn on_command_line<T>(
     result.map_err(|error| error.on_command_line(origin, text))
 }
 
-/// Parses each value of a repeatable flag, collecting the mistakes in `errors`.
-fn parse_each<T>(
-    origin: &str,
-    values: &[String],
-    parse: impl Fn(&str) -> Result<T, InputError>,
-    errors: &mut Vec<Diagnostic>,
-) -> Vec<T> {
-    values
-        .iter()
-        .filter_map(|value| {
-            on_command_line(origin, value, parse(value))
-                .map_err(|d| errors.push(d))
-                .ok()
-        })
-        .collect()
-}
-
 /// Parses every `--fact`, refusing a fact given twice (at the second).
 fn parse_facts(
     terms: &Terms,
     values: &[String],
     errors: &mut Vec<Diagnostic>,
 ) -> Vec<(usize, crate::terms::Given)> {
-    let mut facts: Vec<(usize, crate::terms::Given)> = Vec::new();
+    let parse = |value: &str| query::parse_fact(terms, value);
+    let name = |fact: usize| terms.vocabulary.facts[fact].name.clone();
+    once_each("--fact", "fact", values, parse, name, errors)
+}
+
+/// Parses every `--reading`, refusing a dispute read twice (at the second).
+fn parse_readings(
+    terms: &Terms,
+    values: &[String],
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<(usize, usize)> {
+    let parse = |value: &str| query::parse_reading(terms, value);
+    let name = |dispute: usize| terms.vocabulary.disputes[dispute].id.clone();
+    once_each(
+        "--reading",
+        "a reading of dispute",
+        values,
+        parse,
+        name,
+        errors,
+    )
+}
+
+/// Parses each `NAME=VALUE` of a repeatable flag into (the name's index, a
+/// value), refusing a name given twice: the second is the error, and its hint
+/// quotes the first.
+fn once_each<T>(
+    origin: &str,
+    what: &str,
+    values: &[String],
+    parse: impl Fn(&str) -> Result<(usize, T), InputError>,
+    name: impl Fn(usize) -> String,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<(usize, T)> {
+    let mut parsed: Vec<(usize, T)> = Vec::new();
+    let mut first: Vec<(usize, &str)> = Vec::new();
     for value in values {
-        let Ok((fact, given)) = on_command_line("--fact", value, query::parse_fact(terms, value))
-            .map_err(|d| errors.push(d))
+        let Ok((index, given)) =
+            on_command_line(origin, value, parse(value)).map_err(|d| errors.push(d))
         else {
             continue;
         };
-        if facts.iter().any(|(f, _)| *f == fact) {
-            let name = &terms.vocabulary.facts[fact].name;
+        if let Some((_, earlier)) = first.iter().find(|(i, _)| *i == index) {
+            let name = name(index);
             errors.push(
                 InputError {
-                    message: format!("fact `{name}` is given twice"),
+                    message: format!("{what} `{name}` is given twice"),
                     span: 0..value.len(),
-                    hint: Some("give each fact once".into()),
+                    hint: Some(format!(
+                        "give it once: {origin} {earlier} came first; keep the one you mean"
+                    )),
                 }
-                .on_command_line("--fact", value),
+                .on_command_line(origin, value),
             );
             continue;
         }
-        facts.push((fact, given));
+        first.push((index, value));
+        parsed.push((index, given));
     }
-    facts
+    parsed
 }
 
 /// The flags `ask` and `timeline` share, resolved against the terms.
@@ -276,12 +317,7 @@ fn question_flags(
         .map_err(|d| errors.push(d))
         .ok();
     let facts = parse_facts(terms, facts, errors);
-    let readings = parse_each(
-        "--reading",
-        readings,
-        |t| query::parse_reading(terms, t),
-        errors,
-    );
+    let readings = parse_readings(terms, readings, errors);
     QuestionFlags {
         query,
         date,
@@ -392,7 +428,7 @@ pub fn ask(
     } else {
         render::WhyNot::Defaults
     };
-    only_formats("ask", format, &[Format::Text, Format::Json])?;
+    only_formats("ask", format, Format::TEXT_JSON)?;
     if let Some(path) = &args.scenario {
         let file = scenario::read(path)?;
         let questions = scenario::load(terms, &file)?;
@@ -410,7 +446,7 @@ pub fn ask(
                     .map(|(name, report)| json!({ "name": name, "answer": report }))
                     .collect::<Vec<_>>()
             )),
-            Format::Text | Format::Markdown | Format::Svg => reports
+            Format::Text | Format::Markdown | Format::Svg | Format::Junit => reports
                 .iter()
                 .map(|(name, report)| format!("## {name}\n{}", render::ask_with(report, why_not)))
                 .collect::<Vec<_>>()
@@ -431,14 +467,18 @@ pub fn ask(
             .map_err(ask_error)?;
         let output = match format {
             Format::Json => to_json(&report),
-            Format::Text | Format::Markdown | Format::Svg => render::position(&report),
+            Format::Text | Format::Markdown | Format::Svg | Format::Junit => {
+                render::position(&report)
+            }
         };
         return emit(out, &output);
     }
     let report = answer(terms, &request, max_cases)?;
     let output = match format {
         Format::Json => to_json(&report),
-        Format::Text | Format::Markdown | Format::Svg => render::ask_with(&report, why_not),
+        Format::Text | Format::Markdown | Format::Svg | Format::Junit => {
+            render::ask_with(&report, why_not)
+        }
     };
     emit(out, &output)
 }
@@ -518,7 +558,7 @@ pub fn test(
     out: &mut dyn Write,
 ) -> Result<bool, CommandError> {
     if let TestFormat::Plain(format) = format {
-        only_formats("test", format, &[Format::Text, Format::Json])?;
+        only_formats("test", format, Format::TEXT_JSON)?;
     }
     if args.bless && format == TestFormat::Junit {
         return Err(
@@ -800,9 +840,9 @@ fn test_results(
 
 /// `covenant versions`: the versions, their dates and the evidence for each date.
 pub fn versions(terms: &Terms, format: Format, out: &mut dyn Write) -> Result<(), CommandError> {
-    only_formats("versions", format, &[Format::Text, Format::Json])?;
+    only_formats("versions", format, Format::TEXT_JSON)?;
     let output = match format {
-        Format::Text | Format::Markdown | Format::Svg => render::versions(terms),
+        Format::Text | Format::Markdown | Format::Svg | Format::Junit => render::versions(terms),
         Format::Json => to_json(&json!({
             "title": terms.vocabulary.title,
             "versions": terms.versions.iter().map(|v| json!({
@@ -820,10 +860,10 @@ pub fn versions(terms: &Terms, format: Format, out: &mut dyn Write) -> Result<()
 
 /// `covenant actions`: the vocabulary: actions, parameters, defaults, facts, disputes and readings.
 pub fn actions(terms: &Terms, format: Format, out: &mut dyn Write) -> Result<(), CommandError> {
-    only_formats("actions", format, &[Format::Text, Format::Json])?;
+    only_formats("actions", format, Format::TEXT_JSON)?;
     let vocabulary = &terms.vocabulary;
     let output = match format {
-        Format::Text | Format::Markdown | Format::Svg => render::actions(terms),
+        Format::Text | Format::Markdown | Format::Svg | Format::Junit => render::actions(terms),
         Format::Json => to_json(&json!({
             "parties": vocabulary.parties.iter().map(|p| json!({ "id": p.id, "name": p.name })).collect::<Vec<_>>(),
             "actions": vocabulary.actions.iter().map(|a| json!({
@@ -849,7 +889,7 @@ pub fn actions(terms: &Terms, format: Format, out: &mut dyn Write) -> Result<(),
 /// Renders diagnostics for people or as JSON (`{"errors": [...]}`).
 pub fn render_bad_input(bad: &BadInput, format: Format) -> String {
     match format {
-        Format::Text | Format::Markdown | Format::Svg => {
+        Format::Text | Format::Markdown | Format::Svg | Format::Junit => {
             crate::diagnostic::render(&bad.diagnostics)
         }
         Format::Json => to_json(&json!({ "errors": bad.diagnostics })),
@@ -936,12 +976,7 @@ fn diff_request(terms: &Terms, args: &DiffArgs) -> Result<DiffRequest, BadInput>
     } else {
         terms.default_readings().into_iter().map(Some).collect()
     };
-    let given = parse_each(
-        "--reading",
-        &args.readings,
-        |t| query::parse_reading(terms, t),
-        &mut errors,
-    );
+    let given = parse_readings(terms, &args.readings, &mut errors);
     for (dispute, chosen) in given {
         readings[dispute] = Some(chosen);
     }
@@ -983,11 +1018,7 @@ pub fn diff(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<bool, CommandError> {
-    only_formats(
-        "diff",
-        format,
-        &[Format::Text, Format::Json, Format::Markdown],
-    )?;
+    only_formats("diff", format, Format::DIFF)?;
     let request = diff_request(terms, args)?;
     let found = crate::diff::diff(terms, &request, &mut Budget::new(args.max_cases))
         .map_err(|e| too_large(&e))?;
@@ -995,7 +1026,7 @@ pub fn diff(
     let output = match format {
         Format::Json => to_json(&report),
         Format::Markdown => crate::diff::render::markdown(terms, &report),
-        Format::Text | Format::Svg => crate::diff::render::text(terms, &report),
+        Format::Text | Format::Svg | Format::Junit => crate::diff::render::text(terms, &report),
     };
     emit(out, &output)?;
     Ok(!found.is_empty())
@@ -1023,11 +1054,7 @@ pub fn timeline(
     format: Format,
     out: &mut dyn Write,
 ) -> Result<(), CommandError> {
-    only_formats(
-        "timeline",
-        format,
-        &[Format::Text, Format::Json, Format::Svg],
-    )?;
+    only_formats("timeline", format, Format::TIMELINE)?;
     let mut errors = Vec::new();
     let flags = question_flags(
         terms,
@@ -1110,7 +1137,7 @@ pub fn timeline(
     let output = match format {
         Format::Json => to_json(&report),
         Format::Svg => crate::timeline::svg::svg(&report),
-        Format::Text | Format::Markdown => crate::timeline::render::text(&report),
+        Format::Text | Format::Markdown | Format::Junit => crate::timeline::render::text(&report),
     };
     emit(out, &output)
 }
@@ -1125,7 +1152,7 @@ pub fn check(
     deny_warnings: bool,
     out: &mut dyn Write,
 ) -> Result<bool, CommandError> {
-    only_formats("check", format, &[Format::Text, Format::Json])?;
+    only_formats("check", format, Format::TEXT_JSON)?;
     let (terms, loading) = terms::load_for_check(&terms_source(dir))
         .map_err(|errors| BadInput::from(errors.diagnostics()))?;
     let flag = dir.map(|d| d.display().to_string());

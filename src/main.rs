@@ -1,10 +1,13 @@
 //! The `covenant` command: parses arguments, calls the library, prints, exits.
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValue, TypedValueParser};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use covenant::command::{
     self, AskArgs, CommandError, DiffArgs, Format, TestArgs, TestFormat, TimelineArgs,
 };
-use covenant::output::{self, Ending, Output};
+use covenant::diagnostic::Diagnostic;
+use covenant::output::{self, ColourChoice, Ending, Output};
+use std::ffi::OsStr;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -35,9 +38,13 @@ struct Cli {
     /// Load the agreement from this terms directory instead of the built-in terms.
     #[arg(long, global = true, value_name = "DIR")]
     terms: Option<PathBuf>,
-    /// Output for people (text) or for scripts (json); `diff` also writes markdown, `timeline` svg, `test` junit.
-    #[arg(long, global = true, value_enum, default_value_t = FormatArg::Text)]
-    format: FormatArg,
+    /// Output format, here before the command or after it (`covenant COMMAND --help` lists
+    /// the formats each command writes).
+    #[arg(long, value_name = "FORMAT", value_parser = Formats(Format::ALL), hide_possible_values = true)]
+    format: Option<Format>,
+    /// When to colour text output: `auto` (a terminal, unless NO_COLOR is set), `always`, `never`. JSON, markdown and SVG are never coloured.
+    #[arg(long, global = true, value_name = "WHEN", value_enum, default_value_t = ColorArg::Auto)]
+    color: ColorArg,
     /// The most cases `check`, `diff`, `timeline`, `ask` and `test` may visit
     /// before they stop with an error (exit 2) instead of running for hours. A
     /// case is one class of questions no rule tells apart, on one piece of time,
@@ -48,25 +55,87 @@ struct Cli {
     max_cases: u64,
 }
 
+/// `--color`.
 #[derive(Clone, Copy, ValueEnum)]
-enum FormatArg {
-    Text,
-    Json,
-    Markdown,
-    Svg,
-    /// JUnit XML, for CI systems (`test` only).
-    Junit,
+enum ColorArg {
+    /// Colour when writing to a terminal and NO_COLOR is not set.
+    Auto,
+    /// Always colour, even into a pipe or a file.
+    Always,
+    /// Never colour.
+    Never,
 }
 
-impl From<FormatArg> for Format {
-    fn from(format: FormatArg) -> Format {
-        match format {
-            FormatArg::Text => Format::Text,
-            FormatArg::Json => Format::Json,
-            FormatArg::Markdown => Format::Markdown,
-            FormatArg::Svg => Format::Svg,
-            // Only `test` writes JUnit XML (see `run`); its diagnostics are text.
-            FormatArg::Junit => Format::Text,
+impl From<ColorArg> for ColourChoice {
+    fn from(choice: ColorArg) -> ColourChoice {
+        match choice {
+            ColorArg::Auto => ColourChoice::Auto,
+            ColorArg::Always => ColourChoice::Always,
+            ColorArg::Never => ColourChoice::Never,
+        }
+    }
+}
+
+/// Parses `--format` into one of the formats a command writes: its `--help`
+/// and completions list those only, and any other is refused naming them.
+#[derive(Clone)]
+struct Formats(&'static [Format]);
+
+impl TypedValueParser for Formats {
+    type Value = Format;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        _: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<Format, clap::Error> {
+        let text = value.to_string_lossy();
+        self.0
+            .iter()
+            .copied()
+            .find(|format| format.name() == text)
+            .ok_or_else(|| {
+                let names: Vec<&str> = self.0.iter().map(|f| f.name()).collect();
+                let command = match cmd.get_name() {
+                    "covenant" => "covenant".to_string(),
+                    name => format!("covenant {name}"),
+                };
+                cmd.clone().error(
+                    clap::error::ErrorKind::InvalidValue,
+                    format!(
+                        "`{command}` cannot write --format {text}\n  hint: choose {}",
+                        names.join(", ")
+                    ),
+                )
+            })
+    }
+
+    fn possible_values(&self) -> Option<Box<dyn Iterator<Item = PossibleValue> + '_>> {
+        Some(Box::new(
+            self.0.iter().map(|f| PossibleValue::new(f.name())),
+        ))
+    }
+}
+
+/// The shells `covenant completions` writes a script for.
+#[derive(Clone, Copy, ValueEnum)]
+enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+    Elvish,
+}
+
+impl From<Shell> for clap_complete::Shell {
+    fn from(shell: Shell) -> clap_complete::Shell {
+        match shell {
+            Shell::Bash => clap_complete::Shell::Bash,
+            Shell::Zsh => clap_complete::Shell::Zsh,
+            Shell::Fish => clap_complete::Shell::Fish,
+            Shell::Powershell => clap_complete::Shell::PowerShell,
+            Shell::Elvish => clap_complete::Shell::Elvish,
         }
     }
 }
@@ -89,7 +158,7 @@ covenant ask 'openai.pay_revenue_share' --on 2031-06-01 --under all\n  covenant 
         /// What to ask, e.g. `openai.host_models(cloud=aws)`, or `openai.*` for every action of a party; `covenant actions` lists the actions.
         #[arg(required_unless_present = "scenario")]
         query: Option<String>,
-        /// The date to ask about (YYYY-MM-DD); today in the local time zone if left out.
+        /// The date to ask about (YYYY-MM-DD, or `today`); today in the local time zone if left out.
         #[arg(long, value_name = "DATE")]
         on: Option<String>,
         /// Which version: `in-force` (the one in force on the date), `all`, or a version id such as `old` or `new`.
@@ -98,7 +167,7 @@ covenant ask 'openai.pay_revenue_share' --on 2031-06-01 --under all\n  covenant 
         /// A known fact, e.g. `stage=beta`, `days_overdue=31`, or an event's day `agi_achieved=2025-06-01` (`true`/`false`: happened by the date or not); facts not given are unknown. Repeatable.
         #[arg(long = "fact", value_name = "NAME=VALUE")]
         facts: Vec<String>,
-        /// Read a dispute a given way, e.g. `microsoft_share_end=after_2030`; otherwise its default reading. Repeatable.
+        /// Read a dispute a given way, e.g. `microsoft_share_end=after_2030` (or `microsoft_share_end.after_2030`, as terms files write it); otherwise its default reading. Repeatable.
         #[arg(long = "reading", value_name = "DISPUTE=READING")]
         readings: Vec<String>,
         /// Answer every question of a scenario file instead of one query.
@@ -107,11 +176,22 @@ covenant ask 'openai.pay_revenue_share' --on 2031-06-01 --under all\n  covenant 
         /// List under every answer the action's rules that did not apply, and why (answers the default decided always list them; JSON always has them).
         #[arg(long)]
         explain: bool,
+        /// Text for people or json for scripts.
+        #[arg(long, value_name = "FORMAT", value_parser = Formats(Format::TEXT_JSON))]
+        format: Option<Format>,
     },
     /// List the versions of the agreement, their dates and where each date comes from.
-    Versions,
+    Versions {
+        /// Text for people or json for scripts.
+        #[arg(long, value_name = "FORMAT", value_parser = Formats(Format::TEXT_JSON))]
+        format: Option<Format>,
+    },
     /// List the actions (with parameters and defaults), facts, disputes and readings.
-    Actions,
+    Actions {
+        /// Text for people or json for scripts.
+        #[arg(long, value_name = "FORMAT", value_parser = Formats(Format::TEXT_JSON))]
+        format: Option<Format>,
+    },
     /// Show every question whose verdict differs between two versions: on which dates, under which facts and readings, and the rules on each side.
     #[command(
         long_about = "Show every question whose verdict differs between two versions.\n\n\
@@ -127,16 +207,16 @@ Exit codes: 0 compared (1 with --exit-code when there are differences), 2 bad in
         /// The two versions to compare, OLD then NEW; the first and last versions if left out.
         #[arg(value_name = "OLD NEW", num_args = 0..=2)]
         versions: Vec<String>,
-        /// The first date compared (YYYY-MM-DD); by default the later version's effective date.
+        /// The first date compared (YYYY-MM-DD, or `today`); by default the later version's effective date.
         #[arg(long, value_name = "DATE")]
         from: Option<String>,
-        /// The first date not compared (YYYY-MM-DD); open-ended if left out.
+        /// The first date not compared (YYYY-MM-DD, or `today`); open-ended if left out.
         #[arg(long, value_name = "DATE")]
         to: Option<String>,
         /// Fix a fact, e.g. `agi_achieved=true`, or an event's day `agi_achieved=2025-06-01` (then the comparison follows the days counted from it); facts not given are compared at every value. Repeatable.
         #[arg(long = "fact", value_name = "NAME=VALUE")]
         facts: Vec<String>,
-        /// Read a dispute a given way, e.g. `microsoft_share_end=after_2030`. Repeatable.
+        /// Read a dispute a given way, e.g. `microsoft_share_end=after_2030` (or `microsoft_share_end.after_2030`, as terms files write it). Repeatable.
         #[arg(long = "reading", value_name = "DISPUTE=READING")]
         readings: Vec<String>,
         /// `all`: compare under every combination of readings, and mark which changes depend on one.
@@ -145,6 +225,9 @@ Exit codes: 0 compared (1 with --exit-code when there are differences), 2 bad in
         /// Exit 1 when there are differences, like `git diff --exit-code`.
         #[arg(long)]
         exit_code: bool,
+        /// Text for people, json for scripts, or markdown for a review.
+        #[arg(long, value_name = "FORMAT", value_parser = Formats(Format::DIFF))]
+        format: Option<Format>,
     },
     /// Show how the verdict on one action moves over time, under each version.
     #[command(
@@ -166,9 +249,12 @@ covenant timeline 'openai.host_models' --format svg > hosting.svg"
         /// A known fact, e.g. `stage=beta`, `days_overdue=31`, or an event's day `agi_achieved=2025-06-01` (`true`/`false`: happened by the date or not); facts not given are unknown. Repeatable.
         #[arg(long = "fact", value_name = "NAME=VALUE")]
         facts: Vec<String>,
-        /// Read a dispute a given way, e.g. `microsoft_share_end=after_2030`. Repeatable.
+        /// Read a dispute a given way, e.g. `microsoft_share_end=after_2030` (or `microsoft_share_end.after_2030`, as terms files write it). Repeatable.
         #[arg(long = "reading", value_name = "DISPUTE=READING")]
         readings: Vec<String>,
+        /// Text for people, json for scripts, or svg for a picture to open in a browser.
+        #[arg(long, value_name = "FORMAT", value_parser = Formats(Format::TIMELINE))]
+        format: Option<Format>,
     },
     /// Prove the rules consistent: find clashing rules, dead rules, overrides that never fire, unused names.
     #[command(
@@ -188,6 +274,9 @@ Exit codes: 0 no errors (warnings allowed, unless --deny-warnings), 1 errors fou
         /// Fail (exit 1) on any warning the terms do not explain with [[explained]], as on an error.
         #[arg(long)]
         deny_warnings: bool,
+        /// Text for people or json for scripts.
+        #[arg(long, value_name = "FORMAT", value_parser = Formats(Format::TEXT_JSON))]
+        format: Option<Format>,
     },
     /// Show one rule: what it says, its dates, condition, overrides, reading, note, and each passage it cites in its sentence.
     #[command(
@@ -203,6 +292,9 @@ covenant show old.agi.dissolve.hosting --format json"
         /// Show the rule of this version only, e.g. `old`.
         #[arg(long, value_name = "V")]
         version: Option<String>,
+        /// Text for people or json for scripts.
+        #[arg(long, value_name = "FORMAT", value_parser = Formats(Format::TEXT_JSON))]
+        format: Option<Format>,
     },
     /// Write the built-in terms and seeds to a directory, to read, change or load with --terms DIR/terms.
     #[command(
@@ -218,6 +310,9 @@ Examples:\n  covenant export my-terms\n  covenant --terms my-terms/terms check"
         /// Write into a directory that is not empty, over the files of the same names.
         #[arg(long)]
         force: bool,
+        /// Text for people or json for scripts.
+        #[arg(long, value_name = "FORMAT", value_parser = Formats(Format::TEXT_JSON))]
+        format: Option<Format>,
     },
     /// Check the expectations in scenario files; exit 1 if any fails.
     #[command(
@@ -241,6 +336,32 @@ Exit codes: 0 every expectation held (or every question blessed), 1 one failed (
         /// Write each question's answers into its file as `expect` and `expect_rule`, changing nothing else.
         #[arg(long)]
         bless: bool,
+        /// Text for people, json for scripts, or junit (JUnit XML) for CI systems.
+        #[arg(long, value_name = "FORMAT", value_parser = Formats(Format::TEST))]
+        format: Option<Format>,
+    },
+    /// Write a shell completion script to standard output.
+    #[command(after_help = "Install (each shell reads the file at start):\n  \
+bash:        covenant completions bash > ~/.local/share/bash-completion/completions/covenant\n  \
+zsh:         covenant completions zsh > ~/.zfunc/_covenant   (with fpath+=~/.zfunc before compinit in ~/.zshrc)\n  \
+fish:        covenant completions fish > ~/.config/fish/completions/covenant.fish\n  \
+powershell:  covenant completions powershell >> $PROFILE\n  \
+elvish:      covenant completions elvish >> ~/.config/elvish/rc.elv")]
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Write the manual page (roff) to standard output.
+    #[command(
+        after_help = "Install: covenant man > ~/.local/share/man/man1/covenant.1, then `man covenant`; \
+`covenant man ask > ~/.local/share/man/man1/covenant-ask.1` for one command's page.\n\
+Read without installing: covenant man | man -l -"
+    )]
+    Man {
+        /// A command whose page to write (e.g. `ask`); the page of covenant itself if left out.
+        #[arg(value_name = "COMMAND")]
+        command: Option<String>,
     },
 }
 
@@ -249,16 +370,70 @@ fn code(held: bool) -> u8 {
     if held { ANSWERED } else { EXPECTATION_FAILED }
 }
 
+impl Command {
+    /// The `--format` given after the command, if any.
+    fn format(&self) -> Option<Format> {
+        match self {
+            Command::Ask { format, .. }
+            | Command::Versions { format }
+            | Command::Actions { format }
+            | Command::Diff { format, .. }
+            | Command::Timeline { format, .. }
+            | Command::Check { format, .. }
+            | Command::Show { format, .. }
+            | Command::Export { format, .. }
+            | Command::Test { format, .. } => *format,
+            Command::Completions { .. } | Command::Man { .. } => None,
+        }
+    }
+}
+
+impl Cli {
+    /// The output format: `--format` before or after the command (not both), text if neither.
+    fn format(&self) -> Result<Format, Diagnostic> {
+        match (self.format, self.command.format()) {
+            (Some(before), Some(after)) if before != after => Err(Diagnostic::error(
+                format!(
+                    "--format is given twice: {} before the command, {} after it",
+                    before.name(),
+                    after.name()
+                ),
+                None,
+            )
+            .with_hint(Some("give --format once".into()))),
+            (before, after) => Ok(after.or(before).unwrap_or_default()),
+        }
+    }
+}
+
+/// Writes the manual page of covenant, or of one of its commands, as roff.
+fn man(command: Option<&str>, out: &mut dyn Write) -> Result<(), CommandError> {
+    let mut cli = Cli::command();
+    cli.build();
+    let page = match command {
+        None => cli,
+        Some(name) => match cli.find_subcommand(name) {
+            Some(sub) => sub.clone().version(env!("CARGO_PKG_VERSION")),
+            None => {
+                let known = cli.get_subcommands().map(clap::Command::get_name);
+                return Err(Diagnostic::error(format!("no command `{name}`"), None)
+                    .with_hint(Some(covenant::diagnostic::did_you_mean(
+                        name, "command", known,
+                    )))
+                    .into());
+            }
+        },
+    };
+    clap_mangen::Man::new(page).render(out)?;
+    Ok(())
+}
+
 /// Runs the command, writing its report into `out`; the exit code if it answered.
-fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
-    let format = Format::from(cli.format);
+fn run(cli: Cli, format: Format, out: &mut dyn Write) -> Result<u8, CommandError> {
     // `check` loads the terms itself, leniently; every other command loads them here.
     let load = || command::load_terms(cli.terms.as_deref());
-    if matches!(cli.format, FormatArg::Junit) && !matches!(cli.command, Command::Test { .. }) {
-        return Err(command::only_test_writes_junit().into());
-    }
     Ok(match cli.command {
-        Command::Check { deny_warnings } => code(command::check(
+        Command::Check { deny_warnings, .. } => code(command::check(
             cli.terms.as_deref(),
             format,
             cli.max_cases,
@@ -273,6 +448,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
             readings,
             scenario,
             explain,
+            ..
         } => {
             let args = AskArgs {
                 query,
@@ -287,11 +463,11 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
             command::ask(&load()?, &args, format, out)?;
             ANSWERED
         }
-        Command::Versions => {
+        Command::Versions { .. } => {
             command::versions(&load()?, format, out)?;
             ANSWERED
         }
-        Command::Actions => {
+        Command::Actions { .. } => {
             command::actions(&load()?, format, out)?;
             ANSWERED
         }
@@ -303,6 +479,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
             readings,
             every_reading,
             exit_code,
+            ..
         } => {
             let args = DiffArgs {
                 versions,
@@ -321,6 +498,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
             under,
             facts,
             readings,
+            ..
         } => {
             let args = TimelineArgs {
                 query,
@@ -332,11 +510,11 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
             command::timeline(&load()?, &args, format, out)?;
             ANSWERED
         }
-        Command::Show { id, version } => {
+        Command::Show { id, version, .. } => {
             command::show(&load()?, &id, version.as_deref(), format, out)?;
             ANSWERED
         }
-        Command::Export { dir, force } => {
+        Command::Export { dir, force, .. } => {
             command::export(cli.terms.as_deref(), &dir, force, format, out)?;
             ANSWERED
         }
@@ -345,6 +523,7 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
             filter,
             list,
             bless,
+            ..
         } => {
             let args = TestArgs {
                 files,
@@ -353,19 +532,28 @@ fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, CommandError> {
                 bless,
                 max_cases: cli.max_cases,
             };
-            let format = match cli.format {
-                FormatArg::Junit => TestFormat::Junit,
-                _ => TestFormat::Plain(format),
+            let format = match format {
+                Format::Junit => TestFormat::Junit,
+                format => TestFormat::Plain(format),
             };
             code(command::test(&load()?, &args, format, out)?)
+        }
+        Command::Completions { shell } => {
+            let shell = clap_complete::Shell::from(shell);
+            clap_complete::generate(shell, &mut Cli::command(), "covenant", out);
+            ANSWERED
+        }
+        Command::Man { command } => {
+            man(command.as_deref(), out)?;
+            ANSWERED
         }
     })
 }
 
 /// Writes `text` to standard error; the exit code is `code` whatever happens,
 /// since the command has already failed (a closed stderr only silences it).
-fn fail_with(text: &str, format: Format, code: u8) -> ExitCode {
-    let mut stderr = Output::stderr(format);
+fn fail_with(text: &str, format: Format, colour: ColourChoice, code: u8) -> ExitCode {
+    let mut stderr = Output::stderr(format, colour);
     let written = stderr
         .write_all(text.as_bytes())
         .and_then(|()| stderr.finish());
@@ -384,16 +572,45 @@ fn clap_exit(error: clap::Error) -> ExitCode {
     // clap exits 0 for --help and --version, 2 for a usage error; both fit in a u8.
     let code = u8::try_from(error.exit_code()).unwrap_or(BAD_INPUT);
     if error.use_stderr() {
-        return fail_with(&text, Format::Text, code);
+        return fail_with(&text, Format::Text, colour_before_parsing(), code);
     }
-    let mut stdout = Output::stdout(Format::Text);
+    // Help and version are text to read, or to pipe into a pager or a file: plain.
+    let mut stdout = Output::stdout(Format::Text, ColourChoice::Never);
     let written = stdout
         .write_all(text.as_bytes())
         .and_then(|()| stdout.finish());
     match output::ending(written) {
         Ok(_) => ExitCode::from(code),
-        Err(failure) => fail_with(&format!("error: {failure}\n"), Format::Text, BAD_INPUT),
+        Err(failure) => fail_with(
+            &format!("error: {failure}\n"),
+            Format::Text,
+            ColourChoice::Never,
+            BAD_INPUT,
+        ),
     }
+}
+
+/// `--color` as the arguments give it, for a usage error clap found before it
+/// could parse them: the last `--color WHEN` or `--color=WHEN` that names a choice.
+fn colour_before_parsing() -> ColourChoice {
+    let args: Vec<String> = std::env::args_os()
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let mut choice = ColourChoice::Auto;
+    for (i, arg) in args.iter().enumerate() {
+        let value = match arg.strip_prefix("--color") {
+            Some("") => args.get(i + 1).map(String::as_str),
+            Some(rest) => rest.strip_prefix('='),
+            None => None,
+        };
+        choice = match value {
+            Some("always") => ColourChoice::Always,
+            Some("never") => ColourChoice::Never,
+            Some("auto") => ColourChoice::Auto,
+            _ => choice,
+        };
+    }
+    choice
 }
 
 fn main() -> ExitCode {
@@ -401,9 +618,17 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => return clap_exit(error),
     };
-    let format = Format::from(cli.format);
-    let mut stdout = Output::stdout(format);
-    let result = run(cli, &mut stdout);
+    let colour = ColourChoice::from(cli.color);
+    let format = match cli.format() {
+        Ok(format) => format,
+        Err(twice) => {
+            let bad = command::BadInput::from(twice);
+            let text = command::render_bad_input(&bad, Format::Text);
+            return fail_with(&text, Format::Text, colour, BAD_INPUT);
+        }
+    };
+    let mut stdout = Output::stdout(format, colour);
+    let result = run(cli, format, &mut stdout);
     // Flush what was written before reporting anything on stderr, so that the
     // two streams come out in the order they were produced.
     let flushed = stdout.finish();
@@ -415,11 +640,23 @@ fn main() -> ExitCode {
     match output::ending(written) {
         // The reader has all it wants: like ripgrep, stop quietly and successfully.
         Ok(Ending::Closed) => return ExitCode::from(ANSWERED),
-        Err(failure) => return fail_with(&format!("error: {failure}\n"), Format::Text, BAD_INPUT),
+        Err(failure) => {
+            return fail_with(
+                &format!("error: {failure}\n"),
+                Format::Text,
+                colour,
+                BAD_INPUT,
+            );
+        }
         Ok(Ending::Complete) => {}
     }
     match outcome {
         Ok(code) => ExitCode::from(code),
-        Err(bad) => fail_with(&command::render_bad_input(&bad, format), format, BAD_INPUT),
+        Err(bad) => fail_with(
+            &command::render_bad_input(&bad, format),
+            format,
+            colour,
+            BAD_INPUT,
+        ),
     }
 }

@@ -77,7 +77,13 @@ pub struct Query {
 
 /// Parses `party.action(param=value, ...)`; a parameter left out stands for every value of its domain.
 pub fn parse_query(terms: &Terms, text: &str) -> Result<Query, InputError> {
-    let pattern = syntax::parse_pattern(text)?;
+    let pattern = syntax::parse_pattern(text).map_err(|error| {
+        let mut error = InputError::from(error);
+        if let Some(hint) = query_hint(terms, text) {
+            error.hint = Some(hint);
+        }
+        error
+    })?;
     let name = pattern.action_name();
     let actions = &terms.vocabulary.actions;
     let Some(action) = terms.action_index(&name) else {
@@ -151,6 +157,65 @@ pub fn parse_query(terms: &Terms, text: &str) -> Result<Query, InputError> {
         params[param] = Some(index);
     }
     Ok(Query { action, params })
+}
+
+/// A hint for a query that does not parse but reads as a slip of a known
+/// action: the party left out (`host_models` → `openai.host_models`), or a
+/// parameter's value without its name (`openai.host_models(aws)` → `cloud=aws`).
+fn query_hint(terms: &Terms, text: &str) -> Option<String> {
+    let text = text.trim();
+    let (name, args) = match text.split_once('(') {
+        Some((name, rest)) => (name.trim(), Some(rest.strip_suffix(')').unwrap_or(rest))),
+        None => (text, None),
+    };
+    let actions = &terms.vocabulary.actions;
+    if !name.contains('.') {
+        let suffix = format!(".{name}");
+        let whole = by_name(
+            actions
+                .iter()
+                .map(|a| a.id.as_str())
+                .filter(|id| id.ends_with(&suffix)),
+        );
+        let rest = text[name.len()..].trim_start();
+        return match whole.as_slice() {
+            [] => None,
+            [one] => Some(format!(
+                "did you mean `{one}{rest}`? a query names the party first"
+            )),
+            several => Some(format!(
+                "did you mean {}? a query names the party first",
+                several
+                    .iter()
+                    .map(|id| format!("`{id}{rest}`"))
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )),
+        };
+    }
+    let action = &actions[terms.action_index(name)?];
+    let mut written = Vec::new();
+    let mut named = Vec::new();
+    for item in args?.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        if item.contains('=') {
+            written.push(item.to_string());
+            continue;
+        }
+        let param = action
+            .params
+            .iter()
+            .find(|p| p.values.iter().any(|v| v == item))?;
+        named.push(format!("`{}={item}`", param.name));
+        written.push(format!("{}={item}", param.name));
+    }
+    if named.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "did you mean {}? a query names each parameter: `{name}({})`",
+        named.join(", "),
+        written.join(", ")
+    ))
 }
 
 impl Query {
@@ -252,9 +317,19 @@ pub fn value_hint(found: &str, name: &str, values: &[String]) -> String {
     }
 }
 
-/// Parses `--on`: a `YYYY-MM-DD` date.
+/// Parses `--on` (and `--from`, `--to`): a `YYYY-MM-DD` date, or `today`,
+/// the date on this machine's clock in its local time zone.
 pub fn parse_on(text: &str) -> Result<NaiveDate, InputError> {
-    parse_date(text.trim()).map_err(|reason| InputError::new(reason, 0..text.len(), None))
+    if text.trim() == "today" {
+        return Ok(chrono::Local::now().date_naive());
+    }
+    parse_date(text.trim()).map_err(|reason| {
+        // A date that does not exist needs no word on the format; text that is no date does.
+        let hint = reason
+            .contains("is not a date")
+            .then(|| "or `today`, the date on this machine's clock".to_string());
+        InputError::new(reason, 0..text.len(), hint)
+    })
 }
 
 /// Which version (or versions) a question is answered under.
@@ -381,8 +456,18 @@ pub fn parse_fact(terms: &Terms, text: &str) -> Result<(usize, Given), InputErro
     Ok((fact, given))
 }
 
-/// Parses `--reading DISPUTE=READING` into (dispute index, reading index).
+/// Parses `--reading DISPUTE=READING`, or `DISPUTE.READING` as terms files
+/// write a reading, into (dispute index, reading index).
 pub fn parse_reading(terms: &Terms, text: &str) -> Result<(usize, usize), InputError> {
+    let dotted;
+    let text = match text.split_once('.') {
+        // `.` and `=` are one byte each, so every span still points into what was written.
+        Some(_) if !text.contains('=') => {
+            dotted = text.replacen('.', "=", 1);
+            dotted.as_str()
+        }
+        _ => text,
+    };
     let (name, value) = syntax::parse_assignment(text)?;
     let disputes = &terms.vocabulary.disputes;
     let Some(dispute) = terms.dispute_index(&name.text) else {

@@ -63,6 +63,19 @@ fn readings_note(report: &DiffReport, region: &RegionReport) -> Option<String> {
     )
 }
 
+/// A rule as `ask` states it: its terms (dates, `when`, due, done), the
+/// reading it holds under and what it overrides.
+fn rule_line(rule: &crate::ask::report::RuleReport) -> String {
+    let mut line = crate::ask::render::rule_terms(rule);
+    if let Some(reading) = &rule.reading {
+        let _ = write!(line, " under reading {reading}");
+    }
+    if !rule.overrides.is_empty() {
+        let _ = write!(line, "; overrides {}", rule.overrides.join(", "));
+    }
+    line
+}
+
 fn side_lines(out: &mut String, side: &SideReport) {
     if side.rules.is_empty() {
         let _ = writeln!(out, "   `{}`: {} by default", side.version, side.verdict);
@@ -75,7 +88,7 @@ fn side_lines(out: &mut String, side: &SideReport) {
             "     {}  ({}): {}",
             rule.id,
             rule.location,
-            crate::ask::render::rule_terms(rule)
+            rule_line(rule)
         );
         citation_lines(out, &rule.citations, "       ");
     }
@@ -164,14 +177,52 @@ fn side_cell(side: &SideReport) -> String {
     }
 }
 
-/// Renders a diff as markdown: a summary list, a table of regions, and the passages of every rule named.
+/// Text from the terms or a seed, escaped so markdown shows it as written:
+/// no emphasis, link, HTML or heading is made of it.
+fn markdown_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let chars: Vec<char> = text.chars().collect();
+    for (i, &c) in chars.iter().enumerate() {
+        // An underscore inside a word (`002_3b06.txt`) emphasises nothing.
+        let in_word = |j: Option<usize>| {
+            j.and_then(|j| chars.get(j))
+                .is_some_and(|c| c.is_alphanumeric())
+        };
+        let special = match c {
+            '_' => !(in_word(i.checked_sub(1)) && in_word(Some(i + 1))),
+            '\\' | '`' | '*' | '[' | ']' | '<' | '>' | '#' | '|' => true,
+            _ => false,
+        };
+        if special {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Inline code for text that may hold backticks: fenced with more of them.
+fn code(text: &str) -> String {
+    let longest = text.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest + 1);
+    let pad = if text.starts_with('`') || text.ends_with('`') {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{text}{pad}{fence}")
+}
+
+/// Renders a diff as markdown: one title, a summary list, a table of regions,
+/// and every rule named, stated as `ask` states it, each passage a block quote
+/// of its own.
 pub fn markdown(terms: &Terms, report: &DiffReport) -> String {
-    let mut out = format!(
-        "# `{}` → `{}`\n\n{}\n",
-        report.old.id,
-        report.new.id,
-        heading(report).replace('\n', "  \n").trim_end()
-    );
+    let heading = heading(report);
+    let mut lines = heading.lines();
+    let mut out = format!("# {}\n", lines.next().unwrap_or_default());
+    for line in lines {
+        let _ = write!(out, "\n{line}\n");
+    }
     if report.regions.is_empty() {
         out.push_str("\nNo differences.\n");
         return out;
@@ -223,20 +274,39 @@ pub fn markdown(terms: &Terms, report: &DiffReport) -> String {
                 }
                 let _ = writeln!(
                     out,
-                    "\n- **`{}`** ({}): `{}`",
+                    "\n- **`{}`** in `{}` ({}): {}",
                     rule.id,
+                    side.version,
                     rule.location,
-                    crate::ask::render::rule_terms(rule)
+                    code(&rule_line(rule))
                 );
+                if let Some(note) = &rule.note {
+                    let _ = writeln!(out, "\n  note: {}", markdown_text(note));
+                }
                 for citation in &rule.citations {
                     let _ = writeln!(
                         out,
-                        "  > {}\n  > — {}, line {}",
-                        citation.quote, citation.seed, citation.line
+                        "\n  > {}\n  >\n  > — {}, line {}",
+                        markdown_text(&citation.quote),
+                        markdown_text(&citation.seed),
+                        citation.line
                     );
                 }
             }
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_shows_text_from_the_terms_as_written() {
+        assert_eq!(markdown_text("a_b *c* <b> #1"), "a_b \\*c\\* \\<b\\> \\#1");
+        assert_eq!(markdown_text("_x_"), "\\_x\\_");
+        assert_eq!(code("permit a.b"), "`permit a.b`");
+        assert_eq!(code("x `y` z"), "``x `y` z``");
+    }
 }

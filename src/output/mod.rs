@@ -10,9 +10,11 @@
 //! stops quietly and successfully ([`Ending::Closed`]). Any other failure (a full
 //! disk, `> /dev/full`) is an [`OutputError`]: one line, exit 2.
 
+pub mod colour;
 pub mod escape;
 
 use crate::command::Format;
+pub use colour::{ColourChoice, Paint};
 pub use escape::{ControlEscape, Escaping};
 use std::io::{self, BufWriter, StderrLock, StdoutLock, Write};
 
@@ -20,7 +22,7 @@ use std::io::{self, BufWriter, StderrLock, StdoutLock, Write};
 pub fn escaping_for(format: Format) -> Escaping {
     match format {
         Format::Json => Escaping::Json,
-        Format::Text | Format::Markdown | Format::Svg => Escaping::Visible,
+        Format::Text | Format::Markdown | Format::Svg | Format::Junit => Escaping::Visible,
     }
 }
 
@@ -30,28 +32,38 @@ pub fn escaping_for(format: Format) -> Escaping {
 /// is called: call it, since dropping an `Output` loses the last write's error.
 #[derive(Debug)]
 pub struct Output<W: Write> {
-    stream: ControlEscape<BufWriter<W>>,
+    /// Escaping first, colour after: the only escape sequences that reach the
+    /// stream are [`Paint`]'s own.
+    stream: ControlEscape<Paint<BufWriter<W>>>,
 }
 
 impl Output<StdoutLock<'static>> {
-    /// Standard output, escaped for `format`.
-    pub fn stdout(format: Format) -> Self {
-        Output::new(io::stdout().lock(), escaping_for(format))
+    /// Standard output, escaped for `format`, coloured as `colour` says.
+    pub fn stdout(format: Format, colour: ColourChoice) -> Self {
+        let on = colour.colours(format, &io::stdout());
+        Output::painted(io::stdout().lock(), escaping_for(format), on)
     }
 }
 
 impl Output<StderrLock<'static>> {
-    /// Standard error, escaped for `format` (diagnostics follow `--format` too).
-    pub fn stderr(format: Format) -> Self {
-        Output::new(io::stderr().lock(), escaping_for(format))
+    /// Standard error, escaped for `format` (diagnostics follow `--format` too),
+    /// coloured as `colour` says.
+    pub fn stderr(format: Format, colour: ColourChoice) -> Self {
+        let on = colour.colours(format, &io::stderr());
+        Output::painted(io::stderr().lock(), escaping_for(format), on)
     }
 }
 
 impl<W: Write> Output<W> {
-    /// Wraps any writer the way the standard streams are wrapped.
+    /// Wraps any writer the way the standard streams are wrapped, without colour.
     pub fn new(inner: W, escaping: Escaping) -> Self {
+        Output::painted(inner, escaping, false)
+    }
+
+    /// Wraps any writer the way the standard streams are wrapped, coloured when `colour`.
+    pub fn painted(inner: W, escaping: Escaping, colour: bool) -> Self {
         Output {
-            stream: ControlEscape::new(BufWriter::new(inner), escaping),
+            stream: ControlEscape::new(Paint::new(BufWriter::new(inner), colour), escaping),
         }
     }
 

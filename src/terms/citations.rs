@@ -9,7 +9,7 @@
 use super::Citation;
 use super::error::LoadErrorKind;
 use super::load::{Loader, locate_in_string};
-use super::quotes::{Departure, departures, first_occurrences};
+use super::quotes::{Departure, departures, differing_characters, first_occurrences};
 use super::raw::RawCitation;
 use crate::diagnostic::SourceFile;
 use std::collections::{HashMap, HashSet};
@@ -178,8 +178,9 @@ fn memchr_newlines(text: &str) -> Vec<usize> {
         .collect()
 }
 
-/// Says where a quote parts from its seed: the last words they share, and 30
-/// characters of each after that.
+/// Says where a quote parts from its seed: the last words they share, 30
+/// characters of each after that, and, where the characters that differ look
+/// alike, their names.
 fn departure_hint(seed_name: &str, seed: &str, quote: &str, departure: Departure) -> String {
     let Departure { matched, at } = departure;
     if matched == 0 {
@@ -187,12 +188,34 @@ fn departure_hint(seed_name: &str, seed: &str, quote: &str, departure: Departure
     }
     let seed_goes_on: String = seed[at + matched..].chars().take(30).collect();
     let quote_goes_on: String = quote[matched..].chars().take(30).collect();
-    format!(
+    let mut hint = format!(
         "the seed matches up to `{}`, then reads `{}` where the quote has `{}`",
-        tail(&quote[..matched], 30).escape_debug(),
-        seed_goes_on.escape_debug(),
-        quote_goes_on.escape_debug()
-    )
+        visible(&tail(&quote[..matched], 30)),
+        visible(&seed_goes_on),
+        visible(&quote_goes_on)
+    );
+    let before = quote[..matched].chars().next_back();
+    if let Some(difference) = differing_characters(before, &quote[matched..], &seed[at + matched..])
+    {
+        hint.push_str(": ");
+        hint.push_str(&difference);
+    }
+    hint
+}
+
+/// `text` with line breaks and tabs written `\n`, `\r` and `\t`, so a hint
+/// stays on one line; quotes and other characters are shown as they are.
+fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn tail(text: &str, chars: usize) -> String {
@@ -203,6 +226,17 @@ fn tail(text: &str, chars: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_hint_names_look_alike_characters_and_shows_quotes_as_they_are() {
+        let seed = "OpenAI\u{2019}s models";
+        let departure = departures(seed, &["OpenAI's models"])[0];
+        assert_eq!(
+            departure_hint("s.txt", seed, "OpenAI's models", departure),
+            "the seed matches up to `OpenAI`, then reads `\u{2019}s models` where the quote has `'s models`: \
+the quote has U+0027 APOSTROPHE where the seed has U+2019 RIGHT SINGLE QUOTATION MARK"
+        );
+    }
 
     #[test]
     fn the_hint_shows_where_seed_and_quote_part() {

@@ -124,6 +124,92 @@ pub(super) fn departures(text: &str, quotes: &[&str]) -> Vec<Departure> {
         .collect()
 }
 
+/// Says which characters differ where a quote parts from its seed: `quote`
+/// and `seed` are what each has from that point on, `before` the last
+/// character they share. Characters that look alike (an apostrophe and a
+/// right single quotation mark, a space and a no-break space, one space and
+/// two) are named, so the hint shows what the eye cannot; `None` when the two
+/// simply read differently (a letter for a letter).
+pub(super) fn differing_characters(
+    before: Option<char>,
+    quote: &str,
+    seed: &str,
+) -> Option<String> {
+    let (q, s) = (quote.chars().next(), seed.chars().next());
+    let spaces = |c: Option<char>| c.is_some_and(char::is_whitespace);
+    match (q, s) {
+        (Some(' '), _) if before == Some(' ') && !spaces(s) => {
+            return Some("the quote has two spaces in a row where the seed has one".into());
+        }
+        (_, Some(' ')) if before == Some(' ') && !spaces(q) => {
+            return Some("the seed has two spaces in a row where the quote has one".into());
+        }
+        _ => {}
+    }
+    let named = |c: Option<char>| match c {
+        Some(c) => character_name(c),
+        None => "the end".to_string(),
+    };
+    let plain = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+    if q == s || plain(q) && plain(s) || q.is_none() {
+        return None;
+    }
+    let seed_side = match s {
+        Some(_) => format!("the seed has {}", named(s)),
+        None => "the seed ends".to_string(),
+    };
+    Some(format!("the quote has {} where {seed_side}", named(q)))
+}
+
+/// `U+2019 RIGHT SINGLE QUOTATION MARK`: the code point and, for the
+/// characters a quote is most often copied wrong with, the Unicode name.
+fn character_name(c: char) -> String {
+    let name = match c {
+        '\t' => "CHARACTER TABULATION",
+        '\n' => "LINE FEED",
+        '\r' => "CARRIAGE RETURN",
+        ' ' => "SPACE",
+        '!' => "EXCLAMATION MARK",
+        '"' => "QUOTATION MARK",
+        '\'' => "APOSTROPHE",
+        ',' => "COMMA",
+        '-' => "HYPHEN-MINUS",
+        '.' => "FULL STOP",
+        ':' => "COLON",
+        ';' => "SEMICOLON",
+        '`' => "GRAVE ACCENT",
+        '\u{a0}' => "NO-BREAK SPACE",
+        '\u{ad}' => "SOFT HYPHEN",
+        '\u{b4}' => "ACUTE ACCENT",
+        '\u{2009}' => "THIN SPACE",
+        '\u{200a}' => "HAIR SPACE",
+        '\u{200b}' => "ZERO WIDTH SPACE",
+        '\u{2010}' => "HYPHEN",
+        '\u{2011}' => "NON-BREAKING HYPHEN",
+        '\u{2012}' => "FIGURE DASH",
+        '\u{2013}' => "EN DASH",
+        '\u{2014}' => "EM DASH",
+        '\u{2018}' => "LEFT SINGLE QUOTATION MARK",
+        '\u{2019}' => "RIGHT SINGLE QUOTATION MARK",
+        '\u{201a}' => "SINGLE LOW-9 QUOTATION MARK",
+        '\u{201c}' => "LEFT DOUBLE QUOTATION MARK",
+        '\u{201d}' => "RIGHT DOUBLE QUOTATION MARK",
+        '\u{201e}' => "DOUBLE LOW-9 QUOTATION MARK",
+        '\u{2026}' => "HORIZONTAL ELLIPSIS",
+        '\u{202f}' => "NARROW NO-BREAK SPACE",
+        '\u{2032}' => "PRIME",
+        '\u{2212}' => "MINUS SIGN",
+        '\u{feff}' => "ZERO WIDTH NO-BREAK SPACE",
+        _ => "",
+    };
+    let code = format!("U+{:04X}", u32::from(c));
+    match (name, c.is_control() || c.is_whitespace()) {
+        ("", true) => code,
+        ("", false) => format!("{code} `{c}`"),
+        (name, _) => format!("{code} {name}"),
+    }
+}
+
 const ROOT: u32 = 0;
 
 /// The quotes' trie, with a failure link per state (the longest proper suffix
@@ -225,6 +311,37 @@ mod tests {
         let matched: Vec<usize> = found.iter().map(|d| d.matched).collect();
         assert_eq!(matched, vec![11, 5, 0, 4]);
         assert_eq!(found[3].at, 4);
+    }
+
+    #[test]
+    fn look_alike_characters_are_named() {
+        assert_eq!(
+            differing_characters(Some('n'), "'t", "\u{2019}t").as_deref(),
+            Some(
+                "the quote has U+0027 APOSTROPHE where the seed has U+2019 RIGHT SINGLE QUOTATION MARK"
+            )
+        );
+        assert_eq!(
+            differing_characters(Some('a'), " b", "\u{a0}b").as_deref(),
+            Some("the quote has U+0020 SPACE where the seed has U+00A0 NO-BREAK SPACE")
+        );
+        assert_eq!(
+            differing_characters(Some(' '), " b", "b").as_deref(),
+            Some("the quote has two spaces in a row where the seed has one")
+        );
+        assert_eq!(
+            differing_characters(Some(' '), "b", " b").as_deref(),
+            Some("the seed has two spaces in a row where the quote has one")
+        );
+        assert_eq!(
+            differing_characters(Some('.'), " b", "\nb").as_deref(),
+            Some("the quote has U+0020 SPACE where the seed has U+000A LINE FEED")
+        );
+        assert_eq!(differing_characters(Some('n'), "ever", "ot"), None);
+        assert_eq!(
+            differing_characters(Some('x'), "\u{3b1}", "a").as_deref(),
+            Some("the quote has U+03B1 `\u{3b1}` where the seed has U+0061 `a`")
+        );
     }
 
     #[test]

@@ -48,8 +48,9 @@ fn escape(text: &str) -> String {
     out
 }
 
-/// Light fills, each at least 7:1 against [`TEXT`], told apart by hue.
-fn verdict_colour(verdict: Verdict) -> &'static str {
+/// Light fills, each at least 7:1 against [`TEXT`], told apart by hue; the
+/// terminal takes the nearest ANSI colour of each.
+pub(crate) fn verdict_colour(verdict: Verdict) -> &'static str {
     match verdict {
         Verdict::Required => "#9cc2ee",
         Verdict::Permitted => "#a5d9a5",
