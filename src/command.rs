@@ -514,15 +514,6 @@ pub enum TestFormat {
     Junit,
 }
 
-/// The error for `--format junit` given to a command other than `test`.
-pub fn only_test_writes_junit() -> BadInput {
-    Diagnostic::error("only `covenant test` writes --format junit", None)
-        .with_hint(Some(
-            "choose text or json (diff also writes markdown, timeline svg)".into(),
-        ))
-        .into()
-}
-
 /// A question a scenario file lists, for `--list`.
 #[derive(Debug, Clone, serde::Serialize)]
 struct Listed {

@@ -213,7 +213,23 @@ fn junit_reports_parse_as_xml_with_failures_skips_and_errors() {
     assert_eq!(ask.code, 2);
     assert!(
         ask.stderr
-            .contains("only `covenant test` writes --format junit")
+            .contains("`covenant versions` cannot write --format junit"),
+        "{}",
+        ask.stderr
+    );
+    assert!(
+        ask.stderr.contains("hint: choose text, json"),
+        "{}",
+        ask.stderr
+    );
+    let before = covenant(&["--format", "junit", "versions"]);
+    assert_eq!(before.code, 2);
+    assert!(
+        before
+            .stderr
+            .contains("`covenant versions` cannot write --format junit"),
+        "{}",
+        before.stderr
     );
 }
 
