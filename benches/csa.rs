@@ -1,7 +1,8 @@
 //! Speed on a real contract: the Common Paper Cloud Service Agreement, 1.1
 //! and 2.1 (`examples/common-paper-csa/`). `ask 'provider.*'` is measured with
-//! loading the terms from disk, as one run of the command does; `diff` of the
-//! two versions on terms already loaded.
+//! loading the terms from disk, as one run of the command does, and as the
+//! whole process (the release binary started, run and waited for); `diff` of
+//! the two versions on terms already loaded.
 
 use covenant::ask::report::{self, AskRequest};
 use covenant::diff::{self, DiffRequest};
@@ -13,10 +14,12 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use std::hint::black_box;
 use std::path::PathBuf;
 
+fn source_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/common-paper-csa/terms")
+}
+
 fn source() -> TermsSource {
-    TermsSource::Directory(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("examples/common-paper-csa/terms"),
-    )
+    TermsSource::Directory(source_dir())
 }
 
 fn csa(c: &mut Criterion) {
@@ -39,6 +42,20 @@ fn csa(c: &mut Criterion) {
             };
             report::position(&terms, &request, &actions, &mut Budget::default())
                 .expect("fits the budget")
+        })
+    });
+    // The whole process as a user runs it: start, load, ask, print, exit.
+    let dir = source_dir();
+    c.bench_function("CSA: the whole process, covenant ask 'provider.*'", |b| {
+        b.iter(|| {
+            let run = std::process::Command::new(env!("CARGO_BIN_EXE_covenant"))
+                .arg("--terms")
+                .arg(&dir)
+                .args(["ask", "provider.*", "--on", "2026-01-01"])
+                .output()
+                .expect("covenant runs");
+            assert!(run.status.success());
+            run.stdout
         })
     });
     let terms = terms::load(&source()).expect("the CSA example loads");
