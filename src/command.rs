@@ -8,6 +8,7 @@ use crate::ask::report::{self, AskError, AskReport, AskRequest};
 use crate::diagnostic::Diagnostic;
 use crate::diff::DiffRequest;
 use crate::interval::DateInterval;
+use crate::json::to_json;
 use crate::query::{self, InputError};
 use crate::scenario::{self, TestResult};
 use crate::space::{Budget, DEFAULT_MAX_CASES, TooLarge};
@@ -440,12 +441,12 @@ pub fn ask(
             ));
         }
         let output = match format {
-            Format::Json => to_json(&json!(
-                reports
+            Format::Json => to_json(&json!({
+                "questions": reports
                     .iter()
                     .map(|(name, report)| json!({ "name": name, "answer": report }))
                     .collect::<Vec<_>>()
-            )),
+            })),
             Format::Text | Format::Markdown | Format::Svg | Format::Junit => reports
                 .iter()
                 .map(|(name, report)| format!("## {name}\n{}", render::ask_with(report, why_not)))
@@ -483,13 +484,6 @@ pub fn ask(
     emit(out, &output)
 }
 
-fn to_json<T: serde::Serialize>(value: &T) -> String {
-    let mut text = serde_json::to_string_pretty(value)
-        .expect("reports serialise to JSON: all keys are strings");
-    text.push('\n');
-    text
-}
-
 /// What `covenant test` was given.
 #[derive(Debug, Clone)]
 pub struct TestArgs {
@@ -512,15 +506,6 @@ pub enum TestFormat {
     Plain(Format),
     /// `--format junit`: a JUnit XML report, for CI systems.
     Junit,
-}
-
-/// A question a scenario file lists, for `--list`.
-#[derive(Debug, Clone, serde::Serialize)]
-struct Listed {
-    name: String,
-    query: String,
-    on: chrono::NaiveDate,
-    location: String,
 }
 
 /// A whole file that cannot be read as questions, as a result of the run.
@@ -559,7 +544,7 @@ pub fn test(
         );
     }
     let mut files: Vec<(String, Vec<TestResult>)> = Vec::new();
-    let mut listed: Vec<Listed> = Vec::new();
+    let mut listed: Vec<scenario::report::ListedQuestion> = Vec::new();
     let mut blessed: Vec<(String, Vec<scenario::bless::Blessing>)> = Vec::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut filtered_out = 0usize;
@@ -597,7 +582,7 @@ pub fn test(
                 continue;
             }
             if args.list {
-                listed.push(Listed {
+                listed.push(scenario::report::ListedQuestion {
                     name: question.name.clone(),
                     query: question.request.text.clone(),
                     on: question.request.date,
@@ -686,15 +671,16 @@ pub fn test(
 
 /// `--list`: each question's name, query and date.
 fn test_list(
-    listed: &[Listed],
+    listed: &[scenario::report::ListedQuestion],
     filtered_out: usize,
     filtered: &str,
     format: TestFormat,
 ) -> (String, bool) {
     let output = match format {
-        TestFormat::Plain(Format::Json) => {
-            to_json(&json!({ "questions": listed, "filtered_out": filtered_out }))
-        }
+        TestFormat::Plain(Format::Json) => to_json(&scenario::report::TestList {
+            questions: listed.to_vec(),
+            filtered_out,
+        }),
         _ => {
             let mut text = String::new();
             for question in listed {
@@ -723,19 +709,15 @@ fn test_bless(
         .filter(|b| matches!(b.blessed, Blessed::NotBlessed(_)))
         .count();
     let output = match format {
-        TestFormat::Plain(Format::Json) => to_json(&json!({
-            "files": blessed.iter().map(|(file, blessings)| json!({
-                "file": file,
-                "questions": blessings.iter().map(|b| {
-                    let (status, detail) = match &b.blessed {
-                        Blessed::Written(said) => ("written", Some(said)),
-                        Blessed::Unchanged => ("unchanged", None),
-                        Blessed::NotBlessed(why) => ("not_blessed", Some(why)),
-                    };
-                    json!({ "name": b.name, "location": b.location, "status": status, "detail": detail })
-                }).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-        })),
+        TestFormat::Plain(Format::Json) => to_json(&scenario::report::BlessRun {
+            files: blessed
+                .iter()
+                .map(|(file, blessings)| scenario::report::BlessedFile {
+                    file: file.clone(),
+                    questions: blessings.iter().map(Into::into).collect(),
+                })
+                .collect(),
+        }),
         _ => {
             let mut text = String::new();
             for (file, blessings) in blessed {
@@ -788,14 +770,14 @@ fn test_results(
     );
     let output = match format {
         TestFormat::Junit => scenario::junit::report(files),
-        TestFormat::Plain(Format::Json) => to_json(&json!({
-            "passed": passed,
-            "failed": failed,
-            "skipped": skipped,
-            "errors": errors,
-            "filtered_out": filtered_out,
-            "results": results,
-        })),
+        TestFormat::Plain(Format::Json) => to_json(&scenario::report::TestRun {
+            passed,
+            failed,
+            skipped,
+            errors,
+            filtered_out,
+            results: results.iter().map(|&r| r.clone()).collect(),
+        }),
         TestFormat::Plain(_) => {
             let mut text = String::new();
             for result in &results {
@@ -834,17 +816,7 @@ pub fn versions(terms: &Terms, format: Format, out: &mut dyn Write) -> Result<()
     only_formats("versions", format, Format::TEXT_JSON)?;
     let output = match format {
         Format::Text | Format::Markdown | Format::Svg | Format::Junit => render::versions(terms),
-        Format::Json => to_json(&json!({
-            "title": terms.vocabulary.title,
-            "versions": terms.versions.iter().map(|v| json!({
-                "id": v.id,
-                "title": v.title,
-                "file": v.file,
-                "rules": v.written_rules().filter(|(_, r)| r.survivor_of.is_none()).count(),
-                "effective": { "date": v.effective.date, "source": v.effective.source, "citations": v.effective.citations },
-                "superseded": v.superseded.as_ref().map(|s| json!({ "date": s.date, "source": s.source, "citations": s.citations })),
-            })).collect::<Vec<_>>(),
-        })),
+        Format::Json => to_json(&crate::listing::versions(terms)),
     };
     emit(out, &output)
 }
@@ -852,27 +824,9 @@ pub fn versions(terms: &Terms, format: Format, out: &mut dyn Write) -> Result<()
 /// `covenant actions`: the vocabulary: actions, parameters, defaults, facts, disputes and readings.
 pub fn actions(terms: &Terms, format: Format, out: &mut dyn Write) -> Result<(), CommandError> {
     only_formats("actions", format, Format::TEXT_JSON)?;
-    let vocabulary = &terms.vocabulary;
     let output = match format {
         Format::Text | Format::Markdown | Format::Svg | Format::Junit => render::actions(terms),
-        Format::Json => to_json(&json!({
-            "parties": vocabulary.parties.iter().map(|p| json!({ "id": p.id, "name": p.name })).collect::<Vec<_>>(),
-            "actions": vocabulary.actions.iter().map(|a| json!({
-                "id": a.id,
-                "description": a.description,
-                "params": a.params.iter().map(|p| json!({ "name": p.name, "domain": p.domain, "values": p.values })).collect::<Vec<_>>(),
-                "default": a.default,
-                "default_reason": a.default_reason,
-            })).collect::<Vec<_>>(),
-            "facts": vocabulary.facts.iter().map(fact_json).collect::<Vec<_>>(),
-            "disputes": vocabulary.disputes.iter().map(|d| json!({
-                "id": d.id,
-                "question": d.question,
-                "default": d.readings[d.default].id,
-                "default_reason": d.default_reason,
-                "readings": d.readings.iter().map(|r| json!({ "id": r.id, "summary": r.summary, "citations": r.citations })).collect::<Vec<_>>(),
-            })).collect::<Vec<_>>(),
-        })),
+        Format::Json => to_json(&crate::listing::actions(terms)),
     };
     emit(out, &output)
 }
@@ -883,7 +837,9 @@ pub fn render_bad_input(bad: &BadInput, format: Format) -> String {
         Format::Text | Format::Markdown | Format::Svg | Format::Junit => {
             crate::diagnostic::render(&bad.diagnostics)
         }
-        Format::Json => to_json(&json!({ "errors": bad.diagnostics })),
+        Format::Json => to_json(&crate::json::ErrorsReport {
+            errors: bad.diagnostics.clone(),
+        }),
     }
 }
 
@@ -1170,27 +1126,6 @@ pub fn check(
     } else {
         report.passed()
     })
-}
-
-/// A fact for `actions --format json`: a choice lists its values; a number
-/// its unit and the constants rules compare it with; an event the durations
-/// rules count from it.
-fn fact_json(fact: &crate::terms::Fact) -> serde_json::Value {
-    use crate::terms::FactKind;
-    match &fact.kind {
-        FactKind::Choice => {
-            json!({ "name": fact.name, "kind": "choice", "description": fact.description, "values": fact.values })
-        }
-        FactKind::Number { unit, points } => json!({
-            "name": fact.name, "kind": "number", "description": fact.description, "unit": unit,
-            "compared_with": points.iter().map(ToString::to_string).collect::<Vec<_>>(),
-        }),
-        FactKind::Event { unit, offsets } => json!({
-            "name": fact.name, "kind": "event", "description": fact.description,
-            "unit": unit.name(),
-            "offsets": offsets,
-        }),
-    }
 }
 
 /// `covenant show`: the rule called `id`, in `version` when given, else in

@@ -95,7 +95,7 @@ impl std::fmt::Display for Location {
 }
 
 /// How serious a [`Diagnostic`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// The input cannot be used.
@@ -168,6 +168,37 @@ impl Serialize for Diagnostic {
         s.serialize_field("text", &text)?;
         s.serialize_field("hint", &self.hint)?;
         s.end()
+    }
+}
+
+/// The shape [`Diagnostic`]'s `Serialize` writes, for its JSON Schema.
+#[derive(schemars::JsonSchema)]
+#[schemars(rename = "Diagnostic")]
+#[allow(dead_code)] // only its schema is used
+struct DiagnosticJson {
+    /// Error or warning.
+    severity: Severity,
+    /// What is wrong, in one line.
+    message: String,
+    /// The file (or `<--fact>`-like name of an argument), when located.
+    file: Option<String>,
+    /// The line, from 1.
+    line: Option<usize>,
+    /// The column, from 1, in characters.
+    column: Option<usize>,
+    /// The offending text.
+    text: Option<String>,
+    /// How to fix it.
+    hint: Option<String>,
+}
+
+impl schemars::JsonSchema for Diagnostic {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        DiagnosticJson::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        DiagnosticJson::json_schema(generator)
     }
 }
 

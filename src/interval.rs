@@ -187,6 +187,27 @@ impl Serialize for DateInterval {
     }
 }
 
+/// The shape [`DateInterval`]'s `Serialize` writes, for its JSON Schema.
+#[derive(schemars::JsonSchema)]
+#[schemars(rename = "DateInterval")]
+#[allow(dead_code)] // only its schema is used
+struct DateIntervalJson {
+    /// The first day, or `null` when open.
+    from: Option<NaiveDate>,
+    /// The first day after, or `null` when open.
+    until: Option<NaiveDate>,
+}
+
+impl schemars::JsonSchema for DateInterval {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        DateIntervalJson::schema_name()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        DateIntervalJson::json_schema(generator)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

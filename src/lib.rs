@@ -17,6 +17,8 @@ pub mod eval;
 pub mod export;
 pub mod generate;
 pub mod interval;
+pub mod json;
+pub mod listing;
 pub mod number;
 pub mod output;
 pub mod query;

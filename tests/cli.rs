@@ -235,7 +235,8 @@ fn ask_scenario_answers_every_question() {
         "json",
     ]);
     let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
-    assert_eq!(value.as_array().unwrap().len(), 83);
+    assert_eq!(value["schema_version"], 1);
+    assert_eq!(value["questions"].as_array().unwrap().len(), 83);
 }
 
 #[test]

@@ -37,7 +37,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// The terms give a wrong or meaningless answer somewhere: `check` exits 1.
@@ -47,7 +47,7 @@ pub enum Severity {
 }
 
 /// A question that shows a finding: paste [`Witness::command`] into a shell.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Witness {
     /// The version.
     pub version: String,
@@ -65,7 +65,7 @@ pub struct Witness {
 }
 
 /// One thing `check` found.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Finding {
     /// Error or warning.
     pub severity: Severity,
@@ -86,7 +86,7 @@ pub struct Finding {
 }
 
 /// Everything `check` found, errors first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CheckReport {
     /// Errors found.
     pub errors: usize,

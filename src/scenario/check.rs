@@ -7,7 +7,7 @@ use crate::ask::report::{AskReport, DecidedBy, OutcomeReport};
 use serde::Serialize;
 
 /// How a question of a scenario file fared.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Every expectation held.
@@ -21,7 +21,7 @@ pub enum Status {
 }
 
 /// One expectation that did not hold: where, what was expected, what came.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Mismatch {
     /// Which answer: the parameter values and the version, e.g. `for cloud=aws under `new``.
     pub at: String,
@@ -34,7 +34,7 @@ pub struct Mismatch {
 }
 
 /// How one question fared against its expectations.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TestResult {
     /// The question's name.
     pub name: String,

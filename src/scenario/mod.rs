@@ -23,6 +23,7 @@
 pub mod bless;
 pub mod check;
 pub mod junit;
+pub mod report;
 
 use crate::ask::report::AskRequest;
 use crate::diagnostic::{Diagnostic, Location, SourceFile};

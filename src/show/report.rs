@@ -9,7 +9,7 @@ use crate::verdict::Effect;
 use serde::Serialize;
 
 /// The rules `covenant show RULE_ID` found: one per version that has the id.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ShowReport {
     /// The id asked about.
     pub id: String,
@@ -21,7 +21,7 @@ pub struct ShowReport {
 }
 
 /// One rule, everything it says.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ShownRule {
     /// The rule's id.
     pub id: String,
@@ -70,7 +70,7 @@ pub struct ShownRule {
 }
 
 /// A parameter and the values a rule covers.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ParamValues {
     /// The parameter's name.
     pub name: String,
@@ -81,7 +81,7 @@ pub struct ParamValues {
 }
 
 /// A surviving rule as carried into a later version.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Carried {
     /// The later version.
     pub version: String,
@@ -92,7 +92,7 @@ pub struct Carried {
 }
 
 /// The reading of a dispute a rule applies under.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RuleReading {
     /// The dispute's id.
     pub dispute: String,
@@ -107,7 +107,7 @@ pub struct RuleReading {
 }
 
 /// A citation and the sentence of its seed that holds the quote.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct CitedSentence {
     /// The seed's file name.
     pub seed: String,

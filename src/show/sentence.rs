@@ -17,7 +17,7 @@ pub const MAX_CONTEXT: usize = 400;
 
 /// A quote in the sentence that holds it: the text before the quote, the quote,
 /// and the text after it, within the same sentence.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct InSentence {
     /// The sentence's text before the quote (empty when the quote starts it).
     pub before: String,

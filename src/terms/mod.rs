@@ -202,7 +202,7 @@ pub struct Reading {
 }
 
 /// A passage of a seed that supports a rule, a reading or a date.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 pub struct Citation {
     /// The seed's file name.
     pub seed: String,
@@ -354,7 +354,9 @@ pub enum Survival {
 }
 
 /// The name of a rule, unique within its version.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, schemars::JsonSchema,
+)]
 #[serde(transparent)]
 pub struct RuleId(pub String);
 
