@@ -67,6 +67,15 @@ pub fn schemas() -> Vec<(&'static str, Schema)> {
         ("versions", schema_of::<crate::listing::VersionsReport>()),
         ("actions", schema_of::<crate::listing::ActionsReport>()),
         ("show", schema_of::<crate::show::report::ShowReport>()),
+        ("test", schema_of::<crate::scenario::report::TestRun>()),
+        (
+            "test-list",
+            schema_of::<crate::scenario::report::TestList>(),
+        ),
+        (
+            "test-bless",
+            schema_of::<crate::scenario::report::BlessRun>(),
+        ),
         ("export", schema_of::<crate::export::ExportReport>()),
         ("errors", schema_of::<ErrorsReport>()),
     ]

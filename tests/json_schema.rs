@@ -153,3 +153,33 @@ fn errors_follow_their_schema() {
         assert_valid("errors", &all, &run.stderr);
     }
 }
+
+#[test]
+fn test_runs_lists_and_blessings_follow_their_schemas() {
+    check_stdout("test", &["test", "scenarios/news.toml"]);
+    check_stdout("test-list", &["test", "scenarios/news.toml", "--list"]);
+    let csa = repository().join("examples/common-paper-csa");
+    check_stdout(
+        "test",
+        &[
+            "--terms",
+            csa.join("terms").to_str().unwrap(),
+            "test",
+            csa.join("scenarios.toml").to_str().unwrap(),
+        ],
+    );
+    // A failing expectation, and a question that cannot be asked.
+    let failing = repository().join("examples/failing-scenario.toml");
+    let run = covenant(&["test", failing.to_str().unwrap(), "--format", "json"]);
+    assert_valid(
+        "test",
+        &["test", "examples/failing-scenario.toml"],
+        &run.stdout,
+    );
+    let dir = TempDir::new("schema-bless");
+    let file = dir.write(
+        "bless.toml",
+        "[[question]]\nname = \"aws\"\nquery = \"openai.host_models(cloud=aws)\"\non = 2027-03-01\n",
+    );
+    check_stdout("test-bless", &["test", "--bless", file.to_str().unwrap()]);
+}
