@@ -55,6 +55,23 @@ impl Escaping {
     }
 }
 
+/// `text` as XML character data or a quoted attribute value: `&`, `<`, `>`,
+/// `"` and `'` as entities (control characters are left to [`escape`]).
+pub fn xml(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `text` with every control character but the newline (and, when
 /// [`Escaping::Visible`], the tab) replaced by its escape; borrowed when there is none.
 pub fn escape(text: &str, escaping: Escaping) -> Cow<'_, str> {

@@ -71,7 +71,7 @@ fn testcase(out: &mut String, file: &str, result: &TestResult) {
                 out,
                 ">\n      <failure type=\"expectation\" message=\"{}\">{}</failure>\n    </testcase>\n",
                 escape(&result.problems.join("; ")),
-                escape_text(&body),
+                crate::output::escape::xml(&body),
             );
         }
         Status::Error => {
@@ -79,7 +79,7 @@ fn testcase(out: &mut String, file: &str, result: &TestResult) {
                 out,
                 ">\n      <error type=\"bad input\" message=\"{}\">{}</error>\n    </testcase>\n",
                 escape(result.problems.first().map_or("", String::as_str)),
-                escape_text(&result.problems.join("\n")),
+                crate::output::escape::xml(&result.problems.join("\n")),
             );
         }
     }
@@ -95,23 +95,7 @@ fn line_of(location: &str) -> Option<usize> {
 /// Text as an XML attribute value (a newline in one would be read back as a space). Control characters are left to the
 /// output layer, which writes them as visible escapes.
 fn escape(text: &str) -> String {
-    escape_text(text).replace('\n', "&#10;")
-}
-
-/// Text as XML character data.
-fn escape_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::output::escape::xml(text).replace('\n', "&#10;")
 }
 
 #[cfg(test)]

@@ -339,6 +339,17 @@ fn resolve(
         }
         None => Ok(Under::InForce),
     };
+    // An error in `NAME=VALUE` is located at the name or at the value,
+    // wherever it falls.
+    let at_name_or_value =
+        |error: query::InputError, name: &toml::Spanned<String>, value: std::ops::Range<usize>| {
+            let span = if error.span.start <= name.get_ref().len() {
+                name.span()
+            } else {
+                value
+            };
+            error.at(Location::new(file, span))
+        };
     let mut facts = Vec::new();
     for (name, value) in &raw.facts.0 {
         let text = match value.get_ref() {
@@ -363,28 +374,14 @@ fn resolve(
         let assignment = format!("{}={text}", name.get_ref());
         match query::parse_fact(terms, &assignment) {
             Ok(fact) => facts.push(fact),
-            Err(error) => {
-                let span = if error.span.start <= name.get_ref().len() {
-                    name.span()
-                } else {
-                    value.span()
-                };
-                errors.push(error.at(Location::new(file, span)));
-            }
+            Err(error) => errors.push(at_name_or_value(error, name, value.span())),
         }
     }
     let mut readings = Vec::new();
     for (name, value) in &raw.readings.0 {
         match query::parse_reading(terms, &format!("{}={}", name.get_ref(), value.get_ref())) {
             Ok(reading) => readings.push(reading),
-            Err(error) => {
-                let span = if error.span.start <= name.get_ref().len() {
-                    name.span()
-                } else {
-                    value.span()
-                };
-                errors.push(error.at(Location::new(file, span)));
-            }
+            Err(error) => errors.push(at_name_or_value(error, name, value.span())),
         }
     }
     let verdict_at = |text: &str, span: std::ops::Range<usize>, errors: &mut Vec<Diagnostic>| {
