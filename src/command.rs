@@ -469,7 +469,19 @@ pub fn ask(
         let output = match format {
             Format::Json => to_json(&report),
             Format::Text | Format::Markdown | Format::Svg | Format::Junit => {
-                render::position(&report)
+                let mut text = render::position(&report);
+                // `--explain`: each action's answer in full, with the rules
+                // that did not apply, after the one-line view.
+                if args.explain {
+                    for action in &report.actions {
+                        text.push_str(&format!(
+                            "\n## {}\n{}",
+                            action.action,
+                            render::ask_with(action, why_not)
+                        ));
+                    }
+                }
+                text
             }
         };
         return emit(out, &output);

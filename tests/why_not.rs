@@ -284,3 +284,46 @@ fn a_surviving_rule_beaten_by_the_later_agreement_names_the_rule_that_beat_it() 
         run.stdout
     );
 }
+
+#[test]
+fn explain_on_a_partys_every_action_gives_each_answer_in_full() {
+    let deadlines = repository().join("examples/deadlines/terms");
+    let args = [
+        "--terms",
+        deadlines.to_str().unwrap(),
+        "ask",
+        "provider.*",
+        "--on",
+        "2026-04-01",
+        "--fact",
+        "deletion_request=2026-03-01",
+    ];
+    let plain = covenant(&args);
+    assert_eq!(plain.code, 0, "{}", plain.stderr);
+    assert!(!plain.stdout.contains("## "), "{}", plain.stdout);
+    let mut explained = args.to_vec();
+    explained.push("--explain");
+    let run = covenant(&explained);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The one-line view first, then each action in full with its rules that did not apply.
+    assert!(run.stdout.starts_with(&plain.stdout), "{}", run.stdout);
+    for action in ["provider.delete_content", "provider.pay_credit"] {
+        assert!(
+            run.stdout.contains(&format!("\n## {action}\n")),
+            "{}",
+            run.stdout
+        );
+    }
+    assert!(
+        run.stdout
+            .contains("delete.within_60_days  needs `content_deleted` not by 2026-04-01"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("credit.within_30_days  needs `breach(delete.within_60_days)`"),
+        "{}",
+        run.stdout
+    );
+}
