@@ -149,7 +149,9 @@ answered for every value of its domain. `party.*` asks about every action of the
 `*` about every action: one line each, what the party must do first.\n\nFacts: a yes/no or \
 choice fact takes a value (`--fact stage=beta`); a number fact a number (`--fact days_overdue=31`); \
 an event the day it happened (`--fact agi_achieved=2025-06-01`), or `true`/`false` for whether it \
-has happened by the date asked. An event left out is answered per range of its day.\n\nExamples:\n  covenant ask 'openai.host_models(cloud=aws)' --on 2027-03-01\n  \
+has happened by the date asked. An event left out is answered per range of its day. \
+The breach of a duty, `breach(RULE_ID)`, is an event too: worked out from the facts when they \
+pin it down, or given as `--fact 'breach(payment)=2026-05-01'`.\n\nExamples:\n  covenant ask 'openai.host_models(cloud=aws)' --on 2027-03-01\n  \
 covenant ask 'openai.restrict_microsoft_access' --on 2026-01-01 --fact agi_achieved=2025-06-01\n  \
 covenant ask 'openai.*' --on 2027-03-01\n  \
 covenant ask 'openai.pay_revenue_share' --on 2031-06-01 --under all\n  covenant ask --scenario scenarios/news.toml"
