@@ -266,7 +266,7 @@ two rules that both apply and clash (permit or oblige with forbid) with no overr
 (once per pair), an override cycle, a \
 quote not verbatim in its seed, a rule whose interval is empty. Warnings: a rule that never decides \
 (with the rules that shadow it), an override that never fires, a rule valid only outside its \
-version's life, a dispute whose readings never change an answer, an action, fact or reading no rule \
+version's life, a duty due outside its own dates, a remedy after a breach that can never happen, a dispute whose readings never change an answer, an action, fact or reading no rule \
 uses. Each comes with its location and, where there is one, a witness: a `covenant ask` command \
 that shows it. Warnings the terms expect are explained with [[explained]] in vocabulary.toml.",
         after_help = "Examples:\n  covenant check\n  covenant --terms examples/lease/terms check\n  covenant check --format json\n\n\
