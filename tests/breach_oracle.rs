@@ -326,6 +326,9 @@ fn done_unknown_agrees(agreement: &Agreement, world: &World) -> Result<(), Strin
                         .iter()
                         .map(|c| Branch::read(&c.facts, &c.decision))
                         .collect::<Result<_, _>>()?,
+                    OutcomeReport::NoAgreement { .. } => {
+                        return Err(format!("no agreement under a version: {answer:?}"));
+                    }
                 };
                 // Every world of `paid`'s day: one branch, the oracle's decision.
                 for &(paid, days) in &paid_worlds {

@@ -136,7 +136,7 @@ fn json_output_carries_verdict_rules_citations_and_disputes() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     let json: serde_json::Value = serde_json::from_str(&run.stdout).expect("stdout is JSON");
     let version = &json["versions"][0];
-    assert_eq!(version["version"], "new");
+    assert_eq!(version["id"], "new");
     assert_eq!(version["standing"], "in_force");
     let answer = &version["answers"][0];
     assert_eq!(answer["outcome"]["kind"], "decided");

@@ -565,8 +565,17 @@ fn the_diff_of_the_two_versions_is_exactly_the_clauses_the_texts_change() {
     for region in regions {
         let rules: Vec<&str> = ["old", "new"]
             .iter()
-            .flat_map(|side| region[side]["rules"].as_array().unwrap())
-            .map(|rule| rule["id"].as_str().unwrap())
+            .flat_map(|side| {
+                let ids = region[side]["outcome"]["decision"]["rules"]
+                    .as_array()
+                    .unwrap();
+                // Each id names a rule described once, in the report's version.
+                for id in ids {
+                    assert!(diff[side]["rules"][id.as_str().unwrap()].is_object());
+                }
+                ids
+            })
+            .map(|rule| rule.as_str().unwrap())
             .collect();
         let matched: Vec<usize> = changes
             .iter()
@@ -575,8 +584,8 @@ fn the_diff_of_the_two_versions_is_exactly_the_clauses_the_texts_change() {
                 region["action"] == change.action
                     && region["params"] == change.params
                     && contains(&region["facts"], &change.facts)
-                    && region["old"]["verdict"] == change.old
-                    && region["new"]["verdict"] == change.new
+                    && region["old"]["outcome"]["decision"]["verdict"] == change.old
+                    && region["new"]["outcome"]["decision"]["verdict"] == change.new
                     && rules.contains(&change.rule)
             })
             .map(|(i, _)| i)

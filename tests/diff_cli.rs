@@ -50,13 +50,9 @@ const HAPPENED: (Option<i64>, Option<i64>) = (Some(0), None);
 /// The event has not happened by the date asked (or never does).
 const NOT_YET: (Option<i64>, Option<i64>) = (None, Some(0));
 
+/// The ids of the rules that decide a side of a region.
 fn deciding(side: &Value) -> Vec<&str> {
-    side["rules"]
-        .as_array()
-        .expect("rules is a list")
-        .iter()
-        .map(|r| r["id"].as_str().expect("rule id"))
-        .collect()
+    strings(&side["outcome"]["decision"]["rules"])
 }
 
 #[test]
@@ -65,13 +61,13 @@ fn hosting_and_selling_on_other_clouds_change_from_forbidden_to_permitted_when_n
     let hosting = regions(&diff, "openai.host_models");
     let other = hosting
         .iter()
-        .find(|r| r["old"]["verdict"] == "forbidden")
+        .find(|r| r["old"]["outcome"]["decision"]["verdict"] == "forbidden")
         .expect("hosting elsewhere has a forbidden → permitted region");
     assert_eq!(
         strings(&other["params"]["cloud"]),
         ["aws", "google_cloud", "oracle", "other"]
     );
-    assert_eq!(other["new"]["verdict"], "permitted");
+    assert_eq!(other["new"]["outcome"]["decision"]["verdict"], "permitted");
     assert_eq!(other["from"], "2026-04-27");
     assert_eq!(other["until"], Value::Null);
     assert!(other["facts"].as_object().unwrap().is_empty());
@@ -80,8 +76,8 @@ fn hosting_and_selling_on_other_clouds_change_from_forbidden_to_permitted_when_n
         .iter()
         .find(|r| strings(&r["params"]["cloud"]) == ["azure"])
         .expect("hosting on Azure changes");
-    assert_eq!(azure["old"]["verdict"], "required");
-    assert_eq!(azure["new"]["verdict"], "permitted");
+    assert_eq!(azure["old"]["outcome"]["decision"]["verdict"], "required");
+    assert_eq!(azure["new"]["outcome"]["decision"]["verdict"], "permitted");
     assert_eq!(azure["from"], "2033-01-01");
 
     // Selling elsewhere what Azure already has is free from the rework; a new
@@ -95,8 +91,14 @@ fn hosting_and_selling_on_other_clouds_change_from_forbidden_to_permitted_when_n
         strings(&launched["params"]["cloud"]),
         ["aws", "google_cloud", "oracle", "other"]
     );
-    assert_eq!(launched["old"]["verdict"], "forbidden");
-    assert_eq!(launched["new"]["verdict"], "permitted");
+    assert_eq!(
+        launched["old"]["outcome"]["decision"]["verdict"],
+        "forbidden"
+    );
+    assert_eq!(
+        launched["new"]["outcome"]["decision"]["verdict"],
+        "permitted"
+    );
     assert_eq!(launched["from"], "2026-04-27");
     assert_eq!(launched["until"], "2033-01-01");
     let after_azure_first = selling
@@ -115,11 +117,23 @@ fn hosting_and_selling_on_other_clouds_change_from_forbidden_to_permitted_when_n
             })
             .unwrap_or_else(|| panic!("the Frontier parts on {cloud} change"))
     };
-    assert_eq!(frontier("aws")["old"]["verdict"], "forbidden");
-    assert_eq!(frontier("aws")["new"]["verdict"], "permitted");
+    assert_eq!(
+        frontier("aws")["old"]["outcome"]["decision"]["verdict"],
+        "forbidden"
+    );
+    assert_eq!(
+        frontier("aws")["new"]["outcome"]["decision"]["verdict"],
+        "permitted"
+    );
     assert!(deciding(&frontier("aws")["new"]).contains(&"new.sell.aws_frontier"));
-    assert_eq!(frontier("azure")["old"]["verdict"], "permitted");
-    assert_eq!(frontier("azure")["new"]["verdict"], "forbidden");
+    assert_eq!(
+        frontier("azure")["old"]["outcome"]["decision"]["verdict"],
+        "permitted"
+    );
+    assert_eq!(
+        frontier("azure")["new"]["outcome"]["decision"]["verdict"],
+        "forbidden"
+    );
     assert_eq!(
         deciding(&frontier("azure")["new"]),
         ["new.sell.frontier.aws_only"]
@@ -132,7 +146,10 @@ fn exclusivity_ends_openai_may_license_others() {
     let licence = regions(&diff, "openai.license_ip_to_others");
     assert_eq!(licence.len(), 1);
     assert_eq!(deciding(&licence[0]["old"]), ["old.licence.exclusive"]);
-    assert_eq!(licence[0]["new"]["verdict"], "permitted");
+    assert_eq!(
+        licence[0]["new"]["outcome"]["decision"]["verdict"],
+        "permitted"
+    );
 }
 
 #[test]
@@ -141,9 +158,18 @@ fn microsofts_licence_ends_after_2032_under_the_new_terms() {
     let licence = regions(&diff, "microsoft.use_openai_ip");
     assert_eq!(licence.len(), 1);
     assert_eq!(licence[0]["from"], "2033-01-01");
-    assert_eq!(licence[0]["old"]["verdict"], "permitted");
-    assert_eq!(licence[0]["new"]["verdict"], "forbidden");
-    assert_eq!(licence[0]["new"]["decided_by"], "default");
+    assert_eq!(
+        licence[0]["old"]["outcome"]["decision"]["verdict"],
+        "permitted"
+    );
+    assert_eq!(
+        licence[0]["new"]["outcome"]["decision"]["verdict"],
+        "forbidden"
+    );
+    assert_eq!(
+        licence[0]["new"]["outcome"]["decision"]["decided_by"],
+        "default"
+    );
 }
 
 #[test]
@@ -156,8 +182,14 @@ fn azure_first_and_primary_cloud_end_after_2032() {
         let found = regions(&diff, action);
         assert_eq!(found.len(), 1, "{action}");
         assert_eq!(found[0]["from"], "2033-01-01", "{action}");
-        assert_eq!(found[0]["old"]["verdict"], "required");
-        assert_eq!(found[0]["new"]["verdict"], "permitted");
+        assert_eq!(
+            found[0]["old"]["outcome"]["decision"]["verdict"],
+            "required"
+        );
+        assert_eq!(
+            found[0]["new"]["outcome"]["decision"]["verdict"],
+            "permitted"
+        );
     }
 }
 
@@ -171,14 +203,14 @@ fn the_agi_clause_changes_when_agi_is_achieved_until_microsofts_licence_ends() {
         agi[0]["facts"]["agi_achieved"]["text"],
         "once `agi_achieved` has happened"
     );
-    assert_eq!(agi[0]["old"]["verdict"], "permitted");
-    assert_eq!(agi[0]["new"]["verdict"], "forbidden");
+    assert_eq!(agi[0]["old"]["outcome"]["decision"]["verdict"], "permitted");
+    assert_eq!(agi[0]["new"]["outcome"]["decision"]["verdict"], "forbidden");
     assert_eq!(agi[0]["until"], "2033-01-01");
     // After 2032 Microsoft holds no licence for OpenAI to restrict.
     assert_eq!(stages(&agi[1]["facts"]["agi_achieved"]), [NOT_YET]);
     assert_eq!(agi[1]["from"], "2033-01-01");
-    assert_eq!(agi[1]["old"]["verdict"], "forbidden");
-    assert_eq!(agi[1]["new"]["verdict"], "permitted");
+    assert_eq!(agi[1]["old"]["outcome"]["decision"]["verdict"], "forbidden");
+    assert_eq!(agi[1]["new"]["outcome"]["decision"]["verdict"], "permitted");
     assert_eq!(deciding(&agi[1]["new"]), ["new.agi.licence_over"]);
     let without_agi = json(&["diff", "--fact", "agi_achieved=false", "--to", "2033-01-01"]);
     assert!(regions(&without_agi, "openai.restrict_microsoft_access").is_empty());
@@ -193,7 +225,10 @@ fn both_revenue_shares_change_and_the_readings_say_when() {
     let microsoft = regions(&diff, "microsoft.pay_revenue_share");
     assert_eq!(microsoft.len(), 1);
     assert_eq!(microsoft[0]["from"], "2026-04-27");
-    assert_eq!(microsoft[0]["old"]["verdict"], "required");
+    assert_eq!(
+        microsoft[0]["old"]["outcome"]["decision"]["verdict"],
+        "required"
+    );
     // Two caps, two events: the old one on Microsoft's return (001), the new
     // one on the share itself (000).
     let openai = regions(&diff, "openai.pay_revenue_share");
@@ -202,7 +237,7 @@ fn both_revenue_shares_change_and_the_readings_say_when() {
         .map(|r| {
             (
                 r["from"].as_str().unwrap(),
-                r["new"]["verdict"].as_str().unwrap(),
+                r["new"]["outcome"]["decision"]["verdict"].as_str().unwrap(),
                 stages(&r["facts"]["microsoft_return_cap_reached"]),
                 stages(&r["facts"]["revenue_share_cap_reached"]),
             )
@@ -248,8 +283,10 @@ fn both_revenue_shares_change_and_the_readings_say_when() {
             .all(|r| r["facts"]["agi_achieved"]["stages"].is_array())
     );
     assert!(
-        openai.iter().any(|r| r["old"]["verdict"] == "permitted"
-            && listed(&r["readings"]["agi_clause_effect"]) == ["openai_may_dissolve"]),
+        openai.iter().any(
+            |r| r["old"]["outcome"]["decision"]["verdict"] == "permitted"
+                && listed(&r["readings"]["agi_clause_effect"]) == ["openai_may_dissolve"]
+        ),
         "read as 002, reaching AGI let OpenAI dissolve the old share: the new one binds it again"
     );
     let hosting = regions(&every, "openai.host_models");
@@ -388,7 +425,7 @@ fn the_timeline_of_the_revenue_share_shows_each_version_over_time() {
         .iter()
         .filter(|l| l["version"] == "old")
         .map(|l| {
-            l["world"]["microsoft_return_cap_reached"]["text"]
+            l["facts"]["microsoft_return_cap_reached"]["text"]
                 .as_str()
                 .unwrap()
         })
@@ -405,7 +442,7 @@ fn the_timeline_of_the_revenue_share_shows_each_version_over_time() {
         .iter()
         .find(|l| l["version"] == "new")
         .expect("a lane for `new`");
-    assert!(new_lane["world"].as_object().unwrap().is_empty());
+    assert!(new_lane["facts"].as_object().unwrap().is_empty());
     let spans: Vec<(Value, Value, Value)> = new_lane["spans"]
         .as_array()
         .unwrap()
@@ -414,7 +451,7 @@ fn the_timeline_of_the_revenue_share_shows_each_version_over_time() {
             (
                 s["from"].clone(),
                 s["until"].clone(),
-                s["outcome"]["verdict"].clone(),
+                s["outcome"]["decision"]["verdict"].clone(),
             )
         })
         .collect();

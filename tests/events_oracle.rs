@@ -33,7 +33,7 @@ use covenant::number::Number;
 use covenant::query::{self, Query, Under};
 use covenant::space::Budget;
 use covenant::terms::{Given, Terms, ValueSet};
-use covenant::timeline::{self, SpanOutcome, TimelineRequest};
+use covenant::timeline::{self, TimelineRequest};
 use covenant::verdict::{Effect, Verdict};
 use proptest::prelude::*;
 use std::collections::{BTreeSet, HashMap};
@@ -783,16 +783,16 @@ fn timeline_agrees(agreement: &Agreement, second: i64) -> Result<(), TestCaseErr
                 // one lane of each version holds in the world.
                 let mut holding = Vec::new();
                 for lane in &report.lanes {
-                    if case_holds(terms, &oracle, &lane.world, world)? {
+                    if case_holds(terms, &oracle, &lane.facts, world)? {
                         holding.push(lane);
                     }
                 }
-                let versions: Vec<&str> = holding.iter().map(|l| l.version.as_str()).collect();
+                let versions: Vec<&str> = holding.iter().map(|l| l.version.as_deref().unwrap_or("in force")).collect();
                 if versions != VERSIONS {
                     return Err(format!("one lane of each version holds, not {versions:?}"));
                 }
                 for lane in holding {
-                    let v = VERSIONS.iter().position(|&id| id == lane.version).expect("a version");
+                    let v = VERSIONS.iter().position(|&id| lane.version.as_deref() == Some(id)).expect("a version");
                     let span = lane
                         .spans
                         .iter()
@@ -802,13 +802,13 @@ fn timeline_agrees(agreement: &Agreement, second: i64) -> Result<(), TestCaseErr
                         })
                         .ok_or("the spans tile time")?;
                     let verdict = match &span.outcome {
-                        SpanOutcome::Decided { verdict, .. } => *verdict,
-                        SpanOutcome::NoAgreement { .. } => return Err("no agreement under `all`".into()),
-                        SpanOutcome::DependsOnFacts { cases, .. } => {
+                        OutcomeReport::Decided { decision } => decision.verdict,
+                        OutcomeReport::NoAgreement { .. } => return Err("no agreement under `all`".into()),
+                        OutcomeReport::DependsOnFacts { cases, .. } => {
                             let mut holding = Vec::new();
                             for case in cases {
                                 if case_holds(terms, &oracle, &case.facts, world)? {
-                                    holding.push(case.verdict);
+                                    holding.push(case.decision.verdict);
                                 }
                             }
                             match holding[..] {
@@ -1044,6 +1044,9 @@ fn ask_report_agrees(agreement: &Agreement) -> Result<(), TestCaseError> {
                             .iter()
                             .map(|case| read(&case.facts, &case.decision))
                             .collect::<Result<_, _>>()?,
+                        OutcomeReport::NoAgreement { .. } => {
+                            return Err("no agreement under a version".into());
+                        }
                     });
                 }
             }
@@ -1100,6 +1103,9 @@ fn why_not_agrees(agreement: &Agreement) -> Result<(), TestCaseError> {
                             .iter()
                             .map(|case| read(&case.facts, &case.decision))
                             .collect::<Result<_, _>>()?,
+                        OutcomeReport::NoAgreement { .. } => {
+                            return Err("no agreement under a version".into());
+                        }
                     });
                 }
             }
@@ -1189,26 +1195,26 @@ fn open_timeline_agrees(agreement: &Agreement) -> Result<(), TestCaseError> {
     for lane in &report.lanes {
         let v = VERSIONS
             .iter()
-            .position(|id| *id == lane.version)
-            .ok_or_else(|| TestCaseError::fail(format!("a lane of `{}`", lane.version)))?;
+            .position(|id| lane.version.as_deref() == Some(*id))
+            .ok_or_else(|| TestCaseError::fail(format!("a lane of `{:?}`", lane.version)))?;
         for span in &lane.spans {
             let interval = covenant::interval::DateInterval::new(span.from, span.until)
                 .expect("a span is not empty");
             let with_world = |facts: &std::collections::BTreeMap<String, FactValues>| {
-                let mut all = lane.world.clone();
+                let mut all = lane.facts.clone();
                 all.extend(facts.iter().map(|(k, v)| (k.clone(), v.clone())));
                 all
             };
             let none = std::collections::BTreeMap::new();
             let branches = match &span.outcome {
-                SpanOutcome::Decided { verdict, .. } => {
-                    vec![Branch::read(&with_world(&none), *verdict, None)]
+                OutcomeReport::Decided { decision } => {
+                    vec![Branch::read(&with_world(&none), decision.verdict, None)]
                 }
-                SpanOutcome::DependsOnFacts { cases, .. } => cases
+                OutcomeReport::DependsOnFacts { cases, .. } => cases
                     .iter()
-                    .map(|case| Branch::read(&with_world(&case.facts), case.verdict, None))
+                    .map(|case| Branch::read(&with_world(&case.facts), case.decision.verdict, None))
                     .collect(),
-                SpanOutcome::NoAgreement { .. } => {
+                OutcomeReport::NoAgreement { .. } => {
                     return Err(TestCaseError::fail("no agreement under `all`"));
                 }
             };

@@ -8,12 +8,13 @@ use chrono::NaiveDate;
 use common::oracle::{self, Point, boundary_dates, every_point};
 use common::{generated, shapes};
 use covenant::ask::report::FactValues;
+use covenant::ask::report::OutcomeReport;
 use covenant::ask::report::{self, AskRequest};
 use covenant::check::{self, CheckReport, Severity};
 use covenant::query::{Query, Under};
 use covenant::space::Budget;
 use covenant::terms::Terms;
-use covenant::timeline::{self, SpanOutcome, TimelineRequest};
+use covenant::timeline::{self, TimelineRequest};
 use covenant::verdict::{Effect, Verdict};
 use proptest::prelude::*;
 use std::collections::BTreeSet;
@@ -135,11 +136,11 @@ fn lane_holds(
     })
 }
 
-fn span_verdict(terms: &Terms, outcome: &SpanOutcome, facts: &[usize]) -> Option<Verdict> {
+fn span_verdict(terms: &Terms, outcome: &OutcomeReport, facts: &[usize]) -> Option<Verdict> {
     match outcome {
-        SpanOutcome::Decided { verdict, .. } => Some(*verdict),
-        SpanOutcome::NoAgreement { .. } => None,
-        SpanOutcome::DependsOnFacts { cases, .. } => {
+        OutcomeReport::Decided { decision } => Some(decision.verdict),
+        OutcomeReport::NoAgreement { .. } => None,
+        OutcomeReport::DependsOnFacts { cases, .. } => {
             let holding: Vec<Verdict> = cases
                 .iter()
                 .filter(|case| {
@@ -151,7 +152,7 @@ fn span_verdict(terms: &Terms, outcome: &SpanOutcome, facts: &[usize]) -> Option
                         values.contains(&terms.vocabulary.facts[f].values[facts[f]])
                     })
                 })
-                .map(|case| case.verdict)
+                .map(|case| case.decision.verdict)
                 .collect();
             assert_eq!(holding.len(), 1, "exactly one branch holds for {facts:?}");
             Some(holding[0])
@@ -240,8 +241,8 @@ proptest! {
                 let mut holding: Vec<(&str, &std::collections::BTreeMap<String, Vec<String>>)> = report
                     .lanes
                     .iter()
-                    .filter(|lane| lane_holds(&terms, &lane.world, f))
-                    .map(|lane| (lane.version.as_str(), &lane.params))
+                    .filter(|lane| lane_holds(&terms, &lane.facts, f))
+                    .map(|lane| (lane.version.as_deref().unwrap_or("in force"), &lane.params))
                     .collect();
                 let count = holding.len();
                 holding.sort();
@@ -252,7 +253,7 @@ proptest! {
                 let version = if in_force {
                     terms.version_in_force(date)
                 } else {
-                    Some(terms.version_index(&lane.version).expect("a lane per version"))
+                    Some(terms.version_index(lane.version.as_deref().expect("a lane per version")).expect("a lane per version"))
                 };
                 let span = lane.spans.iter()
                     .find(|s| s.from.is_none_or(|f| f <= date) && s.until.is_none_or(|u| date < u))
@@ -262,10 +263,10 @@ proptest! {
                 }).collect();
                 for values in oracle::product(&choices.iter().map(Vec::len).collect::<Vec<_>>()) {
                     let chosen: Vec<usize> = values.iter().zip(&choices).map(|(&i, c)| c[i]).collect();
-                    for f in facts.iter().filter(|f| lane_holds(&terms, &lane.world, f)) {
+                    for f in facts.iter().filter(|f| lane_holds(&terms, &lane.facts, f)) {
                         let point = Point { action, params: chosen.clone(), date, facts: f.clone(), readings: terms.default_readings() };
                         let want = version.map(|v| oracle::decide(&terms, v, &point).verdict);
-                        prop_assert_eq!(span_verdict(&terms, &span.outcome, f), want, "{} {:?} on {} facts {:?}", &lane.version, &chosen, date, f);
+                        prop_assert_eq!(span_verdict(&terms, &span.outcome, f), want, "{} {:?} on {} facts {:?}", lane.version.as_deref().unwrap_or("in force"), &chosen, date, f);
                     }
                 }
             }

@@ -2,7 +2,7 @@
 
 use crate::ask::report::{
     AskReport, CaseReport, DecidedBy, DecisionReport, DisputeReport, OutcomeReport, RuleReport,
-    Standing, VersionAnswers,
+    Standing, VersionAnswers, VersionEdge,
 };
 use crate::ask::why::{NotApplying, Reason};
 use crate::terms::{Citation, Terms};
@@ -132,6 +132,20 @@ fn outcome_lines(outcome: &OutcomeReport, given: &BTreeMap<String, String>) -> V
             }
             lines
         }
+        OutcomeReport::NoAgreement { ended, next } => vec![no_agreement_text(ended, next)],
+    }
+}
+
+/// No version in force, in words: `no version in force: between `a` and `b``.
+pub fn no_agreement_text(ended: &Option<VersionEdge>, next: &Option<VersionEdge>) -> String {
+    match (ended, next) {
+        (Some(ended), Some(next)) => format!(
+            "no version in force: between `{}` and `{}`",
+            ended.version, next.version
+        ),
+        (None, Some(next)) => format!("no version in force: before `{}`", next.version),
+        (Some(ended), None) => format!("no version in force: after `{}`", ended.version),
+        (None, None) => "no version in force".to_string(),
     }
 }
 
@@ -158,6 +172,7 @@ fn outcome_summary(outcome: &OutcomeReport) -> String {
                 .collect::<Vec<_>>()
                 .join("; ")
         }
+        OutcomeReport::NoAgreement { ended, next } => no_agreement_text(ended, next),
     }
 }
 
@@ -343,6 +358,7 @@ fn verdict_cell(outcome: &OutcomeReport) -> String {
     match outcome {
         OutcomeReport::Decided { decision } => decision.verdict.to_string(),
         OutcomeReport::DependsOnFacts { facts, .. } => format!("depends on {}", facts.join(", ")),
+        OutcomeReport::NoAgreement { .. } => "no agreement".to_string(),
     }
 }
 
@@ -351,7 +367,7 @@ fn side_by_side(out: &mut String, report: &AskReport) {
     let rows = report.versions[0].answers.len();
     let mut table: Vec<Vec<String>> = vec![
         report
-            .params
+            .columns
             .iter()
             .cloned()
             .chain(
@@ -366,7 +382,7 @@ fn side_by_side(out: &mut String, report: &AskReport) {
         let first = &report.versions[0].answers[row];
         table.push(
             report
-                .params
+                .columns
                 .iter()
                 .map(|p| {
                     first
@@ -521,7 +537,7 @@ fn why_not_block(out: &mut String, answers: &VersionAnswers, why_not: WhyNot) {
             OutcomeReport::Decided { decision } if shown(decision) => {
                 groups.push((row, decision.not_applying.as_deref().unwrap_or_default()));
             }
-            OutcomeReport::Decided { .. } => {}
+            OutcomeReport::Decided { .. } | OutcomeReport::NoAgreement { .. } => {}
             OutcomeReport::DependsOnFacts { cases, .. } => {
                 for case in cases.iter().filter(|c| shown(&c.decision)) {
                     let mut heading = row.clone();
@@ -565,7 +581,12 @@ pub fn ask_with(report: &AskReport, why_not: WhyNot) -> String {
         .facts
         .iter()
         .map(|(k, v)| format!("{k}={v}"))
-        .chain(report.readings.iter().map(|(k, v)| format!("{k}={v}")))
+        .chain(
+            report
+                .readings_given
+                .iter()
+                .map(|(k, v)| format!("{k}={v}")),
+        )
         .collect();
     if !known.is_empty() {
         let _ = write!(out, ", with {}", known.join(", "));
@@ -581,7 +602,7 @@ pub fn ask_with(report: &AskReport, why_not: WhyNot) -> String {
     for answers in &report.versions {
         let _ = writeln!(out, "{}\n", version_heading(report, answers));
         let widths: Vec<usize> = report
-            .params
+            .columns
             .iter()
             .map(|p| {
                 answers
@@ -604,13 +625,13 @@ pub fn ask_with(report: &AskReport, why_not: WhyNot) -> String {
                 .map(|(cell, width)| format!("{cell:<width$}  "))
                 .collect()
         };
-        if !report.params.is_empty() {
-            let header = prefix(report.params.iter().map(String::as_str).collect());
+        if !report.columns.is_empty() {
+            let header = prefix(report.columns.iter().map(String::as_str).collect());
             let _ = writeln!(out, "  {header}verdict    decided by");
         }
         for answer in &answers.answers {
             let texts: Vec<String> = report
-                .params
+                .columns
                 .iter()
                 .map(|p| {
                     answer
@@ -638,6 +659,7 @@ pub fn ask_with(report: &AskReport, why_not: WhyNot) -> String {
                 OutcomeReport::DependsOnFacts { cases, .. } => {
                     cases.iter().map(|c| &c.decision).collect()
                 }
+                OutcomeReport::NoAgreement { .. } => Vec::new(),
             })
             .filter_map(|d| d.default_reason.as_deref())
             .collect();
@@ -815,7 +837,7 @@ pub fn position(report: &crate::ask::report::PositionReport) -> String {
     let known: Vec<String> = report
         .facts
         .iter()
-        .chain(&report.readings)
+        .chain(&report.readings_given)
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
     if !known.is_empty() {
@@ -838,7 +860,7 @@ pub fn position(report: &crate::ask::report::PositionReport) -> String {
             };
             for answer in &answers.answers {
                 let params: Vec<String> = action
-                    .params
+                    .columns
                     .iter()
                     .filter_map(|p| answer.params.get(p).map(|values| condition_text(p, values)))
                     .collect();

@@ -19,8 +19,13 @@ pub struct AskReport {
     pub query: String,
     /// The action asked about.
     pub action: String,
-    /// The action's parameter names, in declared order (the columns of the answer table).
-    pub params: Vec<String>,
+    /// Each parameter and the values asked about: the one value the query
+    /// fixes, or every value of its domain when left open.
+    pub params: BTreeMap<String, Vec<String>>,
+    /// The action's parameter names, in declared order (the columns of the
+    /// answer table); not in JSON, where `params` says the same.
+    #[serde(skip)]
+    pub columns: Vec<String>,
     /// The date asked about.
     pub date: NaiveDate,
     /// `in-force`, `all` or a version id.
@@ -30,8 +35,13 @@ pub struct AskReport {
     /// Each breach event the facts given pin down (`breach(ID)`), with its
     /// day, or `false` when it never happens.
     pub breaches: BTreeMap<String, String>,
-    /// The readings given explicitly; every other dispute uses its default reading.
+    /// The reading of every dispute the answer is under: the one given, or
+    /// the dispute's default.
     pub readings: BTreeMap<String, String>,
+    /// The disputes whose reading was given explicitly (the rest are at
+    /// their default); not in JSON.
+    #[serde(skip)]
+    pub readings_given: BTreeMap<String, String>,
     /// One entry per version answered under; none when no version is in force
     /// on the date (under `in-force`), which `no_agreement` then says.
     pub versions: Vec<VersionAnswers>,
@@ -55,8 +65,11 @@ pub struct PositionReport {
     pub facts: BTreeMap<String, String>,
     /// Each breach event the facts given pin down, as in [`AskReport::breaches`].
     pub breaches: BTreeMap<String, String>,
-    /// The readings given explicitly.
+    /// The reading of every dispute the answers are under, as in [`AskReport::readings`].
     pub readings: BTreeMap<String, String>,
+    /// The readings given explicitly; not in JSON.
+    #[serde(skip)]
+    pub readings_given: BTreeMap<String, String>,
     /// One answer per action, in the vocabulary's order, each as `ask` gives
     /// it for that action with every parameter open.
     pub actions: Vec<AskReport>,
@@ -88,7 +101,8 @@ pub fn position(
             .first()
             .map(|r| r.breaches.clone())
             .unwrap_or_default(),
-        readings: named_readings(terms, &request.readings),
+        readings: all_readings(terms, &request.readings),
+        readings_given: named_readings(terms, &request.readings),
         actions: reports,
     })
 }
@@ -116,7 +130,8 @@ pub enum AskError {
 /// The answers under one version.
 #[derive(Debug, Clone, Serialize)]
 pub struct VersionAnswers {
-    /// The version's id.
+    /// The version's id (`id` in JSON, as every object describing a version).
+    #[serde(rename = "id")]
     pub version: String,
     /// The version's title.
     pub title: String,
@@ -132,6 +147,48 @@ pub struct VersionAnswers {
     pub rules: BTreeMap<String, RuleReport>,
 }
 
+/// A version as every report but `ask`'s answers describes it: its dates,
+/// and every rule the report's outcomes name under it, by id.
+#[derive(Debug, Clone, Serialize)]
+pub struct VersionReport {
+    /// The version's id.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// When it took effect.
+    pub effective: NaiveDate,
+    /// When it was superseded, if it was.
+    pub superseded: Option<NaiveDate>,
+    /// Every rule the report's outcomes name under this version, by id.
+    pub rules: BTreeMap<String, RuleReport>,
+}
+
+impl VersionReport {
+    /// Version `index` of `terms`, its `rules` (indices into its rules) described.
+    pub fn of(
+        terms: &Terms,
+        index: usize,
+        rules: impl IntoIterator<Item = usize>,
+    ) -> VersionReport {
+        let version = &terms.versions[index];
+        VersionReport {
+            id: version.id.clone(),
+            title: version.title.clone(),
+            effective: version.effective.date,
+            superseded: version.superseded.as_ref().map(|s| s.date),
+            rules: rules
+                .into_iter()
+                .map(|i| {
+                    (
+                        version.rules[i].id.0.clone(),
+                        rule_report(terms, version, i),
+                    )
+                })
+                .collect(),
+        }
+    }
+}
+
 /// The answer for one class of questions: parameter values the rules treat alike.
 #[derive(Debug, Clone, Serialize)]
 pub struct AnswerReport {
@@ -143,7 +200,8 @@ pub struct AnswerReport {
     pub disputes: Vec<DisputeReport>,
 }
 
-/// An outcome with names instead of indices.
+/// An outcome with names instead of indices: what every command says of one
+/// question (an `ask` answer, a `timeline` span, a side of a `diff` region).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum OutcomeReport {
@@ -159,6 +217,14 @@ pub enum OutcomeReport {
         /// The branches, disjoint, together covering every value of those facts.
         cases: Vec<CaseReport>,
     },
+    /// No version of the agreement is in force (under `in-force` only): the
+    /// versions on either side, as `ask`'s top-level `no_agreement` gives them.
+    NoAgreement {
+        /// The version that ended last before, if one did.
+        ended: Option<VersionEdge>,
+        /// The version that takes effect first after, if one does.
+        next: Option<VersionEdge>,
+    },
 }
 
 impl OutcomeReport {
@@ -166,7 +232,7 @@ impl OutcomeReport {
     pub fn verdict(&self) -> Option<Verdict> {
         match self {
             OutcomeReport::Decided { decision } => Some(decision.verdict),
-            OutcomeReport::DependsOnFacts { .. } => None,
+            OutcomeReport::DependsOnFacts { .. } | OutcomeReport::NoAgreement { .. } => None,
         }
     }
 }
@@ -202,9 +268,13 @@ pub struct DecisionReport {
     pub verdict: Verdict,
     /// Rule or default.
     pub decided_by: DecidedBy,
-    /// The deciding rules (for a conflict, the rules that clash).
+    /// The deciding rules by id (for a conflict, the rules that clash); at
+    /// most ten where a command cuts the list (`timeline`, `diff`).
     pub rules: Vec<String>,
-    /// Rules that applied but were overridden.
+    /// How many more rules decided than `rules` lists; 0 when none was cut.
+    pub more_rules: usize,
+    /// Rules that applied but were overridden, by id (`ask` only: `timeline`
+    /// and `diff` leave it empty).
     pub overridden: Vec<String>,
     /// Why the default is what it is, when the default decided.
     pub default_reason: Option<String>,
@@ -226,6 +296,7 @@ impl PartialEq for DecisionReport {
         self.verdict == other.verdict
             && self.decided_by == other.decided_by
             && self.rules == other.rules
+            && self.more_rules == other.more_rules
             && self.overridden == other.overridden
             && self.default_reason == other.default_reason
             && self.due == other.due
@@ -235,8 +306,11 @@ impl PartialEq for DecisionReport {
 /// A rule as the answers cite it.
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleReport {
-    /// The rule's id.
+    /// The rule's id (`VERSION/ID` for a rule surviving from an earlier version).
     pub id: String,
+    /// The version whose rules it is among (for a surviving rule, the later
+    /// version it is carried into; `survives_from` names the earlier).
+    pub version: String,
     /// Its effect.
     pub effect: Effect,
     /// Its action pattern as written.
@@ -268,7 +342,7 @@ pub struct RuleReport {
 }
 
 /// How a dispute bears on an answer.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct DisputeReport {
     /// The dispute's id.
     pub dispute: String,
@@ -285,7 +359,7 @@ pub struct DisputeReport {
 }
 
 /// A reading and the passages that take it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ReadingReport {
     /// The reading's id.
     pub id: String,
@@ -296,7 +370,7 @@ pub struct ReadingReport {
 }
 
 /// The outcome under another reading.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AlternativeReport {
     /// The reading.
     pub reading: ReadingReport,
@@ -441,6 +515,7 @@ impl Builder<'_> {
                 DecidedBy::Rule
             },
             rules: self.rule_ids(&decision.deciding),
+            more_rules: 0,
             overridden: self.rule_ids(&decision.overridden),
             default_reason,
             due: self.due(decision),
@@ -560,7 +635,8 @@ impl Builder<'_> {
     }
 }
 
-fn reading_report(terms: &Terms, dispute: usize, reading: usize) -> ReadingReport {
+/// Reading `reading` of dispute `dispute`, with its summary and passages, for a report.
+pub(crate) fn reading_report(terms: &Terms, dispute: usize, reading: usize) -> ReadingReport {
     let reading = &terms.vocabulary.disputes[dispute].readings[reading];
     ReadingReport {
         id: reading.id.clone(),
@@ -584,6 +660,15 @@ pub(crate) fn named_facts(terms: &Terms, facts: &[(usize, Given)]) -> BTreeMap<S
             (fact.name.clone(), value)
         })
         .collect()
+}
+
+/// The reading of every dispute, by name: the one in `given`, or the default.
+pub(crate) fn all_readings(terms: &Terms, given: &[(usize, usize)]) -> BTreeMap<String, String> {
+    let mut readings = terms.default_readings();
+    for &(dispute, reading) in given {
+        readings[dispute] = reading;
+    }
+    named_readings(terms, &readings.into_iter().enumerate().collect::<Vec<_>>())
 }
 
 /// (dispute, reading) index pairs by name, for a report.
@@ -789,6 +874,7 @@ pub fn rule_report(terms: &Terms, version: &Version, index: usize) -> RuleReport
     let rule = &version.rules[index];
     RuleReport {
         id: rule.id.0.clone(),
+        version: version.id.clone(),
         // A duty with a deadline reads as the duty, whichever of its parts comes first.
         effect: if rule.effect == Effect::Overdue {
             Effect::Oblige
@@ -1049,12 +1135,25 @@ pub fn ask(
     Ok(AskReport {
         query: request.text.clone(),
         action: action.id.clone(),
-        params: action.params.iter().map(|p| p.name.clone()).collect(),
+        params: action
+            .params
+            .iter()
+            .zip(&request.query.params)
+            .map(|(p, given)| {
+                let values = match given {
+                    Some(value) => vec![p.values[*value].clone()],
+                    None => p.values.clone(),
+                };
+                (p.name.clone(), values)
+            })
+            .collect(),
+        columns: action.params.iter().map(|p| p.name.clone()).collect(),
         date: request.date,
         under: request.under.name(terms),
         facts: named_facts(terms, &request.facts),
         breaches: named_facts(terms, &breaches),
-        readings: named_readings(terms, &request.readings),
+        readings: all_readings(terms, &request.readings),
+        readings_given: named_readings(terms, &request.readings),
         versions: reports,
         no_agreement,
     })

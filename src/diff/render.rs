@@ -4,6 +4,7 @@ use super::report::{
     DiffReport, RegionReport, SideReport, condition_text, dates_text, params_text,
 };
 use crate::ask::render::citation_lines;
+use crate::ask::report::{RuleReport, VersionReport};
 use crate::terms::Terms;
 use std::collections::BTreeSet;
 use std::fmt::Write;
@@ -65,7 +66,7 @@ fn readings_note(report: &DiffReport, region: &RegionReport) -> Option<String> {
 
 /// A rule as `ask` states it: its terms (dates, `when`, due, done), the
 /// reading it holds under and what it overrides.
-fn rule_line(rule: &crate::ask::report::RuleReport) -> String {
+fn rule_line(rule: &RuleReport) -> String {
     let mut line = crate::ask::render::rule_terms(rule);
     if let Some(reading) = &rule.reading {
         let _ = write!(line, " under reading {reading}");
@@ -76,13 +77,39 @@ fn rule_line(rule: &crate::ask::report::RuleReport) -> String {
     line
 }
 
-fn side_lines(out: &mut String, side: &SideReport) {
-    if side.rules.is_empty() {
-        let _ = writeln!(out, "   `{}`: {} by default", side.version, side.verdict);
+/// The rule objects a side names, from the version of the report they are under.
+fn side_rules<'r>(version: &'r VersionReport, side: &SideReport) -> Vec<&'r RuleReport> {
+    side.decision()
+        .map(|d| {
+            d.rules
+                .iter()
+                .filter_map(|id| version.rules.get(id))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn side_verdict(side: &SideReport) -> String {
+    side.verdict().map(|v| v.to_string()).unwrap_or_default()
+}
+
+fn side_more(side: &SideReport) -> usize {
+    side.decision().map_or(0, |d| d.more_rules)
+}
+
+fn side_lines(out: &mut String, version: &VersionReport, side: &SideReport) {
+    let rules = side_rules(version, side);
+    if rules.is_empty() {
+        let _ = writeln!(
+            out,
+            "   `{}`: {} by default",
+            side.version,
+            side_verdict(side)
+        );
         return;
     }
-    let _ = writeln!(out, "   `{}`: {} by", side.version, side.verdict);
-    for rule in &side.rules {
+    let _ = writeln!(out, "   `{}`: {} by", side.version, side_verdict(side));
+    for rule in rules {
         let _ = writeln!(
             out,
             "     {}  ({}): {}",
@@ -92,8 +119,8 @@ fn side_lines(out: &mut String, side: &SideReport) {
         );
         citation_lines(out, &rule.citations, "       ");
     }
-    if side.more_rules > 0 {
-        let _ = writeln!(out, "     and {} more rules", side.more_rules);
+    if side_more(side) > 0 {
+        let _ = writeln!(out, "     and {} more rules", side_more(side));
     }
 }
 
@@ -121,7 +148,7 @@ pub fn text(terms: &Terms, report: &DiffReport) -> String {
             action.action, action.questions_changed, action.questions
         );
         for change in &action.changes {
-            let _ = writeln!(out, "    {change}");
+            let _ = writeln!(out, "    {}", change.text);
         }
     }
     if !summary.unchanged.is_empty() {
@@ -155,8 +182,8 @@ pub fn text(terms: &Terms, report: &DiffReport) -> String {
         if let Some(note) = readings_note(report, region) {
             let _ = writeln!(out, "   {note}");
         }
-        side_lines(&mut out, &region.old);
-        side_lines(&mut out, &region.new);
+        side_lines(&mut out, &report.old, &region.old);
+        side_lines(&mut out, &report.new, &region.new);
     }
     out
 }
@@ -166,14 +193,18 @@ fn cell(text: &str) -> String {
 }
 
 fn side_cell(side: &SideReport) -> String {
-    if side.rules.is_empty() {
-        format!("{} (default)", side.verdict)
+    let rules = side
+        .decision()
+        .map(|d| d.rules.as_slice())
+        .unwrap_or_default();
+    if rules.is_empty() {
+        format!("{} (default)", side_verdict(side))
     } else {
-        let mut ids: Vec<String> = side.rules.iter().map(|r| format!("`{}`", r.id)).collect();
-        if side.more_rules > 0 {
-            ids.push(format!("and {} more", side.more_rules));
+        let mut ids: Vec<String> = rules.iter().map(|id| format!("`{id}`")).collect();
+        if side_more(side) > 0 {
+            ids.push(format!("and {} more", side_more(side)));
         }
-        format!("{} ({})", side.verdict, ids.join(", "))
+        format!("{} ({})", side_verdict(side), ids.join(", "))
     }
 }
 
@@ -239,7 +270,7 @@ pub fn markdown(terms: &Terms, report: &DiffReport) -> String {
     for action in &summary.changed {
         let _ = writeln!(out, "- **`{}`**", action.action);
         for change in &action.changes {
-            let _ = writeln!(out, "  - {}", cell(change));
+            let _ = writeln!(out, "  - {}", cell(&change.text));
         }
     }
     if !summary.unchanged.is_empty() {
@@ -267,8 +298,8 @@ pub fn markdown(terms: &Terms, report: &DiffReport) -> String {
     out.push_str("\n## Rules and their sources\n");
     let mut seen = BTreeSet::new();
     for region in &report.regions {
-        for side in [&region.old, &region.new] {
-            for rule in &side.rules {
+        for (version, side) in [(&report.old, &region.old), (&report.new, &region.new)] {
+            for rule in side_rules(version, side) {
                 if !seen.insert((side.version.clone(), rule.id.clone())) {
                     continue;
                 }

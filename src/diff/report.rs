@@ -1,10 +1,10 @@
 //! A diff as named, serialisable data: what `covenant diff` prints as text,
-//! markdown or JSON. The JSON shape is documented in the README and stable:
-//! one object per region under `regions`.
+//! markdown or JSON. The JSON shape is documented in the README ("JSON
+//! output") and stable: one object per region under `regions`, each side an
+//! outcome as `ask` and `timeline` give it, the rules once per version.
 
 use super::{Diff, DiffRequest, Region, Side};
-use crate::ask::report::FactValues;
-use crate::ask::report::{RuleReport, rule_report};
+use crate::ask::report::{DecidedBy, DecisionReport, FactValues, OutcomeReport, VersionReport};
 use crate::interval::DateInterval;
 use crate::terms::{Terms, ValueSet};
 use crate::verdict::Verdict;
@@ -15,33 +15,23 @@ use std::collections::BTreeMap;
 /// Everything `covenant diff` says.
 #[derive(Debug, Clone, Serialize)]
 pub struct DiffReport {
-    /// The version on the left.
-    pub old: VersionRef,
-    /// The version on the right.
-    pub new: VersionRef,
+    /// The version on the left, with every rule its sides name.
+    pub old: VersionReport,
+    /// The version on the right, with every rule its sides name.
+    pub new: VersionReport,
     /// The dates compared, `[from, until)`; `null` is open.
     pub window: DateInterval,
     /// Facts the user fixed; every other fact is compared at each of its values.
     pub facts: BTreeMap<String, String>,
-    /// The reading each dispute was held at; disputes not listed were compared under every reading.
+    /// The reading each dispute was held at (given, or its default);
+    /// disputes not listed were compared under every reading.
     pub readings: BTreeMap<String, String>,
     /// The disputes compared under every reading (`--readings all`).
     pub readings_compared: Vec<String>,
-    /// Counts, and one line per change, by action.
+    /// Counts, and one entry per change (as data and in words), by action.
     pub summary: Summary,
     /// Every region where the verdict differs.
     pub regions: Vec<RegionReport>,
-}
-
-/// A version as the diff names it.
-#[derive(Debug, Clone, Serialize)]
-pub struct VersionRef {
-    /// Its id.
-    pub id: String,
-    /// Its title.
-    pub title: String,
-    /// When it took effect.
-    pub effective: NaiveDate,
 }
 
 /// The diff at a glance.
@@ -68,8 +58,35 @@ pub struct ActionSummary {
     pub questions_changed: u128,
     /// All its questions.
     pub questions: u128,
-    /// One line per region, e.g. `cloud ∈ {aws, oracle} forbidden → permitted from 2026-04-27 onward`.
-    pub changes: Vec<String>,
+    /// One entry per region of the action, in the order of `regions`.
+    pub changes: Vec<ChangeSummary>,
+}
+
+/// One change of an action at a glance: a region's limits and verdicts as
+/// data, and the same in words.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChangeSummary {
+    /// The region it summarises: its index (from 0) in the report's `regions`.
+    pub region: usize,
+    /// The parameters the change is limited to, each with its values; a
+    /// parameter not listed may take any value.
+    pub params: BTreeMap<String, Vec<String>>,
+    /// The first date of the change, or `null` when open.
+    pub from: Option<NaiveDate>,
+    /// The first date after it, or `null` when open.
+    pub until: Option<NaiveDate>,
+    /// The facts it is limited to and their values; empty: any facts.
+    pub facts: BTreeMap<String, FactValues>,
+    /// The readings it is limited to; empty: the readings of the request.
+    pub readings: BTreeMap<String, Vec<String>>,
+    /// Whether the verdict changes here under every reading of the disputes compared.
+    pub under_every_reading: bool,
+    /// The verdict under the old version.
+    pub old: Verdict,
+    /// The verdict under the new version.
+    pub new: Verdict,
+    /// The same in words, e.g. `cloud ∈ {aws, oracle} forbidden → permitted from 2026-04-27 onward`.
+    pub text: String,
 }
 
 /// One region: a box of questions, dates, facts and readings with the same change.
@@ -98,42 +115,81 @@ pub struct RegionReport {
 /// One side of a change.
 #[derive(Debug, Clone, Serialize)]
 pub struct SideReport {
-    /// The version.
+    /// The version (its rules are in the report's `old` or `new`).
     pub version: String,
-    /// Its verdict.
-    pub verdict: Verdict,
-    /// `rule` or `default`.
-    pub decided_by: &'static str,
-    /// The deciding rules, with their locations and citations (at most ten).
-    pub rules: Vec<RuleReport>,
-    /// How many more rules decided than `rules` lists.
-    pub more_rules: usize,
+    /// The outcome: always `decided` (a diff compares one question at a
+    /// time); at most ten rules, `more_rules` counting the rest.
+    pub outcome: OutcomeReport,
+}
+
+impl SideReport {
+    /// The side's decision.
+    pub fn decision(&self) -> Option<&DecisionReport> {
+        match &self.outcome {
+            OutcomeReport::Decided { decision } => Some(decision),
+            _ => None,
+        }
+    }
+
+    /// The side's verdict, if it has one.
+    pub fn verdict(&self) -> Option<Verdict> {
+        self.outcome.verdict()
+    }
 }
 
 fn values(set: ValueSet, names: &[String]) -> Vec<String> {
     set.indices().map(|i| names[i].clone()).collect()
 }
 
-fn side_report(terms: &Terms, version: usize, side: &Side) -> SideReport {
+/// A side as a report; the rules it names are noted in `named` (id → index).
+fn side_report(
+    terms: &Terms,
+    version: usize,
+    action: usize,
+    side: &Side,
+    named: &mut BTreeMap<String, usize>,
+) -> SideReport {
     let version = &terms.versions[version];
+    let default = side.deciding.is_empty();
     SideReport {
         version: version.id.clone(),
-        verdict: side.verdict,
-        decided_by: if side.deciding.is_empty() {
-            "default"
-        } else {
-            "rule"
+        outcome: OutcomeReport::Decided {
+            decision: DecisionReport {
+                verdict: side.verdict,
+                decided_by: if default {
+                    DecidedBy::Default
+                } else {
+                    DecidedBy::Rule
+                },
+                rules: side
+                    .deciding
+                    .iter()
+                    .map(|&i| {
+                        let id = version.rules[i].id.0.clone();
+                        named.entry(id.clone()).or_insert(i);
+                        id
+                    })
+                    .collect(),
+                more_rules: side.unlisted,
+                overridden: Vec::new(),
+                default_reason: default
+                    .then(|| terms.vocabulary.actions[action].default_reason.clone()),
+                due: None,
+                not_applying: None,
+            },
         },
-        rules: side
-            .deciding
-            .iter()
-            .map(|&i| rule_report(terms, version, i))
-            .collect(),
-        more_rules: side.unlisted,
     }
 }
 
-fn region_report(terms: &Terms, request: &DiffRequest, region: &Region) -> RegionReport {
+/// The rules each side of the diff names, by id: (old, new).
+type Named = (BTreeMap<String, usize>, BTreeMap<String, usize>);
+
+fn region_report(
+    terms: &Terms,
+    request: &DiffRequest,
+    region: &Region,
+    named: &mut Named,
+) -> RegionReport {
     let vocabulary = &terms.vocabulary;
     let action = &vocabulary.actions[region.action];
     RegionReport {
@@ -157,8 +213,8 @@ fn region_report(terms: &Terms, request: &DiffRequest, region: &Region) -> Regio
             })
             .collect(),
         under_every_reading: region.under_every_reading,
-        old: side_report(terms, request.old, &region.old),
-        new: side_report(terms, request.new, &region.new),
+        old: side_report(terms, request.old, region.action, &region.old, &mut named.0),
+        new: side_report(terms, request.new, region.action, &region.new, &mut named.1),
     }
 }
 
@@ -240,10 +296,11 @@ fn summary_line(terms: &Terms, region: &RegionReport, readings_compared: bool) -
         line.push_str(&params);
         line.push(' ');
     }
+    let verdict = |side: &SideReport| side.verdict().map(|v| v.to_string()).unwrap_or_default();
     line.push_str(&format!(
         "{} → {} {}",
-        region.old.verdict,
-        region.new.verdict,
+        verdict(&region.old),
+        verdict(&region.new),
         dates_text(region.from, region.until)
     ));
     if let Some(condition) = condition_text(region) {
@@ -273,29 +330,40 @@ pub fn condition_separator(condition: &str) -> &'static str {
 /// Names the diff's regions and counts, ready to print or serialise.
 pub fn report(terms: &Terms, request: &DiffRequest, diff: &Diff) -> DiffReport {
     let vocabulary = &terms.vocabulary;
-    let version_ref = |index: usize| {
-        let version = &terms.versions[index];
-        VersionRef {
-            id: version.id.clone(),
-            title: version.title.clone(),
-            effective: version.effective.date,
-        }
-    };
+    let mut named = Named::default();
     let regions: Vec<RegionReport> = diff
         .regions
         .iter()
-        .map(|region| region_report(terms, request, region))
+        .map(|region| region_report(terms, request, region, &mut named))
         .collect();
     let compared = request.readings.iter().any(Option::is_none);
     let mut changed = Vec::new();
     let mut unchanged = Vec::new();
     for (index, action) in vocabulary.actions.iter().enumerate() {
-        let changes: Vec<String> = diff
+        let changes: Vec<ChangeSummary> = diff
             .regions
             .iter()
             .zip(&regions)
-            .filter(|(region, _)| region.action == index)
-            .map(|(_, report)| summary_line(terms, report, compared))
+            .enumerate()
+            .filter(|(_, (region, _))| region.action == index)
+            .map(|(number, (region, report))| ChangeSummary {
+                region: number,
+                params: action
+                    .params
+                    .iter()
+                    .zip(&region.params)
+                    .filter(|(p, set)| set.len() < p.values.len())
+                    .map(|(p, set)| (p.name.clone(), values(*set, &p.values)))
+                    .collect(),
+                from: report.from,
+                until: report.until,
+                facts: report.facts.clone(),
+                readings: report.readings.clone(),
+                under_every_reading: report.under_every_reading,
+                old: region.old.verdict,
+                new: region.new.verdict,
+                text: summary_line(terms, report, compared),
+            })
             .collect();
         if changes.is_empty() {
             unchanged.push(action.id.clone());
@@ -309,8 +377,8 @@ pub fn report(terms: &Terms, request: &DiffRequest, diff: &Diff) -> DiffReport {
         }
     }
     DiffReport {
-        old: version_ref(request.old),
-        new: version_ref(request.new),
+        old: VersionReport::of(terms, request.old, named.0.into_values()),
+        new: VersionReport::of(terms, request.new, named.1.into_values()),
         window: request.window,
         facts: crate::ask::report::named_facts(
             terms,

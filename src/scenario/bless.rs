@@ -79,6 +79,8 @@ fn observe(report: &AskReport) -> Result<Observed, String> {
                         facts.join(", ")
                     ));
                 }
+                // An answer under a version always has one.
+                OutcomeReport::NoAgreement { .. } => continue,
             };
             if !verdicts.contains(&decision.verdict) {
                 verdicts.push(decision.verdict);

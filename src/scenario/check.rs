@@ -158,6 +158,8 @@ pub fn check(question: &ScenarioQuestion, report: &AskReport) -> TestResult {
                     }
                     continue;
                 }
+                // An answer under a version always has one.
+                OutcomeReport::NoAgreement { .. } => continue,
             };
             let by = match decision.decided_by {
                 DecidedBy::Default => "the default".to_string(),

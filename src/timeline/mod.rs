@@ -16,14 +16,16 @@ pub mod render;
 pub mod svg;
 
 use crate::ask::report::{
-    facts_on, named_fact_sets, named_facts, named_params, named_readings, parameter_classes,
-    representative, too_large_over_facts, too_large_over_params,
+    AlternativeReport, CaseReport, DecidedBy, DecisionReport, DisputeReport, FactValues,
+    OutcomeReport, VersionEdge, VersionReport, facts_on, named_fact_sets, named_facts,
+    named_params, named_readings, parameter_classes, reading_report, representative,
+    too_large_over_facts, too_large_over_params,
 };
 use crate::eval::{self, Outcome, Question};
 use crate::interval::DateInterval;
 use crate::query::{Query, Under};
 use crate::space::{self, Budget, Cube, LISTED_RULES, TooLarge};
-use crate::terms::{FactKind, Given, Offset, Terms, ValueSet, Version};
+use crate::terms::{FactKind, Given, Offset, Terms, ValueSet};
 use crate::verdict::Verdict;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -55,11 +57,14 @@ pub struct TimelineReport {
     pub under: String,
     /// The facts given.
     pub facts: BTreeMap<String, String>,
-    /// The reading of every dispute used.
+    /// The reading of every dispute used: the one given, or the default.
     pub readings: BTreeMap<String, String>,
     /// The readings of the disputes that some rule about the action is read
     /// under: the ones that can matter here.
     pub readings_used: BTreeMap<String, String>,
+    /// Every version a lane or span answers under, in order, each with the
+    /// rules the outcomes name under it.
+    pub versions: Vec<VersionReport>,
     /// One lane per version (or the version in force) and class of parameter
     /// values: values that no rule tells apart, or that move alike, share a lane.
     pub lanes: Vec<Lane>,
@@ -70,18 +75,16 @@ pub struct TimelineReport {
 /// One row of the timeline.
 #[derive(Debug, Clone, Serialize)]
 pub struct Lane {
-    /// The version, or `in force` for the version in force on each date.
-    pub version: String,
-    /// For a version's lane, the dates that version was in force (outside
-    /// them it is read as written); `null` for the lane of the version in force.
-    pub in_force: Option<InForce>,
+    /// The version the lane reads as written (its dates are in the report's
+    /// `versions`); `null` for the lane of the version in force on each date.
+    pub version: Option<String>,
     /// Each parameter and its values in this lane.
     pub params: BTreeMap<String, Vec<String>>,
     /// The facts not given that this lane assumes, so that each world and
     /// case reads on a lane of its own: for an event the rules count from, its
     /// stages (`once agi_achieved has happened`); for another fact the
     /// verdict depends on, its values. Empty when no such fact matters.
-    pub world: BTreeMap<String, crate::ask::report::FactValues>,
+    pub facts: BTreeMap<String, FactValues>,
     /// The spans, tiling the whole time line in order.
     pub spans: Vec<Span>,
 }
@@ -95,83 +98,12 @@ pub struct Span {
     pub until: Option<NaiveDate>,
     /// The version that answers (under `in-force`, the one in force; `null` when none was).
     pub version: Option<String>,
-    /// The outcome: on a lane, always one verdict (or no agreement).
-    pub outcome: SpanOutcome,
+    /// The outcome: on a lane, always decided (or no agreement); the rules
+    /// it names are at most ten, `more_rules` counting the rest.
+    pub outcome: OutcomeReport,
     /// The disputes another reading of which gives another outcome here; empty
     /// when the span is not disputed.
-    pub disputes: Vec<SpanDispute>,
-}
-
-/// The dates a version was in force.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct InForce {
-    /// Its effective date.
-    pub from: Option<NaiveDate>,
-    /// The date it was superseded, or `null` when it still is in force.
-    pub until: Option<NaiveDate>,
-}
-
-/// A dispute whose readings disagree on a span.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SpanDispute {
-    /// The dispute's id.
-    pub dispute: String,
-    /// The reading the span is answered under.
-    pub reading: String,
-    /// Every other reading and the outcome under it (which may depend on facts).
-    pub alternatives: Vec<AlternativeReading>,
-}
-
-/// The outcome of a span under another reading of a dispute.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AlternativeReading {
-    /// The reading.
-    pub reading: String,
-    /// The outcome under it.
-    pub outcome: SpanOutcome,
-}
-
-/// What a span says.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum SpanOutcome {
-    /// One verdict whatever the unknown facts.
-    Decided {
-        /// The verdict.
-        verdict: Verdict,
-        /// The deciding rules (at most ten); empty when the default decided.
-        rules: Vec<String>,
-        /// How many more rules decided than `rules` lists.
-        more_rules: usize,
-    },
-    /// The verdict depends on facts not given (only under another reading of
-    /// a dispute: a lane's own spans are split into a lane per case instead).
-    DependsOnFacts {
-        /// Those facts.
-        facts: Vec<String>,
-        /// The branches of the decision tree over them, disjoint, covering every value.
-        cases: Vec<FactCase>,
-    },
-    /// No version was in force (under `in-force` only).
-    NoAgreement {
-        /// The version that had ended just before, if one had.
-        ended: Option<String>,
-        /// The version that takes effect just after, if one does.
-        next: Option<String>,
-    },
-}
-
-/// One branch of a decision tree over unknown facts, and its verdict.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FactCase {
-    /// The facts that matter on this branch, each with the values it covers.
-    pub facts: BTreeMap<String, crate::ask::report::FactValues>,
-    /// The verdict.
-    pub verdict: Verdict,
-    /// The deciding rules (at most ten); empty when the default decided.
-    pub rules: Vec<String>,
-    /// How many more rules decided than `rules` lists.
-    pub more_rules: usize,
+    pub disputes: Vec<DisputeReport>,
 }
 
 /// A date worth marking on the timeline.
@@ -179,18 +111,39 @@ pub struct FactCase {
 pub struct Mark {
     /// The date.
     pub date: NaiveDate,
-    /// `effective`, `superseded` or `rule`.
+    /// `effective`, `superseded`, `rule` (a rule starts or ends) or `event`
+    /// (an event given with its day, or a duration counted from it).
     pub kind: &'static str,
+    /// What the mark is about: the version's id, the rule's id or the event's name.
+    pub subject: String,
     /// What happens on it, e.g. `new takes effect` or `new.host.any_cloud starts`.
     pub label: String,
 }
 
-/// The first [`LISTED_RULES`] of `indices` by name, and how many more there are.
-fn rule_names(version: &Version, indices: &[usize]) -> (Vec<String>, usize) {
+/// The rules a timeline's outcomes name, per version (by index): the piece
+/// each id was first met as, to describe it once.
+type Named = BTreeMap<usize, BTreeMap<String, usize>>;
+
+/// The first [`LISTED_RULES`] of `indices` by id, and how many more there
+/// are; the listed ones are noted in `named`.
+fn rule_names(
+    version: usize,
+    rules: &[crate::terms::Rule],
+    indices: &[usize],
+    named: &mut Named,
+) -> (Vec<String>, usize) {
     let names = indices
         .iter()
         .take(LISTED_RULES)
-        .map(|&i| version.rules[i].id.0.clone())
+        .map(|&i| {
+            let id = rules[i].id.0.clone();
+            named
+                .entry(version)
+                .or_default()
+                .entry(id.clone())
+                .or_insert(i);
+            id
+        })
         .collect();
     (names, indices.len().saturating_sub(LISTED_RULES))
 }
@@ -210,9 +163,9 @@ enum Shape {
     /// No version was in force.
     NoAgreement {
         /// The version that ended before, if any.
-        ended: Option<String>,
+        ended: Option<VersionEdge>,
         /// The version that takes effect next, if any.
-        next: Option<String>,
+        next: Option<VersionEdge>,
     },
 }
 
@@ -271,20 +224,40 @@ impl Shape {
         }
     }
 
-    fn outcome(&self, terms: &Terms, version: Option<&Version>) -> SpanOutcome {
-        let names = |rules: &[usize]| match version {
-            Some(version) => rule_names(version, rules),
-            None => (Vec::new(), 0),
+    /// The shape as an outcome report; the rules it names are noted in `named`.
+    fn outcome(
+        &self,
+        terms: &Terms,
+        action: usize,
+        version: Option<usize>,
+        named: &mut Named,
+    ) -> OutcomeReport {
+        let mut decision = |verdict: Verdict, deciding: &[usize]| {
+            let (rules, more_rules) = match version {
+                Some(v) => rule_names(v, &terms.versions[v].rules, deciding, named),
+                None => (Vec::new(), 0),
+            };
+            let default = deciding.is_empty();
+            DecisionReport {
+                verdict,
+                decided_by: if default {
+                    DecidedBy::Default
+                } else {
+                    DecidedBy::Rule
+                },
+                rules,
+                more_rules,
+                overridden: Vec::new(),
+                default_reason: default
+                    .then(|| terms.vocabulary.actions[action].default_reason.clone()),
+                due: None,
+                not_applying: None,
+            }
         };
         match self {
-            Shape::Decided(verdict, deciding) => {
-                let (rules, more_rules) = names(deciding);
-                SpanOutcome::Decided {
-                    verdict: *verdict,
-                    rules,
-                    more_rules,
-                }
-            }
+            Shape::Decided(verdict, deciding) => OutcomeReport::Decided {
+                decision: decision(*verdict, deciding),
+            },
             Shape::Cases(branches) => {
                 let mut facts: Vec<usize> = branches
                     .iter()
@@ -292,26 +265,21 @@ impl Shape {
                     .collect();
                 facts.sort_unstable();
                 facts.dedup();
-                SpanOutcome::DependsOnFacts {
+                OutcomeReport::DependsOnFacts {
                     facts: facts
                         .iter()
                         .map(|&f| terms.vocabulary.facts[f].name.clone())
                         .collect(),
                     cases: branches
                         .iter()
-                        .map(|(facts, verdict, deciding)| {
-                            let (rules, more_rules) = names(deciding);
-                            FactCase {
-                                facts: named_fact_sets(terms, facts, None),
-                                verdict: *verdict,
-                                rules,
-                                more_rules,
-                            }
+                        .map(|(facts, verdict, deciding)| CaseReport {
+                            facts: named_fact_sets(terms, facts, None),
+                            decision: decision(*verdict, deciding),
                         })
                         .collect(),
                 }
             }
-            Shape::NoAgreement { ended, next } => SpanOutcome::NoAgreement {
+            Shape::NoAgreement { ended, next } => OutcomeReport::NoAgreement {
                 ended: ended.clone(),
                 next: next.clone(),
             },
@@ -335,41 +303,48 @@ struct RowSpan {
 
 impl RowSpan {
     /// The span as a lane of `case` shows it: one verdict, and the disputes
-    /// whose other readings give another outcome within the case.
-    fn public(&self, terms: &Terms, case: &[ValueSet]) -> Span {
-        let version = self.version.map(|v| &terms.versions[v]);
+    /// whose other readings give another outcome within the case. `given`:
+    /// per dispute, whether the question gave its reading.
+    fn public(
+        &self,
+        terms: &Terms,
+        action: usize,
+        case: &[ValueSet],
+        given: &[bool],
+        named: &mut Named,
+    ) -> Span {
         let shape = self.shape.within(terms, case);
         let verdicts = shape.verdicts();
-        let disputes = self
-            .disputes
-            .iter()
-            .filter_map(|(dispute, reading, alternatives)| {
-                let alternatives: Vec<(usize, Shape)> = alternatives
+        let mut disputes = Vec::new();
+        for (dispute, reading, alternatives) in &self.disputes {
+            let alternatives: Vec<(usize, Shape)> = alternatives
+                .iter()
+                .map(|(r, alternative)| (*r, alternative.within(terms, case)))
+                .collect();
+            if alternatives.iter().all(|(_, a)| a.verdicts() == verdicts) {
+                continue;
+            }
+            let declared = &terms.vocabulary.disputes[*dispute];
+            disputes.push(DisputeReport {
+                dispute: declared.id.clone(),
+                question: declared.question.clone(),
+                reading: reading_report(terms, *dispute, *reading),
+                reading_is_default: !given[*dispute],
+                changes_answer: true,
+                alternatives: alternatives
                     .iter()
-                    .map(|(r, alternative)| (*r, alternative.within(terms, case)))
-                    .collect();
-                if alternatives.iter().all(|(_, a)| a.verdicts() == verdicts) {
-                    return None;
-                }
-                let dispute = &terms.vocabulary.disputes[*dispute];
-                Some(SpanDispute {
-                    dispute: dispute.id.clone(),
-                    reading: dispute.readings[*reading].id.clone(),
-                    alternatives: alternatives
-                        .iter()
-                        .map(|(r, alternative)| AlternativeReading {
-                            reading: dispute.readings[*r].id.clone(),
-                            outcome: alternative.outcome(terms, version),
-                        })
-                        .collect(),
-                })
-            })
-            .collect();
+                    .map(|(r, alternative)| AlternativeReport {
+                        reading: reading_report(terms, *dispute, *r),
+                        outcome: alternative.outcome(terms, action, self.version, named),
+                    })
+                    .collect(),
+            });
+        }
         Span {
             from: self.from,
             until: self.until,
-            version: version.map(|v| v.id.clone()),
-            outcome: shape.outcome(terms, version),
+            version: self.version.map(|v| terms.versions[v].id.clone()),
+            outcome: shape.outcome(terms, action, self.version, named),
             disputes,
         }
     }
@@ -457,6 +432,7 @@ fn marks(terms: &Terms, action: usize, facts: &[(usize, Given)]) -> Vec<Mark> {
         marks.push(Mark {
             date,
             kind: "event",
+            subject: name.clone(),
             label,
         });
     }
@@ -464,12 +440,14 @@ fn marks(terms: &Terms, action: usize, facts: &[(usize, Given)]) -> Vec<Mark> {
         marks.push(Mark {
             date: version.effective.date,
             kind: "effective",
+            subject: version.id.clone(),
             label: format!("`{}` takes effect", version.id),
         });
         if let Some(superseded) = &version.superseded {
             marks.push(Mark {
                 date: superseded.date,
                 kind: "superseded",
+                subject: version.id.clone(),
                 label: format!("`{}` superseded", version.id),
             });
         }
@@ -479,6 +457,7 @@ fn marks(terms: &Terms, action: usize, facts: &[(usize, Given)]) -> Vec<Mark> {
                 marks.push(Mark {
                     date: from,
                     kind: "rule",
+                    subject: rule.id.0.clone(),
                     label: format!("{} starts", rule.id),
                 });
             }
@@ -486,12 +465,15 @@ fn marks(terms: &Terms, action: usize, facts: &[(usize, Given)]) -> Vec<Mark> {
                 marks.push(Mark {
                     date: until,
                     kind: "rule",
+                    subject: rule.id.0.clone(),
                     label: format!("{} ends", rule.id),
                 });
             }
         }
     }
-    marks.sort_by(|a, b| (a.date, a.kind, &a.label).cmp(&(b.date, b.kind, &b.label)));
+    marks.sort_by(|a, b| {
+        (a.date, a.kind, &a.label, &a.subject).cmp(&(b.date, b.kind, &b.label, &b.subject))
+    });
     marks.dedup();
     marks
 }
@@ -562,7 +544,7 @@ fn world_groups(
     terms: &Terms,
     worlds: &[Vec<(usize, ValueSet)>],
     joined: &[usize],
-) -> Vec<BTreeMap<String, crate::ask::report::FactValues>> {
+) -> Vec<BTreeMap<String, FactValues>> {
     if joined.len() == worlds.len() {
         return vec![BTreeMap::new()];
     }
@@ -756,8 +738,8 @@ pub fn timeline(
                 None => {
                     let none = crate::ask::report::NoVersionInForce::on(terms, date);
                     let shape = Shape::NoAgreement {
-                        ended: none.ended.map(|edge| edge.version),
-                        next: none.next.map(|edge| edge.version),
+                        ended: none.ended,
+                        next: none.next,
                     };
                     (shape, Vec::new())
                 }
@@ -785,6 +767,11 @@ pub fn timeline(
         return Err(too_large);
     }
     let mut report_lanes = Vec::new();
+    let mut named = Named::new();
+    let mut given = vec![false; terms.vocabulary.disputes.len()];
+    for &(dispute, _) in &request.readings {
+        given[dispute] = true;
+    }
     let per_lane = worlds.len() * classes.len();
     for (slot, &lane) in lanes.iter().enumerate() {
         // Classes with the same spans share a lane; so do worlds.
@@ -805,20 +792,16 @@ pub fn timeline(
                 }
             }
         }
-        let in_force = lane.map(|v| {
-            let life = terms.versions[v].life();
-            InForce {
-                from: life.from(),
-                until: life.until(),
-            }
-        });
         for (spans, cube, joined) in seen {
             // A lane per case of the facts its verdict depends on; cases
             // whose spans read the same share one.
             let cases = cases::refine(terms, spans.iter().map(|s| &s.shape), budget)
                 .map_err(|e| too_large_over_facts("timeline", terms, action_index, &e))?;
             let (case_spans, case_lanes) = space::join_alike(cases.into_iter().map(|case| {
-                let public = spans.iter().map(|span| span.public(terms, &case)).collect();
+                let public = spans
+                    .iter()
+                    .map(|span| span.public(terms, action_index, &case, &given, &mut named))
+                    .collect();
                 (case, join_adjacent(public))
             }));
             for world in world_groups(terms, &worlds, &joined) {
@@ -826,13 +809,9 @@ pub fn timeline(
                     let mut world = world.clone();
                     world.extend(named_fact_sets(terms, &cases::pairs_of(terms, case), None));
                     report_lanes.push(Lane {
-                        version: lane.map_or_else(
-                            || "in force".to_string(),
-                            |v| terms.versions[v].id.clone(),
-                        ),
-                        in_force: in_force.clone(),
+                        version: lane.map(|v| terms.versions[v].id.clone()),
                         params: named_params(terms, action_index, &cube),
-                        world,
+                        facts: world,
                         spans: case_spans[*at].clone(),
                     });
                 }
@@ -855,6 +834,20 @@ pub fn timeline(
                 .map(|d| (d, readings[d]))
                 .collect::<Vec<_>>(),
         ),
+        versions: (0..terms.versions.len())
+            .filter(|v| {
+                lanes.contains(&Some(*v))
+                    || report_lanes
+                        .iter()
+                        .flat_map(|lane| &lane.spans)
+                        .any(|span| span.version.as_deref() == Some(&terms.versions[*v].id))
+            })
+            .map(|v| {
+                let rules: Option<Vec<usize>> =
+                    named.get(&v).map(|ids| ids.values().copied().collect());
+                VersionReport::of(terms, v, rules.unwrap_or_default())
+            })
+            .collect(),
         lanes: report_lanes,
         marks: marks(terms, action_index, &request.facts),
     })
@@ -875,87 +868,4 @@ fn readings_used(terms: &Terms, action: usize) -> Vec<usize> {
     disputes.sort_unstable();
     disputes.dedup();
     disputes
-}
-
-impl SpanOutcome {
-    /// A short label: the verdict, `depends on FACT`, or `no agreement`.
-    pub fn label(&self) -> String {
-        match self {
-            SpanOutcome::Decided { verdict, .. } => verdict.to_string(),
-            // The same verdict on every branch: only which rules decide depends on the facts.
-            SpanOutcome::DependsOnFacts { cases, .. }
-                if cases.iter().all(|c| c.verdict == cases[0].verdict) =>
-            {
-                cases[0].verdict.to_string()
-            }
-            SpanOutcome::DependsOnFacts { facts, .. } => format!("depends on {}", facts.join(", ")),
-            SpanOutcome::NoAgreement { .. } => "no agreement".to_string(),
-        }
-    }
-
-    /// Why, in a few words: the deciding rules or `default`, per case when it depends on facts.
-    pub fn reason(&self) -> String {
-        let rules = |rules: &[String], more: usize| {
-            if rules.is_empty() {
-                "default".to_string()
-            } else if more > 0 {
-                format!("{}, and {more} more", rules.join(", "))
-            } else {
-                rules.join(", ")
-            }
-        };
-        match self {
-            SpanOutcome::Decided {
-                rules: r,
-                more_rules,
-                ..
-            } => rules(r, *more_rules),
-            SpanOutcome::DependsOnFacts { cases, .. } => {
-                // The most common branch reads last, as "otherwise".
-                let count = |case: &FactCase| {
-                    cases
-                        .iter()
-                        .filter(|c| c.verdict == case.verdict && c.rules == case.rules)
-                        .count()
-                };
-                let mut otherwise = &cases[0];
-                for case in cases {
-                    if count(case) > count(otherwise) {
-                        otherwise = case;
-                    }
-                }
-                let same = |case: &FactCase| {
-                    case.verdict == otherwise.verdict && case.rules == otherwise.rules
-                };
-                cases
-                    .iter()
-                    .filter(|case| !same(case))
-                    .map(|case| {
-                        let facts: Vec<String> =
-                            case.facts.iter().map(|(f, v)| v.text(f)).collect();
-                        format!(
-                            "if {}: {} ({})",
-                            facts.join(", "),
-                            case.verdict,
-                            rules(&case.rules, case.more_rules)
-                        )
-                    })
-                    .chain([format!(
-                        "otherwise: {} ({})",
-                        otherwise.verdict,
-                        rules(&otherwise.rules, otherwise.more_rules)
-                    )])
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            }
-            SpanOutcome::NoAgreement { ended, next } => match (ended, next) {
-                (Some(ended), Some(next)) => {
-                    format!("no version in force: between `{ended}` and `{next}`")
-                }
-                (None, Some(next)) => format!("no version in force: before `{next}`"),
-                (Some(ended), None) => format!("no version in force: after `{ended}`"),
-                (None, None) => "no version in force".to_string(),
-            },
-        }
-    }
 }

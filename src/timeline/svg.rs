@@ -10,7 +10,9 @@
 //! (hovering shows what it says there, read as written); a disputed span is
 //! cross-hatched, and hovering it shows the outcome under every other reading.
 
-use super::{Lane, Span, SpanOutcome, TimelineReport};
+use super::render::{label as outcome_label, lane_life, lane_version, reason};
+use super::{Lane, Span, TimelineReport};
+use crate::ask::report::OutcomeReport;
 use crate::diff::report::dates_text;
 use crate::verdict::Verdict;
 use chrono::{Datelike, NaiveDate};
@@ -62,11 +64,11 @@ pub(crate) fn verdict_colour(verdict: Verdict) -> &'static str {
 
 const NO_AGREEMENT: &str = "#e4e4e4";
 
-fn colour(outcome: &SpanOutcome) -> &'static str {
+fn colour(outcome: &OutcomeReport) -> &'static str {
     match outcome {
-        SpanOutcome::Decided { verdict, .. } => verdict_colour(*verdict),
+        OutcomeReport::Decided { decision } => verdict_colour(decision.verdict),
         // Not on a lane (a lane's spans have one verdict each); drawn as no verdict.
-        SpanOutcome::DependsOnFacts { .. } | SpanOutcome::NoAgreement { .. } => NO_AGREEMENT,
+        OutcomeReport::DependsOnFacts { .. } | OutcomeReport::NoAgreement { .. } => NO_AGREEMENT,
     }
 }
 
@@ -96,16 +98,16 @@ fn text_width(text: &str) -> f64 {
 
 /// A lane's label: the version (or `in force`), its parameter values, world and case.
 fn lane_label(lane: &Lane) -> String {
-    let mut parts = vec![match lane.version.as_str() {
-        "in force" => "the version in force".to_string(),
-        version => version.to_string(),
+    let mut parts = vec![match &lane.version {
+        None => "the version in force".to_string(),
+        Some(version) => version.clone(),
     }];
     parts.extend(
         lane.params
             .iter()
             .map(|(param, values)| crate::ask::render::condition_text(param, values)),
     );
-    parts.extend(lane.world.iter().map(|(fact, values)| values.text(fact)));
+    parts.extend(lane.facts.iter().map(|(fact, values)| values.text(fact)));
     // Backticks set names apart in a terminal; in a picture they are noise.
     parts.join("  ·  ").replace('`', "")
 }
@@ -152,12 +154,12 @@ fn span_tip(lane: &Lane, span: &Span) -> String {
     let mut tip = format!(
         "{}: {} {}: {} ({})",
         lane_label(lane),
-        lane.version,
+        lane_version(lane),
         dates_text(span.from, span.until),
-        span.outcome.label(),
-        span.outcome.reason()
+        outcome_label(&span.outcome),
+        reason(&span.outcome)
     );
-    if let (Some(version), "in force") = (&span.version, lane.version.as_str()) {
+    if let (Some(version), None) = (&span.version, &lane.version) {
         let _ = write!(tip, ", under {version}");
     }
     for dispute in &span.disputes {
@@ -285,10 +287,7 @@ pub fn svg(report: &TimelineReport) -> String {
             escape(&label)
         );
         // Where the version was in force; the rest of the lane is hatched.
-        let life = lane
-            .in_force
-            .as_ref()
-            .map(|life| (x(life.from, start), x(life.until, end)));
+        let life = lane_life(report, lane).map(|(from, until)| (x(from, start), x(until, end)));
         for span in &lane.spans {
             let (left, right) = (x(span.from, start), x(span.until, end));
             if right <= left {
@@ -305,7 +304,7 @@ pub fn svg(report: &TimelineReport) -> String {
                 "<g class=\"span\" data-from=\"{}\" data-until=\"{}\" data-verdict=\"{}\"{}><title>{}</title>",
                 span.from.map(|d| d.to_string()).unwrap_or_default(),
                 span.until.map(|d| d.to_string()).unwrap_or_default(),
-                escape(&span.outcome.label()),
+                escape(&outcome_label(&span.outcome)),
                 if disputed {
                     " data-disputed=\"true\""
                 } else {
@@ -342,7 +341,7 @@ pub fn svg(report: &TimelineReport) -> String {
                 }
                 // The verdict where it fits between the mark lines.
                 let (gap_left, gap_right) = widest_gap(alive_left, alive_right, &lines);
-                let verdict = span.outcome.label();
+                let verdict = outcome_label(&span.outcome);
                 let texts = if disputed {
                     vec![format!("{verdict} (disputed)"), verdict]
                 } else {
