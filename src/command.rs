@@ -14,7 +14,6 @@ use crate::scenario::{self, TestResult};
 use crate::space::{Budget, DEFAULT_MAX_CASES, TooLarge};
 use crate::terms::{self, Given, Terms, TermsSource};
 use chrono::NaiveDate;
-use serde_json::json;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
@@ -441,12 +440,15 @@ pub fn ask(
             ));
         }
         let output = match format {
-            Format::Json => to_json(&json!({
-                "questions": reports
+            Format::Json => to_json(&report::ScenarioAnswers {
+                questions: reports
                     .iter()
-                    .map(|(name, report)| json!({ "name": name, "answer": report }))
-                    .collect::<Vec<_>>()
-            })),
+                    .map(|(name, answer)| report::ScenarioAnswer {
+                        name: name.clone(),
+                        answer: answer.clone(),
+                    })
+                    .collect(),
+            }),
             Format::Text | Format::Markdown | Format::Svg | Format::Junit => reports
                 .iter()
                 .map(|(name, report)| format!("## {name}\n{}", render::ask_with(report, why_not)))
@@ -1082,7 +1084,10 @@ pub fn timeline(
             );
         }
         let output = match format {
-            Format::Json => to_json(&json!({ "query": args.query, "actions": reports })),
+            Format::Json => to_json(&crate::timeline::TimelinePosition {
+                query: args.query.clone(),
+                actions: reports,
+            }),
             _ => reports
                 .iter()
                 .map(crate::timeline::render::text)

@@ -63,6 +63,21 @@ fn closed_objects(schema: &mut Schema) {
 /// `schemas/`, with `.json`), and its schema.
 pub fn schemas() -> Vec<(&'static str, Schema)> {
     vec![
+        ("ask", schema_of::<crate::ask::report::AskReport>()),
+        (
+            "ask-position",
+            schema_of::<crate::ask::report::PositionReport>(),
+        ),
+        (
+            "ask-scenario",
+            schema_of::<crate::ask::report::ScenarioAnswers>(),
+        ),
+        ("diff", schema_of::<crate::diff::report::DiffReport>()),
+        ("timeline", schema_of::<crate::timeline::TimelineReport>()),
+        (
+            "timeline-position",
+            schema_of::<crate::timeline::TimelinePosition>(),
+        ),
         ("check", schema_of::<crate::check::CheckReport>()),
         ("versions", schema_of::<crate::listing::VersionsReport>()),
         ("actions", schema_of::<crate::listing::ActionsReport>()),

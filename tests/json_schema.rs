@@ -183,3 +183,101 @@ fn test_runs_lists_and_blessings_follow_their_schemas() {
     );
     check_stdout("test-bless", &["test", "--bless", file.to_str().unwrap()]);
 }
+
+#[test]
+fn ask_follows_its_schemas() {
+    for args in [
+        vec!["ask", "openai.host_models(cloud=aws)", "--on", "2027-03-01"],
+        vec![
+            "ask",
+            "openai.host_models",
+            "--on",
+            "2025-01-01",
+            "--under",
+            "all",
+        ],
+        vec!["ask", "openai.pay_revenue_share", "--on", "2028-06-01"],
+        vec!["ask", "openai.host_models", "--on", "2019-01-01"],
+        vec![
+            "ask",
+            "openai.keep_azure_as_primary_cloud",
+            "--on",
+            "2033-01-01",
+            "--explain",
+        ],
+    ] {
+        check_stdout("ask", &args);
+    }
+    check_stdout("ask-position", &["ask", "openai.*", "--on", "2027-03-01"]);
+    check_stdout("ask-position", &["ask", "*", "--on", "2030-06-01"]);
+    check_stdout(
+        "ask-scenario",
+        &["ask", "--scenario", "scenarios/news.toml"],
+    );
+    let deadlines = repository().join("examples/deadlines/terms");
+    let terms = deadlines.to_str().unwrap();
+    check_stdout(
+        "ask-position",
+        &[
+            "--terms",
+            terms,
+            "ask",
+            "*",
+            "--on",
+            "2026-06-15",
+            "--fact",
+            "deletion_request=2026-03-01",
+        ],
+    );
+    let cloud = repository().join("examples/cloud-service/terms");
+    check_stdout(
+        "ask",
+        &[
+            "--terms",
+            cloud.to_str().unwrap(),
+            "ask",
+            "provider.suspend_access",
+            "--on",
+            "2026-06-01",
+        ],
+    );
+}
+
+#[test]
+fn diff_and_timeline_follow_their_schemas() {
+    check_stdout("diff", &["diff"]);
+    check_stdout("diff", &["diff", "--readings", "all"]);
+    let csa = repository().join("examples/common-paper-csa/terms");
+    check_stdout("diff", &["--terms", csa.to_str().unwrap(), "diff"]);
+    check_stdout("timeline", &["timeline", "openai.pay_revenue_share"]);
+    check_stdout(
+        "timeline",
+        &["timeline", "openai.host_models", "--under", "all"],
+    );
+    check_stdout("timeline", &["timeline", "openai.host_models(cloud=aws)"]);
+    check_stdout("timeline-position", &["timeline", "microsoft.*"]);
+    let deadlines = repository().join("examples/deadlines/terms");
+    check_stdout(
+        "timeline-position",
+        &[
+            "--terms",
+            deadlines.to_str().unwrap(),
+            "timeline",
+            "*",
+            "--fact",
+            "deletion_request=2026-03-01",
+            "--fact",
+            "content_deleted=2026-05-10",
+        ],
+    );
+    let survival = repository().join("examples/survival/terms");
+    check_stdout(
+        "timeline",
+        &[
+            "--terms",
+            survival.to_str().unwrap(),
+            "timeline",
+            "provider.carry_insurance",
+        ],
+    );
+}

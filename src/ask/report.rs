@@ -13,7 +13,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Everything `covenant ask` says about one query.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AskReport {
     /// The query as given.
     pub query: String,
@@ -51,9 +51,25 @@ pub struct AskReport {
     pub no_agreement: Option<NoVersionInForce>,
 }
 
+/// `covenant ask --scenario FILE`: every question of the file, answered.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ScenarioAnswers {
+    /// Each question, in the order written.
+    pub questions: Vec<ScenarioAnswer>,
+}
+
+/// One question of a scenario file, answered.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct ScenarioAnswer {
+    /// The question's name.
+    pub name: String,
+    /// The answer, as `covenant ask` gives it.
+    pub answer: AskReport,
+}
+
 /// Every action of a query such as `provider.*` answered on one date: a
 /// party's whole position, one answer per action.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct PositionReport {
     /// The query as given, e.g. `provider.*`.
     pub query: String,
@@ -108,7 +124,7 @@ pub fn position(
 }
 
 /// Whether a version was in force on the date asked about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Standing {
     /// It was in force.
@@ -128,7 +144,7 @@ pub enum AskError {
 }
 
 /// The answers under one version.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct VersionAnswers {
     /// The version's id (`id` in JSON, as every object describing a version).
     #[serde(rename = "id")]
@@ -149,7 +165,7 @@ pub struct VersionAnswers {
 
 /// A version as every report but `ask`'s answers describes it: its dates,
 /// and every rule the report's outcomes name under it, by id.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct VersionReport {
     /// The version's id.
     pub id: String,
@@ -190,7 +206,7 @@ impl VersionReport {
 }
 
 /// The answer for one class of questions: parameter values the rules treat alike.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct AnswerReport {
     /// Each parameter and its values in this class (one value when the query fixes it).
     pub params: BTreeMap<String, Vec<String>>,
@@ -202,7 +218,7 @@ pub struct AnswerReport {
 
 /// An outcome with names instead of indices: what every command says of one
 /// question (an `ask` answer, a `timeline` span, a side of a `diff` region).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum OutcomeReport {
     /// One decision whatever the unknown facts.
@@ -238,7 +254,7 @@ impl OutcomeReport {
 }
 
 /// One branch of a decision tree over unknown facts, and its decision.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct CaseReport {
     /// The facts that matter on this branch, each with the values it covers;
     /// a fact the answer depends on but not listed here may take any value.
@@ -248,7 +264,7 @@ pub struct CaseReport {
 }
 
 /// Where a decision came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DecidedBy {
     /// One or more rules.
@@ -262,7 +278,7 @@ pub enum DecidedBy {
 /// Two decisions are equal when they decide alike (verdict, rules, default,
 /// deadline), whatever they say of the rules that did not apply: branches of
 /// an answer, and the answers under two readings, are compared so.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DecisionReport {
     /// The verdict.
     pub verdict: Verdict,
@@ -304,7 +320,7 @@ impl PartialEq for DecisionReport {
 }
 
 /// A rule as the answers cite it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RuleReport {
     /// The rule's id (`VERSION/ID` for a rule surviving from an earlier version).
     pub id: String,
@@ -342,7 +358,7 @@ pub struct RuleReport {
 }
 
 /// How a dispute bears on an answer.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct DisputeReport {
     /// The dispute's id.
     pub dispute: String,
@@ -359,7 +375,7 @@ pub struct DisputeReport {
 }
 
 /// A reading and the passages that take it.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ReadingReport {
     /// The reading's id.
     pub id: String,
@@ -370,7 +386,7 @@ pub struct ReadingReport {
 }
 
 /// The outcome under another reading.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AlternativeReport {
     /// The reading.
     pub reading: ReadingReport,
@@ -398,7 +414,7 @@ pub struct AskRequest {
 /// The answer on a date no version of the agreement is in force (under
 /// `in-force`): before the first version, in a gap between two, or after the
 /// last has ended. Not an error: "no agreement" is what the contract says then.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct NoVersionInForce {
     /// The date asked about.
     pub date: NaiveDate,
@@ -410,7 +426,7 @@ pub struct NoVersionInForce {
 
 /// A version next to a date no version is in force: its id and the day it
 /// ended (for [`NoVersionInForce::ended`]) or takes effect (for [`NoVersionInForce::next`]).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct VersionEdge {
     /// The version's id.
     pub version: String,
@@ -698,7 +714,7 @@ pub fn facts_on(terms: &Terms, given: &[(usize, Given)], date: NaiveDate) -> Vec
 /// What a branch, span or region asks of one fact: the values of a yes/no or
 /// choice fact as a list (`["true"]`); for a number or an event, the words a
 /// reader follows and the same ranges as data.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum FactValues {
     /// The values of a yes/no or choice fact.
@@ -740,7 +756,7 @@ impl FactValues {
 }
 
 /// A range of numbers; an absent bound is unbounded.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct NumberBounds {
     /// The lower bound, as a decimal.
     pub min: Option<String>,
@@ -754,7 +770,7 @@ pub struct NumberBounds {
 
 /// The days an event may happen on, `[from, until)`; an absent bound is
 /// unbounded. `or_never`: the range also holds if the event never happens.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct DateBounds {
     /// The first day.
     pub from: Option<NaiveDate>,
@@ -767,7 +783,7 @@ pub struct DateBounds {
 /// The time from an event to the date asked, `[from, until)` in `unit`s
 /// (negative: before the event); an absent bound is unbounded.
 /// `or_never`: the range also holds if the event never happens.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct StageBounds {
     /// `day` or `month`.
     pub unit: &'static str,

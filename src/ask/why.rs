@@ -23,7 +23,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// A rule of the action that did not apply, and why.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct NotApplying {
     /// The rule's id as answers name it (`VERSION/ID` for a rule surviving
     /// from an earlier version).
@@ -36,7 +36,7 @@ pub struct NotApplying {
 }
 
 /// One reason a rule did not apply, as data (`kind` is a stable word).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Reason {
     /// The date asked is before the rule starts.

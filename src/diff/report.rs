@@ -13,7 +13,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// Everything `covenant diff` says.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct DiffReport {
     /// The version on the left, with every rule its sides name.
     pub old: VersionReport,
@@ -35,7 +35,7 @@ pub struct DiffReport {
 }
 
 /// The diff at a glance.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     /// Fully specified questions (action and parameter values) whose verdict changes somewhere.
     pub questions_changed: u128,
@@ -50,7 +50,7 @@ pub struct Summary {
 }
 
 /// The changes to one action.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ActionSummary {
     /// The action.
     pub action: String,
@@ -64,7 +64,7 @@ pub struct ActionSummary {
 
 /// One change of an action at a glance: a region's limits and verdicts as
 /// data, and the same in words.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct ChangeSummary {
     /// The region it summarises: its index (from 0) in the report's `regions`.
     pub region: usize,
@@ -90,7 +90,7 @@ pub struct ChangeSummary {
 }
 
 /// One region: a box of questions, dates, facts and readings with the same change.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct RegionReport {
     /// The action.
     pub action: String,
@@ -113,7 +113,7 @@ pub struct RegionReport {
 }
 
 /// One side of a change.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct SideReport {
     /// The version (its rules are in the report's `old` or `new`).
     pub version: String,

@@ -46,8 +46,17 @@ pub struct TimelineRequest {
     pub readings: Vec<(usize, usize)>,
 }
 
+/// `covenant timeline 'party.*'`: each action of the query over time.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+pub struct TimelinePosition {
+    /// The query as given, e.g. `provider.*`.
+    pub query: String,
+    /// One timeline per action, in the vocabulary's order.
+    pub actions: Vec<TimelineReport>,
+}
+
 /// The verdict over time for each lane, and the dates worth marking.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct TimelineReport {
     /// The query as given.
     pub query: String,
@@ -73,7 +82,7 @@ pub struct TimelineReport {
 }
 
 /// One row of the timeline.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Lane {
     /// The version the lane reads as written (its dates are in the report's
     /// `versions`); `null` for the lane of the version in force on each date.
@@ -90,7 +99,7 @@ pub struct Lane {
 }
 
 /// A stretch of time with one outcome.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Span {
     /// The first date, or `null` from the beginning of time.
     pub from: Option<NaiveDate>,
@@ -107,7 +116,7 @@ pub struct Span {
 }
 
 /// A date worth marking on the timeline.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Mark {
     /// The date.
     pub date: NaiveDate,
