@@ -94,25 +94,24 @@ pub fn reason(outcome: &OutcomeReport) -> String {
     }
 }
 
+/// `name=value` pairs (facts given, readings used) as one list, in name order.
+pub(crate) fn assignments(pairs: &std::collections::BTreeMap<String, String>) -> String {
+    pairs
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// Renders the timeline as text.
 pub fn text(report: &TimelineReport) -> String {
     let mut out = format!("{} over time", report.query);
     if !report.facts.is_empty() {
-        let facts: Vec<String> = report
-            .facts
-            .iter()
-            .map(|(f, v)| format!("{f}={v}"))
-            .collect();
-        let _ = write!(out, ", with {}", facts.join(", "));
+        let _ = write!(out, ", with {}", assignments(&report.facts));
     }
     out.push('\n');
     if !report.readings_used.is_empty() {
-        let readings: Vec<String> = report
-            .readings_used
-            .iter()
-            .map(|(d, r)| format!("{d}={r}"))
-            .collect();
-        let _ = writeln!(out, "readings: {}", readings.join(", "));
+        let _ = writeln!(out, "readings: {}", assignments(&report.readings_used));
     }
     for lane in &report.lanes {
         let mut title = match (&lane.version, lane_life(report, lane)) {

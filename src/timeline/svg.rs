@@ -10,7 +10,7 @@
 //! (hovering shows what it says there, read as written); a disputed span is
 //! cross-hatched, and hovering it shows the outcome under every other reading.
 
-use super::render::{label as outcome_label, lane_life, lane_version, reason};
+use super::render::{assignments, label as outcome_label, lane_life, lane_version, reason};
 use super::{Lane, Span, TimelineReport};
 use crate::ask::report::OutcomeReport;
 use crate::diff::report::dates_text;
@@ -36,18 +36,7 @@ const TEXT: &str = "#1a1a1a";
 /// escapes here too, so the picture is valid even outside the CLI's escaping writer.
 fn escape(text: &str) -> String {
     let text = crate::output::escape::escape(text, crate::output::Escaping::Visible);
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            _ => out.push(c),
-        }
-    }
-    out
+    crate::output::escape::xml(&text)
 }
 
 /// Light fills, each at least 7:1 against [`TEXT`], told apart by hue; the
@@ -203,20 +192,10 @@ pub fn svg(report: &TimelineReport) -> String {
     let row_count = rows.iter().max().map_or(0, |r| r + 1);
     let mut subtitle = Vec::new();
     if !report.facts.is_empty() {
-        let facts: Vec<String> = report
-            .facts
-            .iter()
-            .map(|(f, v)| format!("{f}={v}"))
-            .collect();
-        subtitle.push(format!("facts: {}", facts.join(", ")));
+        subtitle.push(format!("facts: {}", assignments(&report.facts)));
     }
     if !report.readings_used.is_empty() {
-        let readings: Vec<String> = report
-            .readings_used
-            .iter()
-            .map(|(d, r)| format!("{d}={r}"))
-            .collect();
-        subtitle.push(format!("readings: {}", readings.join(", ")));
+        subtitle.push(format!("readings: {}", assignments(&report.readings_used)));
     }
     let title_bottom = 30.0 + subtitle.len() as f64 * 18.0;
     let top = title_bottom + 16.0 + row_count as f64 * MARK_ROW_HEIGHT;
