@@ -1034,21 +1034,22 @@ pub fn timeline(
         query::Asked::Each(actions) => (query::Query::every(terms, actions[0]), Some(actions)),
     };
     // A breach the facts pin down is drawn as if given: its day cuts time.
-    let mut readings = terms.default_readings();
-    for &(dispute, reading) in &flags.readings {
-        readings[dispute] = reading;
-    }
-    let breaches = terms.breaches(&flags.facts, &readings, under.version(), NaiveDate::MAX);
+    let breaches = terms.breaches(
+        &flags.facts,
+        &flags.readings,
+        under.version(),
+        NaiveDate::MAX,
+    );
     // Each action's timeline names only the breaches its rules count from.
     let with_breaches = |action: usize| -> Vec<(usize, Given)> {
+        let tested = terms.breach_events_of(action);
         let mut facts = flags.facts.clone();
-        facts.extend(breaches.iter().filter(|&&(fact, _)| {
-            terms.versions.iter().any(|v| {
-                v.rules_for(action)
-                    .iter()
-                    .any(|&r| v.rules[r].condition.iter().any(|&(f, _)| f == fact))
-            })
-        }));
+        facts.extend(
+            breaches
+                .derived
+                .iter()
+                .filter(|(fact, _)| tested.contains(fact)),
+        );
         facts
     };
     let request = crate::timeline::TimelineRequest {

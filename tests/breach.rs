@@ -376,3 +376,182 @@ description = "it starts"
         chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Days::new(CHAIN as u64 - 1);
     assert_eq!(breaches[&last], day.to_string());
 }
+
+/// A duty under one reading of a dispute, and a remedy from its breach.
+fn disputed_duty() -> (TempDir, PathBuf) {
+    let dir = TempDir::new("breach-disputed");
+    dir.write(
+        "terms/vocabulary.toml",
+        r#"
+[agreement]
+title = "a disputed deadline"
+seeds = "../seeds"
+[parties]
+p = "P"
+[actions."p.pay"]
+description = "P pays"
+default = "permitted"
+default_reason = "a freedom"
+[actions."p.sue"]
+description = "P is sued"
+default = "forbidden"
+default_reason = "no ground"
+[events.req]
+description = "an invoice"
+[events.paid]
+description = "P paid"
+[disputes.d]
+question = "is the deadline strict?"
+default = "strict"
+default_reason = "the first report"
+[disputes.d.readings.strict]
+summary = "strict"
+citations = [{ seed = "s.txt", quote = "P will pay" }]
+[disputes.d.readings.lax]
+summary = "lax"
+citations = [{ seed = "s.txt", quote = "P will pay" }]
+"#,
+    );
+    dir.write("seeds/s.txt", "P will pay within ten days.\n");
+    dir.write(
+        "terms/v.toml",
+        r#"
+[version]
+id = "v"
+title = "v"
+[version.effective]
+date = "2026-01-01"
+source = "s"
+[[rules]]
+id = "pay"
+action = "p.pay"
+effect = "oblige"
+from = "req"
+due = "req + 10 days"
+done = "paid"
+reading = "d.strict"
+citations = [{ seed = "s.txt", quote = "P will pay" }]
+[[rules]]
+id = "sue"
+action = "p.sue"
+effect = "permit"
+from = "breach(pay)"
+citations = [{ seed = "s.txt", quote = "P will pay" }]
+"#,
+    );
+    let terms = dir.path().join("terms");
+    (dir, terms)
+}
+
+#[test]
+fn a_breach_that_depends_on_a_reading_not_given_is_left_open() {
+    let (_dir, terms) = disputed_duty();
+    let terms = terms.to_str().unwrap();
+    let ask = |extra: &[&str]| {
+        let mut args = vec![
+            "--terms",
+            terms,
+            "ask",
+            "p.sue",
+            "--on",
+            "2026-03-01",
+            "--fact",
+            "req=2026-01-05",
+            "--fact",
+            "paid=false",
+        ];
+        args.extend(extra);
+        let run = covenant(&args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout
+    };
+    // Under the default reading the duty is overdue from 2026-01-15, under
+    // the other never: the breach is not worked out on the default's word.
+    let open = ask(&[]);
+    assert!(
+        open.contains("breach(pay) is left open: its day depends on the reading of `d`"),
+        "{open}"
+    );
+    assert!(
+        open.contains("depends on `breach(pay)` (not given)"),
+        "{open}"
+    );
+    // A reading given settles it, either way.
+    let strict = ask(&["--reading", "d=strict"]);
+    assert!(strict.contains("breach(pay) on 2026-01-15"), "{strict}");
+    assert_eq!(verdict(&strict), "permitted  rule sue");
+    let lax = ask(&["--reading", "d=lax"]);
+    assert!(
+        lax.contains("breach(pay) has not happened by 2026-03-01"),
+        "{lax}"
+    );
+    assert_eq!(verdict(&lax), "forbidden  default");
+}
+
+#[test]
+fn an_answer_names_only_the_breaches_its_rules_count_from() {
+    let on = [
+        "--on",
+        "2026-06-01",
+        "--fact",
+        REQUEST,
+        "--fact",
+        "content_deleted=false",
+    ];
+    let mut args = vec!["ask", "provider.delete_content"];
+    args.extend(on);
+    let duty = run(&args);
+    assert!(!duty.contains("breach("), "{duty}");
+    let mut args = vec!["ask", "customer.terminate"];
+    args.extend(on);
+    let remedy = run(&args);
+    assert!(
+        remedy.contains("breach(delete.within_60_days) on 2026-04-30"),
+        "{remedy}"
+    );
+}
+
+#[test]
+fn a_scenario_cannot_give_a_breach_twice_under_two_spellings() {
+    let dir = TempDir::new("breach-twice");
+    let file = dir.write(
+        "twice.toml",
+        r#"
+[[question]]
+name = "twice"
+query = "customer.terminate"
+on = 2026-06-01
+facts = { "breach(delete.within_60_days)" = 2026-05-01, "breach( delete.within_60_days )" = 2026-05-20 }
+expect = "permitted"
+"#,
+    );
+    let terms = terms();
+    let run = covenant(&["--terms", &terms, "test", file.to_str().unwrap()]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr
+            .contains("fact `breach(delete.within_60_days)` is given twice"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_long_condition_full_of_breach_openings_is_read_once() {
+    // Every `breach(` here runs into the next before any `)`: no id is named.
+    let (_dir, terms) = copy();
+    let clause = terms.join("clause.toml");
+    let noise = "breach(".repeat(20_000);
+    replace_in(
+        &clause,
+        "note = \"from the day the deletion is overdue\"",
+        &format!("when = \"{noise})\""),
+    );
+    let run = covenant(&["--terms", terms.to_str().unwrap(), "check"]);
+    assert_eq!(run.code, 2, "{}", run.stdout);
+    assert!(
+        run.stderr.contains("in `breach(…)`"),
+        "{}",
+        &run.stderr[..run.stderr.len().min(2000)]
+    );
+}

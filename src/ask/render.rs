@@ -423,7 +423,18 @@ fn side_by_side(out: &mut String, report: &AskReport) {
 }
 
 /// A line for each breach the facts given pin down.
-fn breach_lines(out: &mut String, breaches: &BTreeMap<String, String>, date: NaiveDate) {
+fn breach_lines(
+    out: &mut String,
+    breaches: &BTreeMap<String, String>,
+    open: &BTreeMap<String, String>,
+    date: NaiveDate,
+) {
+    for (event, dispute) in open {
+        let _ = writeln!(
+            out,
+            "  {event} is left open: its day depends on the reading of `{dispute}`; give --reading {dispute}=… to work it out"
+        );
+    }
     for (event, day) in breaches {
         let _ = match day.as_str() {
             "false" => writeln!(
@@ -592,7 +603,12 @@ pub fn ask_with(report: &AskReport, why_not: WhyNot) -> String {
         let _ = write!(out, ", with {}", known.join(", "));
     }
     out.push('\n');
-    breach_lines(&mut out, &report.breaches, report.date);
+    breach_lines(
+        &mut out,
+        &report.breaches,
+        &report.breaches_open,
+        report.date,
+    );
     if let Some(none) = &report.no_agreement {
         let _ = writeln!(out, "\n{}", no_agreement_line(none));
     }
@@ -844,7 +860,12 @@ pub fn position(report: &crate::ask::report::PositionReport) -> String {
         let _ = write!(out, ", with {}", known.join(", "));
     }
     out.push('\n');
-    breach_lines(&mut out, &report.breaches, report.date);
+    breach_lines(
+        &mut out,
+        &report.breaches,
+        &report.breaches_open,
+        report.date,
+    );
     let Some(first) = report.actions.first() else {
         return out;
     };

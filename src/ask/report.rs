@@ -6,7 +6,7 @@ use crate::eval::{self, Answer, Decision, Outcome, Question};
 use crate::interval::DateInterval;
 use crate::query::{Query, Under};
 use crate::space::{self, Budget, Constraint, Cube, Dimension, Exhausted, TooLarge};
-use crate::terms::{Citation, Endpoint, FactKind, Given, Rule, Terms, ValueSet, Version};
+use crate::terms::{Breaches, Citation, Endpoint, FactKind, Given, Rule, Terms, ValueSet, Version};
 use crate::verdict::{Effect, Verdict};
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -32,9 +32,14 @@ pub struct AskReport {
     pub under: String,
     /// The facts given.
     pub facts: BTreeMap<String, String>,
-    /// Each breach event the facts given pin down (`breach(ID)`), with its
-    /// day, or `false` when it never happens.
+    /// Each breach event the action's rules test and the facts given pin
+    /// down (`breach(ID)`), with its day, or `false` when it has not
+    /// happened by the date asked.
     pub breaches: BTreeMap<String, String>,
+    /// Each breach event the action's rules test that is left unknown
+    /// because its day depends on the reading of a dispute not given, with
+    /// that dispute.
+    pub breaches_open: BTreeMap<String, String>,
     /// The reading of every dispute the answer is under: the one given, or
     /// the dispute's default.
     pub readings: BTreeMap<String, String>,
@@ -81,6 +86,8 @@ pub struct PositionReport {
     pub facts: BTreeMap<String, String>,
     /// Each breach event the facts given pin down, as in [`AskReport::breaches`].
     pub breaches: BTreeMap<String, String>,
+    /// Each breach event left open for a reading, as in [`AskReport::breaches_open`].
+    pub breaches_open: BTreeMap<String, String>,
     /// The reading of every dispute the answers are under, as in [`AskReport::readings`].
     pub readings: BTreeMap<String, String>,
     /// The readings given explicitly; not in JSON.
@@ -99,6 +106,8 @@ pub fn position(
     actions: &[usize],
     budget: &mut Budget,
 ) -> Result<PositionReport, AskError> {
+    // The breaches are the same for every action: found once.
+    let breaches = request_breaches(terms, request);
     let mut reports = Vec::with_capacity(actions.len());
     for &action in actions {
         let one = AskRequest {
@@ -106,17 +115,15 @@ pub fn position(
             query: Query::every(terms, action),
             ..request.clone()
         };
-        reports.push(ask(terms, &one, budget)?);
+        reports.push(ask_with_breaches(terms, &one, &breaches, budget)?);
     }
     Ok(PositionReport {
         query: request.text.clone(),
         date: request.date,
         under: request.under.name(terms),
         facts: named_facts(terms, &request.facts),
-        breaches: reports
-            .first()
-            .map(|r| r.breaches.clone())
-            .unwrap_or_default(),
+        breaches: named_facts(terms, &breaches.derived),
+        breaches_open: named_disputed(terms, &breaches, None),
         readings: all_readings(terms, &request.readings),
         readings_given: named_readings(terms, &request.readings),
         actions: reports,
@@ -1048,6 +1055,46 @@ pub fn ask(
     request: &AskRequest,
     budget: &mut Budget,
 ) -> Result<AskReport, AskError> {
+    ask_with_breaches(terms, request, &request_breaches(terms, request), budget)
+}
+
+/// The breaches the facts of `request` pin down, or leave open for a reading.
+fn request_breaches(terms: &Terms, request: &AskRequest) -> Breaches {
+    terms.breaches(
+        &request.facts,
+        &request.readings,
+        request.under.version(),
+        request.date,
+    )
+}
+
+/// Each breach event left open for a reading (of those `only` names, when
+/// given), with the dispute whose reading moves it.
+fn named_disputed(
+    terms: &Terms,
+    breaches: &Breaches,
+    only: Option<&std::collections::HashSet<usize>>,
+) -> BTreeMap<String, String> {
+    breaches
+        .disputed
+        .iter()
+        .filter(|(fact, _)| only.is_none_or(|only| only.contains(fact)))
+        .map(|&(fact, dispute)| {
+            (
+                terms.vocabulary.facts[fact].name.clone(),
+                terms.vocabulary.disputes[dispute].id.clone(),
+            )
+        })
+        .collect()
+}
+
+/// [`ask`], with the breaches the request's facts pin down already found.
+fn ask_with_breaches(
+    terms: &Terms,
+    request: &AskRequest,
+    breaches: &Breaches,
+    budget: &mut Budget,
+) -> Result<AskReport, AskError> {
     let versions: Vec<usize> = match request.under {
         Under::All => (0..terms.versions.len()).collect(),
         Under::Version(v) => vec![v],
@@ -1065,13 +1112,12 @@ pub fn ask(
         readings[dispute] = reading;
         given[dispute] = true;
     }
-    let breaches = terms.breaches(
-        &request.facts,
-        &readings,
-        request.under.version(),
-        request.date,
-    );
-    let known: Vec<(usize, Given)> = request.facts.iter().chain(&breaches).copied().collect();
+    let known: Vec<(usize, Given)> = request
+        .facts
+        .iter()
+        .chain(&breaches.derived)
+        .copied()
+        .collect();
     let facts = facts_on(terms, &known, request.date);
     let action_index = request.query.action;
     let action = &terms.vocabulary.actions[action_index];
@@ -1167,7 +1213,17 @@ pub fn ask(
         date: request.date,
         under: request.under.name(terms),
         facts: named_facts(terms, &request.facts),
-        breaches: named_facts(terms, &breaches),
+        breaches: {
+            let tested = terms.breach_events_of(action_index);
+            let tested: Vec<(usize, Given)> = breaches
+                .derived
+                .iter()
+                .filter(|(fact, _)| tested.contains(fact))
+                .copied()
+                .collect();
+            named_facts(terms, &tested)
+        },
+        breaches_open: named_disputed(terms, breaches, Some(&terms.breach_events_of(action_index))),
         readings: all_readings(terms, &request.readings),
         readings_given: named_readings(terms, &request.readings),
         versions: reports,

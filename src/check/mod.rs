@@ -434,6 +434,7 @@ pub fn check(
         );
     }
     let mut dispute_matters: Vec<Option<Point>> = vec![None; vocabulary.disputes.len()];
+    let impossible = terms.impossible_breaches();
     for (version_index, version) in terms.versions.iter().enumerate() {
         let seen = fold_alternatives(
             version,
@@ -470,7 +471,6 @@ pub fn check(
             );
         }
         let life = version.life();
-        let impossible = terms.impossible_breaches();
         for (index, rule) in version.written_rules() {
             let location = Some(rule.location.to_string());
             let dates = rule.written_dates();
@@ -581,8 +581,16 @@ pub fn check(
             );
         }
     }
+    let mut used = vec![false; vocabulary.facts.len()];
+    for rule in rules() {
+        for &(fact, _) in &rule.condition {
+            used[fact] = true;
+        }
+    }
     for (index, fact) in vocabulary.facts.iter().enumerate() {
-        if !rules().any(|r| r.condition.iter().any(|(f, _)| *f == index)) {
+        // A breach event is declared by the rule that names it, not by the
+        // vocabulary: there is nothing to remove.
+        if !used[index] && fact.breach_of.is_none() {
             finding(
                 Severity::Warning,
                 ("unused-fact", fact.name.clone()),

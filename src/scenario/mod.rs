@@ -373,6 +373,18 @@ fn resolve(
         };
         let assignment = format!("{}={text}", name.get_ref());
         match query::parse_fact(terms, &assignment) {
+            Ok(fact) if facts.iter().any(|&(f, _)| f == fact.0) => {
+                // Two keys TOML tells apart may name one fact
+                // (`"breach(pay)"` and `"breach( pay )"`).
+                let fact_name = &terms.vocabulary.facts[fact.0].name;
+                errors.push(
+                    Diagnostic::error(
+                        format!("fact `{fact_name}` is given twice"),
+                        Some(Location::new(file, name.span())),
+                    )
+                    .with_hint(Some("give it once; keep the one you mean".into())),
+                );
+            }
             Ok(fact) => facts.push(fact),
             Err(error) => errors.push(at_name_or_value(error, name, value.span())),
         }

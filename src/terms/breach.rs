@@ -30,32 +30,51 @@ pub(super) struct BreachReference {
     span: Range<usize>,
 }
 
+/// What [`Terms::breaches`] finds: the breaches the facts pin down, and
+/// those left open because their day depends on a reading not given.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Breaches {
+    /// Each breach event pinned down, with its day (or not by the date asked).
+    pub derived: Vec<(usize, Given)>,
+    /// Each breach event left open, with the dispute whose reading moves it.
+    pub disputed: Vec<(usize, usize)>,
+}
+
 /// The ids inside each `breach(ID)` in `text`, spaces dropped as the
-/// condition syntax drops them.
+/// condition syntax drops them. Linear in `text`: each id is read up to the
+/// first character that cannot be in one.
 fn named_in(text: &str) -> Vec<String> {
+    let word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
     let mut found = Vec::new();
     let bytes = text.as_bytes();
     let mut from = 0;
     while let Some(at) = text[from..].find(BREACH).map(|i| i + from) {
         from = at + BREACH.len();
-        let word_byte = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
         if at > 0 && word_byte(bytes[at - 1]) {
             continue;
         }
-        let rest = text[from..].trim_start();
-        let Some(inner) = rest.strip_prefix('(') else {
+        let mut i = from;
+        while i < bytes.len() && bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        if bytes.get(i) != Some(&b'(') {
             continue;
-        };
-        let Some(close) = inner.find(')') else {
-            continue;
-        };
-        let id: String = inner[..close]
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
-        if !id.is_empty() && id.bytes().all(|b| word_byte(b) || b == b'.') {
+        }
+        let mut id = String::new();
+        i += 1;
+        while i < bytes.len() {
+            let b = bytes[i];
+            if word_byte(b) || b == b'.' {
+                id.push(char::from(b));
+            } else if !b.is_ascii_whitespace() {
+                break;
+            }
+            i += 1;
+        }
+        if bytes.get(i) == Some(&b')') && !id.is_empty() {
             found.push(id);
         }
+        from = from.max(i.min(bytes.len()));
     }
     found
 }
@@ -64,7 +83,7 @@ fn named_in(text: &str) -> Vec<String> {
 pub(super) fn referenced(
     versions: &[(Arc<SourceFile>, Option<RawVersionFile>)],
 ) -> Vec<BreachReference> {
-    let mut seen: HashMap<String, ()> = HashMap::new();
+    let mut seen: HashSet<String> = HashSet::new();
     let mut references = Vec::new();
     for (file, raw) in versions {
         let Some(raw) = raw else { continue };
@@ -73,7 +92,7 @@ pub(super) fn referenced(
             let texts = [&rule.when, &rule.from, &rule.until, &rule.due, &rule.done];
             for text in texts.into_iter().flatten() {
                 for id in named_in(text.get_ref()) {
-                    if seen.insert(id.clone(), ()).is_none() {
+                    if seen.insert(id.clone()) {
                         references.push(BreachReference {
                             rule: id,
                             file: file.clone(),
@@ -194,7 +213,9 @@ fn applies(
 
 impl Terms {
     /// The breach events (by fact) whose duty is never overdue, with the
-    /// reason: no overdue piece of it applies anywhere.
+    /// reason: it has no overdue piece (no `due`, or a deadline that never
+    /// comes while its dates and condition hold). A duty overdue only outside
+    /// its version's life is not found here.
     pub fn impossible_breaches(&self) -> HashMap<usize, &'static str> {
         let duties: HashMap<&str, usize> = self.breach_facts().map(|(f, id)| (id, f)).collect();
         if duties.is_empty() {
@@ -240,24 +261,35 @@ impl Terms {
     /// facts pin down up to `asked`: the first day on which an overdue piece
     /// of the duty applies (its dates, condition and reading hold), whatever
     /// other rules say of the action; [`Given::Happened`]`(false)` when that
-    /// day does not come by `asked`. Under `version` (`None`: the version in
-    /// force on each day) the duty is that version's. A breach that depends
-    /// on a fact left open (or on a breach that does, or on itself) stays
-    /// unknown.
+    /// day does not come by `asked` (nor by 9999-12-31). Under `version`
+    /// (`None`: the version in force on each day) the duty is that version's.
+    ///
+    /// The readings are each dispute's default, or the one `given_readings`
+    /// names. A breach whose day would change under another reading of a
+    /// dispute its duty reads, not given, is left unknown, and so is one that
+    /// depends on a fact left open (or on such a breach, or on itself).
     pub fn breaches(
         &self,
         given: &[(usize, Given)],
-        readings: &[usize],
+        given_readings: &[(usize, usize)],
         version: Option<usize>,
         asked: NaiveDate,
-    ) -> Vec<(usize, Given)> {
+    ) -> Breaches {
+        let mut found = Breaches::default();
+        let given_facts: HashSet<usize> = given.iter().map(|&(f, _)| f).collect();
         let open: HashMap<&str, usize> = self
             .breach_facts()
-            .filter(|&(f, _)| !given.iter().any(|&(g, _)| g == f))
+            .filter(|(f, _)| !given_facts.contains(f))
             .map(|(f, id)| (id, f))
             .collect();
         if open.is_empty() {
-            return Vec::new();
+            return found;
+        }
+        let mut readings = self.default_readings();
+        let mut chosen = vec![false; readings.len()];
+        for &(dispute, reading) in given_readings {
+            readings[dispute] = reading;
+            chosen[dispute] = true;
         }
         // The overdue pieces of each open duty, in the versions in scope.
         let mut pieces: HashMap<usize, Vec<(usize, &super::Rule)>> = HashMap::new();
@@ -299,14 +331,41 @@ impl Terms {
         }
         let mut ready: Vec<usize> = facts.iter().copied().filter(|f| waits_on[f] == 0).collect();
         let mut known: HashMap<usize, Given> = given.iter().copied().collect();
-        let mut derived = Vec::new();
         while let Some(fact) = ready.pop() {
-            let found = pieces.get(&fact).map_or(Some(Given::Happened(false)), |p| {
-                self.first_overdue(p, &known, readings, version, asked)
-            });
-            if let Some(value) = found {
+            let duty = pieces.get(&fact).map_or(&[][..], Vec::as_slice);
+            let day = |readings: &[usize]| {
+                if duty.is_empty() {
+                    Some(Given::Happened(false))
+                } else {
+                    self.first_overdue(duty, &known, readings, version, asked)
+                }
+            };
+            let mut value = day(&readings);
+            // Each dispute the duty reads and the question leaves at its
+            // default: the day must be the same under its every reading.
+            let mut read: Vec<usize> = duty
+                .iter()
+                .filter_map(|(_, r)| r.reading.map(|r| r.dispute))
+                .filter(|&d| !chosen[d])
+                .collect();
+            read.sort_unstable();
+            read.dedup();
+            for dispute in read {
+                let used = readings[dispute];
+                let count = self.vocabulary.disputes[dispute].readings.len();
+                let mut other = readings.clone();
+                let differs = (0..count).filter(|&r| r != used).any(|r| {
+                    other[dispute] = r;
+                    day(&other) != value
+                });
+                if differs && value.is_some() {
+                    value = None;
+                    found.disputed.push((fact, dispute));
+                }
+            }
+            if let Some(value) = value {
                 known.insert(fact, value);
-                derived.push((fact, value));
+                found.derived.push((fact, value));
             }
             for &next in needed_by.get(&fact).into_iter().flatten() {
                 let count = waits_on.get_mut(&next).expect("every open breach counted");
@@ -316,8 +375,20 @@ impl Terms {
                 }
             }
         }
-        derived.sort_by_key(|&(fact, _)| fact);
-        derived
+        found.derived.sort_by_key(|&(fact, _)| fact);
+        found.disputed.sort_unstable();
+        found
+    }
+
+    /// The breach events the rules about `action` test, in every version.
+    pub fn breach_events_of(&self, action: usize) -> HashSet<usize> {
+        let is_breach = |f: usize| self.vocabulary.facts[f].breach_of.is_some();
+        self.versions
+            .iter()
+            .flat_map(|v| v.rules_for(action).iter().map(move |&r| &v.rules[r]))
+            .flat_map(|r| r.condition.iter().map(|&(f, _)| f))
+            .filter(|&f| is_breach(f))
+            .collect()
     }
 
     /// The first day one of a duty's overdue `pieces` applies given `known`,
@@ -357,7 +428,8 @@ impl Terms {
                 }));
             }
         }
-        days.retain(|&day| day <= asked);
+        let last = NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date");
+        days.retain(|&day| day <= asked && day <= last);
         days.sort_unstable();
         days.dedup();
         for day in days {

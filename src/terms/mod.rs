@@ -20,7 +20,7 @@ mod source;
 mod version;
 mod vocabulary;
 
-pub use breach::event_name as breach_event;
+pub use breach::{Breaches, event_name as breach_event};
 pub use condition::{
     Alternative, Endpoint, EventDates, FactKind, Formula, Given, NumberRange, NumberTest, Offset,
     TimeUnit,
