@@ -97,7 +97,7 @@ fn readings_of_unrelated_disputes_are_not_multiplied() {
 
 #[test]
 fn overlapping_rules_and_long_override_chains_fit_the_default_budget() {
-    for which in [Family::Overlapping(1_000), Family::OverrideChain(5_000)] {
+    for which in [Family::Overlapping(1_000), Family::OverrideChain(20_000)] {
         let terms = load_generated(&family(which));
         every_command(&terms, space_default()).unwrap_or_else(|e| panic!("{which:?}: {e}"));
     }

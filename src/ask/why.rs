@@ -20,7 +20,7 @@ use crate::space::{Budget, Exhausted};
 use crate::terms::{Terms, ValueSet};
 use chrono::NaiveDate;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 
 /// A rule of the action that did not apply, and why.
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
@@ -122,9 +122,33 @@ pub fn not_applying(
                 .push(piece);
         }
     }
+    let deciding: HashSet<usize> = decision.deciding.iter().copied().collect();
+    let overridden: HashSet<usize> = decision.overridden.iter().copied().collect();
+    // The rules each deciding rule beats, found once by one walk of the
+    // overrides from its pieces: linear in the rules, however long a chain
+    // of overrides the terms write.
+    let mut beaten_by: Vec<(usize, HashSet<usize>)> = Vec::new();
+    if !overridden.is_empty() {
+        for &winner in &decision.deciding {
+            let mut seen: HashSet<usize> = HashSet::new();
+            let mut stack: Vec<usize> = written
+                .get(&winner)
+                .into_iter()
+                .flatten()
+                .flat_map(|&w| version.rules[w].overrides.iter().copied())
+                .collect();
+            while let Some(rule) = stack.pop() {
+                if seen.insert(rule) {
+                    stack.extend(version.rules[rule].overrides.iter().copied());
+                }
+            }
+            budget.spend_reads(seen.len())?;
+            beaten_by.push((winner, seen));
+        }
+    }
     let mut out = Vec::new();
     for (&rule_index, pieces) in &written {
-        if decision.deciding.contains(&rule_index) {
+        if deciding.contains(&rule_index) {
             continue;
         }
         let rule = &version.rules[rule_index];
@@ -142,16 +166,11 @@ pub fn not_applying(
             });
         }
         reasons.extend(needs(terms, setting, pieces));
-        if decision.overridden.contains(&rule_index) {
-            let by = decision
-                .deciding
+        if overridden.contains(&rule_index) {
+            let by = beaten_by
                 .iter()
-                .filter(|winner| {
-                    written
-                        .get(winner)
-                        .is_some_and(|theirs| theirs.iter().any(|&w| version.beats(w, pieces[0])))
-                })
-                .map(|&winner| version.rules[winner].id.0.clone())
+                .filter(|(_, beaten)| beaten.contains(&pieces[0]))
+                .map(|&(winner, _)| version.rules[winner].id.0.clone())
                 .collect();
             reasons.push(Reason::Overridden { by });
         }
