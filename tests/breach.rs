@@ -555,3 +555,54 @@ fn a_long_condition_full_of_breach_openings_is_read_once() {
         &run.stderr[..run.stderr.len().min(2000)]
     );
 }
+
+#[test]
+fn a_performance_known_only_to_have_happened_leaves_the_breach_open() {
+    // `content_deleted=true`: deleted by the date asked, on a day not given;
+    // in time (no breach) or late (a breach on 2026-04-30) alike.
+    let out = run(&[
+        "ask",
+        "customer.terminate",
+        "--on",
+        "2026-06-15",
+        "--fact",
+        REQUEST,
+        "--fact",
+        "content_deleted=true",
+    ]);
+    assert!(
+        out.contains("depends on `breach(delete.within_60_days)` (not given)"),
+        "{out}"
+    );
+    assert!(!out.contains("has not happened"), "{out}");
+}
+
+#[test]
+fn the_breach_of_a_rule_that_is_no_duty_never_happens_and_check_says_why() {
+    let (_dir, terms) = copy();
+    let clause = terms.join("clause.toml");
+    replace_in(
+        &clause,
+        "from = \"breach(delete.within_60_days)\"\nnote",
+        "from = \"breach(credit.within_30_days)\"\nnote",
+    );
+    replace_in(
+        &clause,
+        "id = \"credit.within_30_days\"\naction = \"provider.pay_credit\"\neffect = \"oblige\"",
+        "id = \"credit.within_30_days\"\naction = \"provider.pay_credit\"\neffect = \"permit\"",
+    );
+    replace_in(
+        &clause,
+        "due = \"breach(delete.within_60_days) + 30 days\"\ndone = \"credit_paid\"\n",
+        "",
+    );
+    let run = covenant(&["--terms", terms.to_str().unwrap(), "check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        run.stdout.contains(
+            "`breach(credit.within_30_days)` has happened, and it never happens: it is no duty (`oblige` with a `due`)"
+        ),
+        "{}",
+        run.stdout
+    );
+}

@@ -223,6 +223,7 @@ impl Terms {
         }
         let mut overdue: HashSet<usize> = HashSet::new();
         let mut with_due: HashSet<usize> = HashSet::new();
+        let mut duty: HashSet<usize> = HashSet::new();
         for rule in self.versions.iter().flat_map(|v| &v.rules) {
             let Some(&fact) = duties.get(written_id(self, rule)) else {
                 continue;
@@ -233,6 +234,9 @@ impl Terms {
             if rule.due.is_some() {
                 with_due.insert(fact);
             }
+            if matches!(rule.effect, Effect::Oblige | Effect::Overdue) {
+                duty.insert(fact);
+            }
         }
         duties
             .values()
@@ -240,8 +244,10 @@ impl Terms {
             .map(|&f| {
                 let why = if with_due.contains(&f) {
                     "its deadline never comes while it applies"
-                } else {
+                } else if duty.contains(&f) {
                     "it has no `due`, so it is never overdue"
+                } else {
+                    "it is no duty (`oblige` with a `due`), so it is never overdue"
                 };
                 (f, why)
             })
@@ -434,6 +440,11 @@ impl Terms {
         days.dedup();
         for day in days {
             let values = |fact: usize| match known.get(&fact) {
+                // Happened by the date asked, on a day not given: on an
+                // earlier day it may or may not have happened yet.
+                Some(Given::Happened(true)) if day < asked => {
+                    ValueSet::full(facts[fact].values.len())
+                }
                 Some(value) => value.classes_on(&facts[fact].kind, day),
                 None => ValueSet::full(facts[fact].values.len()),
             };
