@@ -422,6 +422,31 @@ fn side_by_side(out: &mut String, report: &AskReport) {
     out.push('\n');
 }
 
+/// The first lines of an answer, one action's or a party's: the query and
+/// date, the facts and readings given, and the breaches they pin down (or
+/// leave open for a reading).
+fn heading(
+    query: &str,
+    date: NaiveDate,
+    facts: &BTreeMap<String, String>,
+    readings_given: &BTreeMap<String, String>,
+    breaches: &BTreeMap<String, String>,
+    breaches_open: &BTreeMap<String, String>,
+) -> String {
+    let mut out = format!("{query} on {date}");
+    let known: Vec<String> = facts
+        .iter()
+        .chain(readings_given)
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    if !known.is_empty() {
+        let _ = write!(out, ", with {}", known.join(", "));
+    }
+    out.push('\n');
+    breach_lines(&mut out, breaches, breaches_open, date);
+    out
+}
+
 /// A line for each breach the facts given pin down.
 fn breach_lines(
     out: &mut String,
@@ -586,28 +611,13 @@ pub fn ask(report: &AskReport) -> String {
 
 /// [`ask`], listing the rules that did not apply for the answers `why_not` names.
 pub fn ask_with(report: &AskReport, why_not: WhyNot) -> String {
-    let mut out = String::new();
-    let _ = write!(out, "{} on {}", report.query, report.date);
-    let known: Vec<String> = report
-        .facts
-        .iter()
-        .map(|(k, v)| format!("{k}={v}"))
-        .chain(
-            report
-                .readings_given
-                .iter()
-                .map(|(k, v)| format!("{k}={v}")),
-        )
-        .collect();
-    if !known.is_empty() {
-        let _ = write!(out, ", with {}", known.join(", "));
-    }
-    out.push('\n');
-    breach_lines(
-        &mut out,
+    let mut out = heading(
+        &report.query,
+        report.date,
+        &report.facts,
+        &report.readings_given,
         &report.breaches,
         &report.breaches_open,
-        report.date,
     );
     if let Some(none) = &report.no_agreement {
         let _ = writeln!(out, "\n{}", no_agreement_line(none));
@@ -849,22 +859,13 @@ fn position_depends(outcome: &OutcomeReport, action: &str) -> String {
 /// version, one line per action and class of parameter values, required
 /// first; an answer that depends on facts reads as its branches on the line.
 pub fn position(report: &crate::ask::report::PositionReport) -> String {
-    let mut out = format!("{} on {}", report.query, report.date);
-    let known: Vec<String> = report
-        .facts
-        .iter()
-        .chain(&report.readings_given)
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    if !known.is_empty() {
-        let _ = write!(out, ", with {}", known.join(", "));
-    }
-    out.push('\n');
-    breach_lines(
-        &mut out,
+    let mut out = heading(
+        &report.query,
+        report.date,
+        &report.facts,
+        &report.readings_given,
         &report.breaches,
         &report.breaches_open,
-        report.date,
     );
     let Some(first) = report.actions.first() else {
         return out;

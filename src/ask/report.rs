@@ -1194,6 +1194,8 @@ fn ask_with_breaches(
             rules: builder.rules,
         });
     }
+    // The breaches this action's rules count from: the ones its answer names.
+    let tested = terms.breach_events_of(action_index);
     Ok(AskReport {
         query: request.text.clone(),
         action: action.id.clone(),
@@ -1213,17 +1215,16 @@ fn ask_with_breaches(
         date: request.date,
         under: request.under.name(terms),
         facts: named_facts(terms, &request.facts),
-        breaches: {
-            let tested = terms.breach_events_of(action_index);
-            let tested: Vec<(usize, Given)> = breaches
+        breaches: named_facts(
+            terms,
+            &breaches
                 .derived
                 .iter()
                 .filter(|(fact, _)| tested.contains(fact))
                 .copied()
-                .collect();
-            named_facts(terms, &tested)
-        },
-        breaches_open: named_disputed(terms, breaches, Some(&terms.breach_events_of(action_index))),
+                .collect::<Vec<_>>(),
+        ),
+        breaches_open: named_disputed(terms, breaches, Some(&tested)),
         readings: all_readings(terms, &request.readings),
         readings_given: named_readings(terms, &request.readings),
         versions: reports,
