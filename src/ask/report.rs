@@ -687,10 +687,7 @@ pub(crate) fn named_facts(terms: &Terms, facts: &[(usize, Given)]) -> BTreeMap<S
 
 /// The reading of every dispute, by name: the one in `given`, or the default.
 pub(crate) fn all_readings(terms: &Terms, given: &[(usize, usize)]) -> BTreeMap<String, String> {
-    let mut readings = terms.default_readings();
-    for &(dispute, reading) in given {
-        readings[dispute] = reading;
-    }
+    let readings = terms.readings_with(given);
     named_readings(terms, &readings.into_iter().enumerate().collect::<Vec<_>>())
 }
 
@@ -1106,10 +1103,9 @@ fn ask_with_breaches(
     let no_agreement = versions
         .is_empty()
         .then(|| NoVersionInForce::on(terms, request.date));
-    let mut readings = terms.default_readings();
+    let readings = terms.readings_with(&request.readings);
     let mut given = vec![false; readings.len()];
-    for &(dispute, reading) in &request.readings {
-        readings[dispute] = reading;
+    for &(dispute, _) in &request.readings {
         given[dispute] = true;
     }
     let known: Vec<(usize, Given)> = request

@@ -291,10 +291,9 @@ impl Terms {
         if open.is_empty() {
             return found;
         }
-        let mut readings = self.default_readings();
+        let readings = self.readings_with(given_readings);
         let mut chosen = vec![false; readings.len()];
-        for &(dispute, reading) in given_readings {
-            readings[dispute] = reading;
+        for &(dispute, _) in given_readings {
             chosen[dispute] = true;
         }
         // The overdue pieces of each open duty, in the versions in scope.

@@ -532,4 +532,14 @@ impl Terms {
     pub fn default_readings(&self) -> Vec<usize> {
         self.vocabulary.disputes.iter().map(|d| d.default).collect()
     }
+
+    /// The reading of every dispute: the one `given` (dispute, reading)
+    /// pairs name, or the default.
+    pub fn readings_with(&self, given: &[(usize, usize)]) -> Vec<usize> {
+        let mut readings = self.default_readings();
+        for &(dispute, reading) in given {
+            readings[dispute] = reading;
+        }
+        readings
+    }
 }

@@ -621,10 +621,7 @@ pub fn timeline(
             intervals.push(interval);
         }
     }
-    let mut readings = terms.default_readings();
-    for &(dispute, reading) in &request.readings {
-        readings[dispute] = reading;
-    }
+    let readings = terms.readings_with(&request.readings);
     // Each lane answers under a fixed version, or under the one in force (None).
     let lanes: Vec<Option<usize>> = match request.under {
         Under::All => (0..terms.versions.len()).map(Some).collect(),
